@@ -1,0 +1,3 @@
+"""concdemo: make Python concurrency visible."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,220 @@
+"""The scenario catalogue, found from the files under ``scenarios/``.
+
+Each scenario is a folder (``scenarios/2_pipe/``) with an ``about.py`` that
+declares its name, title, variants and parameters, and one script per variant.
+Metadata is read with ``ast`` (module-level literals and the docstring), so
+listing the catalogue never imports or runs a scenario.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from concdemo.errors import UsageError, did_you_mean
+
+OUTCOMES = ("ok", "error", "hang", "crash")
+START_METHODS = ("fork", "spawn", "forkserver")
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_HANG_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # "int", "float", "str", "bool"
+    default: Any
+    help: str
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
+    repeatable: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"name": self.name, "type": self.type, "default": self.default}
+        for key in ("min", "max"):
+            if getattr(self, key) is not None:
+                doc[key] = getattr(self, key)
+        if self.choices:
+            doc["choices"] = list(self.choices)
+        if self.repeatable:
+            doc["repeatable"] = True
+        doc["help"] = self.help
+        return doc
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    scenario: str
+    path: Path
+    title: str  # what the variant teaches, one line
+    explanation: str  # "what you just saw"
+    claims: tuple[str, ...]
+    expect: dict[str, str]
+    default: bool
+    hang_timeout_s: float | None
+    notes: dict[str, str] = field(default_factory=dict)  # per start method
+    errors: tuple[str, ...] = ()  # exception types the story expects to end a process
+
+    def expected(self, start_method: str) -> str:
+        return self.expect.get(start_method, self.expect.get("*", "ok"))
+
+    @property
+    def timeout_s(self) -> float:
+        """How long a run may take before it counts as a hang."""
+        if self.hang_timeout_s is not None:
+            return self.hang_timeout_s
+        if "hang" in self.expect.values():
+            return DEFAULT_HANG_TIMEOUT_S
+        return DEFAULT_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    summary: str
+    folder: Path
+    params: tuple[Param, ...]
+    variants: tuple[Variant, ...]
+
+    @property
+    def default_variants(self) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.default)
+
+    def variant(self, name: str) -> Variant:
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        names = [v.name for v in self.variants]
+        raise UsageError(
+            f"No variant '{name}' in scenario '{self.name}'.{did_you_mean(name, names)}"
+            f" Choose from: {', '.join(names)}, or all."
+        )
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def scenarios_root() -> Path:
+    """The shipped scenarios (inside the installed package) or the source tree's."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "scenarios", package.parent / "scenarios"):
+        if (candidate).is_dir():
+            return candidate
+    raise RuntimeError(f"concdemo's scenarios are missing (looked in {package})")
+
+
+def _literals(path: Path) -> tuple[str, dict[str, Any]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id.isupper():
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return ast.get_docstring(tree) or "", values
+
+
+def _split_doc(doc: str) -> tuple[str, str]:
+    first, _, rest = doc.partition("\n")
+    return first.strip(), " ".join(rest.split())
+
+
+def _param(spec: dict[str, Any]) -> Param:
+    choices = spec.get("choices")
+    return Param(
+        name=spec["name"],
+        type=spec["type"],
+        default=spec["default"],
+        help=spec.get("help", ""),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        choices=tuple(choices) if choices else None,
+        repeatable=bool(spec.get("repeatable", False)),
+    )
+
+
+def read_scenario(folder: Path) -> Scenario:
+    doc, about = _literals(folder / "about.py")
+    name = about["NAME"]
+    defaults = set(about.get("DEFAULTS", ()))
+    by_name: dict[str, Variant] = {}
+    for script in sorted(folder.glob("*.py")):
+        if script.name == "about.py" or script.name.startswith("_"):
+            continue
+        vdoc, meta = _literals(script)
+        if "VARIANT" not in meta:
+            continue
+        title, explanation = _split_doc(vdoc)
+        expect = meta.get("EXPECT", {"*": "ok"})
+        if isinstance(expect, str):
+            expect = {"*": expect}
+        by_name[meta["VARIANT"]] = Variant(
+            name=meta["VARIANT"],
+            scenario=name,
+            path=script,
+            title=title,
+            explanation=explanation,
+            claims=tuple(meta.get("CLAIMS", ())),
+            expect={m: expect.get(m, expect.get("*", "ok")) for m in START_METHODS},
+            default=meta["VARIANT"] in defaults,
+            hang_timeout_s=meta.get("HANG_TIMEOUT"),
+            notes=dict(meta.get("NOTES", {})),
+            errors=tuple(meta.get("ERRORS", ())),
+        )
+    order = list(about.get("VARIANTS", sorted(by_name)))
+    variants = tuple(by_name[v] for v in order if v in by_name)
+    title, summary = _split_doc(doc)
+    return Scenario(
+        name=name,
+        title=about.get("TITLE", title),
+        summary=about.get("SUMMARY", summary),
+        folder=folder,
+        params=tuple(_param(p) for p in about.get("PARAMS", ())),
+        variants=variants,
+    )
+
+
+@cache
+def load(root: Path | None = None) -> dict[str, Scenario]:
+    """Every scenario, in catalogue order (the folders' numeric prefixes)."""
+    root = root or scenarios_root()
+    found = {}
+    for about in sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name)):
+        scenario = read_scenario(about.parent)
+        found[scenario.name] = scenario
+    return found
+
+
+def _order_key(folder_name: str) -> tuple[int, str]:
+    prefix, _, rest = folder_name.partition("_")
+    return (int(prefix), rest) if prefix.isdigit() else (10**6, folder_name)
+
+
+def get(name: str) -> Scenario:
+    scenarios = load()
+    if name in scenarios:
+        return scenarios[name]
+    raise UsageError(f"No scenario '{name}'.{did_you_mean(name, scenarios)} Run `concdemo list`.")
+
+
+def pick_variants(scenario: Scenario, names: list[str]) -> list[Variant]:
+    """``--variant`` values in the order given; none means the defaults."""
+    if not names:
+        return list(scenario.default_variants or scenario.variants[:1])
+    if "all" in names:
+        return list(scenario.variants)
+    chosen: list[Variant] = []
+    for name in names:
+        variant = scenario.variant(name)
+        if variant not in chosen:
+            chosen.append(variant)
+    return chosen

@@ -1,0 +1,169 @@
+"""The command line: parse, call the core, hand results to a renderer."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Any, NoReturn
+
+import typer
+
+from concdemo import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    help="Make Python concurrency visible: run the scenarios of a classic tutorial on "
+    "multiprocessing, greenlet and gevent, and watch every process, thread and greenlet.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_NOT_AS_EXPECTED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, delivered as an interruption so cleanup runs the same way."""
+
+
+def _usage_error(message: str) -> NoReturn:
+    from concdemo.consoles import stderr_console
+
+    stderr_console().print(f"[bold red]Error:[/] {message}", soft_wrap=True, markup=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@contextlib.contextmanager
+def usage_errors() -> Iterator[None]:
+    from concdemo.errors import UsageError
+
+    try:
+        yield
+    except UsageError as exc:
+        _usage_error(str(exc))
+
+
+def _print_json(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"concdemo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+@app.command("list")
+def list_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """List the scenarios, their variants and parameters."""
+    from concdemo import catalog, report
+
+    scenarios = list(catalog.load().values())
+    if as_json:
+        _print_json(report.list_doc(scenarios))
+        return
+    from concdemo.consoles import stdout_console
+    from concdemo.render.catalog import scenarios_table
+
+    stdout_console().print(scenarios_table(scenarios))
+
+
+@app.command()
+def show(
+    scenario: str = typer.Argument(..., help="Scenario name, e.g. pipe."),
+    variant: str | None = typer.Option(None, "--variant", help="Show one variant in full."),
+) -> None:
+    """What a scenario (or one variant) teaches, its claims, expectations and source."""
+    from concdemo import catalog
+    from concdemo.consoles import stdout_console
+    from concdemo.render.catalog import scenario_overview, variant_detail
+
+    with usage_errors():
+        found = catalog.get(scenario)
+        chosen = found.variant(variant) if variant else None
+    console = stdout_console()
+    if chosen is None:
+        console.print(scenario_overview(found))
+    else:
+        console.print(variant_detail(found, chosen))
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(..., help="Scenario name, e.g. pipe (see `concdemo list`)."),
+    variant: list[str] = typer.Option(
+        [], "--variant", help="A variant to run (repeatable), or all. Default: the story's own."
+    ),
+    start_method: str | None = typer.Option(
+        None, "--start-method", help="fork, spawn, forkserver or all. Default: the platform's."
+    ),
+    param: list[str] = typer.Option([], "--param", help="KEY=VALUE (repeatable)."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help="Seconds before a run counts as a hang (default per variant)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    plain: bool = typer.Option(False, "--plain", help="One line per event, even on a terminal."),
+) -> None:
+    """Run a scenario's variants, each in its own subprocess, and show what happens."""
+    from concdemo import plan, procgroup
+
+    with usage_errors():
+        specs = plan.runs(scenario, variant, start_method, param, timeout)
+    procgroup.become_subreaper()
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        results = _run_and_show(specs, as_json, plain)
+    except Terminated:
+        raise typer.Exit(EXIT_TERMINATED) from None
+    except KeyboardInterrupt:
+        from concdemo.consoles import stderr_console
+
+        stderr_console().print("Interrupted: every process of the run was stopped.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if not all(r.as_expected for r in results):
+        raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _run_and_show(specs: list[Any], as_json: bool, plain: bool) -> list[Any]:
+    from concdemo import report, session
+
+    if as_json:
+        results = session.execute(specs, view=None)
+        _print_json(report.run_doc(results))
+        return results
+    from concdemo.consoles import is_interactive, stdout_console
+    from concdemo.render import summary
+
+    console = stdout_console()
+    view = session.make_view(console, live=is_interactive(plain))
+    results = session.execute(specs, view, after_each=lambda r: console.print(summary.render(r)))
+    if len(results) > 1:
+        console.print(summary.totals_line(results))
+    return results
+
+
+def main() -> None:
+    app(prog_name="concdemo")

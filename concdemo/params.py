@@ -1,0 +1,77 @@
+"""``--param KEY=VALUE``: typed and checked against a scenario's declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concdemo.catalog import Param, Scenario
+from concdemo.errors import UsageError, did_you_mean
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _convert(param: Param, raw: str) -> Any:
+    kind = param.type
+    try:
+        if kind == "int":
+            value: Any = int(raw)
+        elif kind == "float":
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(raw)
+        elif kind == "bool":
+            lowered = raw.strip().lower()
+            if lowered not in _TRUE | _FALSE:
+                raise ValueError(raw)
+            value = lowered in _TRUE
+        else:
+            value = raw
+    except ValueError:
+        example = {"int": "5", "float": "0.5", "bool": "true"}.get(kind, "text")
+        raise UsageError(
+            f"Parameter '{param.name}' takes a {kind}, not '{raw}'"
+            f" (for example --param {param.name}={example})."
+        ) from None
+    if param.choices and value not in param.choices:
+        raise UsageError(
+            f"Parameter '{param.name}' must be one of {', '.join(param.choices)}, not '{raw}'."
+        )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = param.min, param.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = (
+                f"from {low} to {high}"
+                if low is not None and high is not None
+                else (f"at least {low}" if low is not None else f"at most {high}")
+            )
+            raise UsageError(f"Parameter '{param.name}' must be {bounds}, not {raw}.")
+    return value
+
+
+def parse(scenario: Scenario, pairs: list[str]) -> dict[str, Any]:
+    """Defaults overridden by ``KEY=VALUE`` pairs; repeatable params collect lists."""
+    values: dict[str, Any] = {p.name: p.default for p in scenario.params}
+    seen_repeatable: set[str] = set()
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--param '{pair}' is not KEY=VALUE (for example --param delay=0.5).")
+        param = scenario.param(key) or scenario.param(key.replace("_", "-"))
+        if param is None:
+            names = [p.name for p in scenario.params]
+            known = f" Known: {', '.join(names)}." if names else " It takes no parameters."
+            raise UsageError(
+                f"Scenario '{scenario.name}' has no parameter '{key}'."
+                f"{did_you_mean(key, names)}{known}"
+            )
+        value = _convert(param, raw)
+        if param.repeatable:
+            if param.name not in seen_repeatable:
+                values[param.name] = []
+                seen_repeatable.add(param.name)
+            values[param.name].append(value)
+        else:
+            values[param.name] = value
+    return values

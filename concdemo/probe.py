@@ -1,0 +1,389 @@
+"""What a scenario script calls to report what it does.
+
+Under ``concdemo run`` every call becomes one event on the channel; run as a
+plain script (``python scenarios/2_pipe/pipe_duplex.py``) the same calls print
+readable lines instead. The module is imported by every process a scenario
+starts, so it imports little and starts no thread.
+
+    from concdemo import probe
+
+    def foo(conn):
+        probe.event("send", msg="hello world")
+        ...
+
+    if __name__ == "__main__":
+        params = probe.start()          # start method and parameters
+        with probe.phase("talk"):
+            ...
+        probe.check("parent got the child's greeting", got == "hello world")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any
+
+from concdemo.channel import ENV_EVENTS, Writer, encode
+
+ENV_RUN_DIR = "CONCDEMO_RUN_DIR"
+ENV_T0 = "CONCDEMO_T0"
+ENV_PARAMS = "CONCDEMO_PARAMS"
+ENV_START_METHOD = "CONCDEMO_START_METHOD"
+ENV_CLI_PID = "CONCDEMO_CLI_PID"
+
+STACK_SIGNAL_NAME = "SIGUSR1"
+
+
+class _State:
+    """Per-process state; a forked child notices the new pid and starts afresh."""
+
+    def __init__(self) -> None:
+        path = os.environ.get(ENV_EVENTS)
+        self.writer: Writer | None = Writer(path) if path else None
+        self.run_dir = os.environ.get(ENV_RUN_DIR)
+        t0 = os.environ.get(ENV_T0)
+        self.t0_ns = int(t0) if t0 else time.monotonic_ns()
+        self.pid = os.getpid()
+        self.seq = 0
+        self.stack_file: Any = None
+
+
+_state = _State()
+
+
+def reporting() -> bool:
+    """True when running under concdemo (events go to the CLI)."""
+    return _state.writer is not None
+
+
+def _process_name() -> str:
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:
+        return "MainProcess"
+    return str(mp.current_process().name)
+
+
+def _task_name() -> str:
+    """The greenlet, or else the thread, that is running now."""
+    greenlet = sys.modules.get("greenlet")
+    if greenlet is not None:
+        current = greenlet.getcurrent()
+        if current.parent is not None:  # not a thread's main greenlet
+            label = getattr(current, "concdemo_label", None) or getattr(current, "name", None)
+            return str(label) if label else f"greenlet-{id(current) & 0xFFFF:04x}"
+    import threading  # already imported wherever threads exist; cheap otherwise
+
+    return threading.current_thread().name
+
+
+def label(obj: Any, name: str) -> Any:
+    """Name a greenlet so its events show in a lane of its own; returns obj."""
+    obj.concdemo_label = name
+    return obj
+
+
+def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> None:
+    t_ns = time.monotonic_ns()
+    state = _state
+    pid = os.getpid()
+    if pid != state.pid:
+        state.pid, state.seq = pid, 0
+    seq = state.seq
+    state.seq = seq + 1
+    process = _process_name()
+    task = task or _task_name()
+    if state.writer is not None:
+        state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
+        return
+    shown = "  ".join(f"{k}={v!r}" for k, v in detail.items())
+    elapsed = (t_ns - state.t0_ns) / 1e9
+    _print_line(f"{elapsed:8.3f}s  {process}[{pid}]  {task}  {kind}  {shown}".rstrip())
+
+
+def _print_line(line: str) -> None:
+    # One write per line, so lines from several processes never run together.
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass  # the reader went away (`| head`): the scenario goes on regardless
+
+
+def event(kind: str, /, *, task: str | None = None, **detail: Any) -> None:
+    """Report one instant event, e.g. ``probe.event("recv", msg=msg)``.
+
+    ``task`` names the lane for code that is neither a thread nor a greenlet
+    (a generator coroutine reports as "producer" or "consumer").
+    """
+    _emit(kind, "", task, detail)
+
+
+class Span:
+    """A piece of work with a beginning and an end (a pool task, a fetch)."""
+
+    def __init__(self, name: str, task: str | None, detail: dict[str, Any]) -> None:
+        self.name = name
+        self.task = task
+        self.detail = detail
+        self.end_detail: dict[str, Any] = {}
+
+    def note(self, **detail: Any) -> None:
+        """Add details to the end event (a status code, a byte count)."""
+        self.end_detail.update(detail)
+
+    def __enter__(self) -> Span:
+        _emit(f"{self.name}-start", "start", self.task, self.detail)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            self.end_detail["error"] = f"{type(exc).__name__}: {exc}"
+        _emit(f"{self.name}-end", "end", self.task, {**self.detail, **self.end_detail})
+
+
+def span(name: str, /, *, task: str | None = None, **detail: Any) -> Span:
+    """``with probe.span("task", n=3): ...`` reports ``task-start`` and ``task-end``."""
+    return Span(name, task, detail)
+
+
+def phase(name: str, theory_s: float | None = None) -> Span:
+    """A measured stage of the main story; the summary compares it with theory."""
+    detail: dict[str, Any] = {"name": name}
+    if theory_s is not None:
+        detail["theory_s"] = round(theory_s, 6)
+    return Span("phase", None, detail)
+
+
+def check(what: str, ok: bool, /, **detail: Any) -> bool:
+    """Record whether the article's claim was observed; the run fails without it."""
+    if reporting():
+        _emit("check", "", None, {"what": what, "ok": bool(ok), **detail})
+    else:
+        mark = "ok  " if ok else "FAIL"
+        extra = "  ".join(f"{k}={v!r}" for k, v in detail.items())
+        _print_line(f"  [{mark}] {what}  {extra}".rstrip())
+    return bool(ok)
+
+
+class Raised:
+    """What ``probe.raises`` caught, for the lines after the ``with`` block."""
+
+    value: BaseException | None = None
+
+
+@contextlib.contextmanager
+def raises(expected: type[BaseException], what: str = "") -> Iterator[Raised]:
+    """``with probe.raises(OSError, "the read end refuses to send"): r.send(1)``.
+
+    The exception the article promises is caught and reported; anything else
+    (or nothing at all) fails the check, and a different exception propagates.
+    """
+    caught = Raised()
+    what = what or f"raises {expected.__name__}"
+    try:
+        yield caught
+    except expected as exc:
+        caught.value = exc
+        event("raised", type=type(exc).__name__, message=str(exc))
+        check(what, True, raised=type(exc).__name__)
+    else:
+        check(what, False, raised=None)
+
+
+# --- the main process -------------------------------------------------------
+
+
+class Params:
+    """Scenario parameters: ``params.delay``; ``params.fail_rate`` reads ``fail-rate``."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        for key in (name, name.replace("_", "-")):
+            if key in self._values:
+                return self._values[key]
+        raise AttributeError(f"no parameter {name!r}; known: {', '.join(self._values)}")
+
+
+def start() -> Params:
+    """Call first under ``if __name__ == "__main__":``.
+
+    Picks the start method and parameters (from concdemo, or from this script's
+    own command line: ``--start-method spawn delay=0.5``) and reports the start.
+    """
+    method = os.environ.get(ENV_START_METHOD)
+    if reporting():
+        values = json.loads(os.environ.get(ENV_PARAMS, "{}"))
+    else:
+        from concdemo.standalone import parse_script_args
+
+        method, values = parse_script_args(sys.argv[1:], sys.modules["__main__"].__file__ or "")
+        # Children started by spawn re-read the clock origin from here.
+        os.environ[ENV_T0] = str(_state.t0_ns)
+    if method:
+        import multiprocessing
+
+        multiprocessing.set_start_method(method, force=True)
+    if reporting():
+        cli_pid = os.environ.get(ENV_CLI_PID)
+        if cli_pid and os.getppid() != int(cli_pid):
+            os._exit(1)  # the CLI died before we asked to die with it
+        if "multiprocessing" in sys.modules:
+            _wrap_process_run()
+    _install_main_hooks()
+    event("process-start", start_method=_start_method(), python=sys.version.split()[0])
+    return Params(values)
+
+
+def _start_method() -> str | None:
+    mp = sys.modules.get("multiprocessing")
+    return mp.get_start_method() if mp is not None else None
+
+
+def _install_main_hooks() -> None:
+    import atexit
+    import signal
+
+    previous = sys.excepthook
+
+    def report_uncaught(
+        kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if not issubclass(kind, KeyboardInterrupt):
+            _report_error(exc)
+        previous(kind, exc, tb)
+
+    sys.excepthook = report_uncaught
+    atexit.register(lambda: event("process-end"))
+    if reporting():
+        # SIGTERM from the CLI should unwind like an exception so that
+        # multiprocessing's exit handlers release queues and semaphores
+        # (otherwise the resource tracker reports them as leaked).
+        signal.signal(signal.SIGTERM, _raise_system_exit)
+
+
+def _raise_system_exit(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _report_error(exc: BaseException) -> None:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where: dict[str, Any] = {}
+    if frames:
+        last = frames[-1]
+        where = {
+            "file": os.path.basename(last.filename),
+            "line": last.lineno,
+            "function": last.name,
+        }
+    event("error", type=type(exc).__name__, message=str(exc), **where)
+
+
+# --- every process under concdemo --------------------------------------------
+
+
+def _wrap_process_run() -> None:
+    """Report the start, errors and end of every multiprocessing child.
+
+    ``Process.run`` is the documented override point; wrapping it at class
+    level covers plain children, pool workers and manager servers alike.
+    """
+    from multiprocessing.process import BaseProcess
+
+    original: Callable[[BaseProcess], None] = BaseProcess.run
+    if getattr(original, "_concdemo", False):
+        return
+
+    def run(self: BaseProcess) -> None:
+        event("process-start")
+        try:
+            original(self)
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                _report_error(exc)
+            raise
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            _report_error(exc)
+            raise
+        finally:
+            event("process-end")
+
+    run._concdemo = True  # type: ignore[attr-defined]
+    BaseProcess.run = run  # type: ignore[method-assign]
+
+
+def _open_stack_file() -> None:
+    """Let the CLI ask this process where it is blocked (faulthandler, on SIGUSR1).
+
+    faulthandler writes from its C signal handler, so the dump works even when
+    the process is stuck in a blocking call that holds no Python lock.
+    """
+    import faulthandler
+    import signal
+
+    if _state.run_dir is None:
+        return
+    path = os.path.join(_state.run_dir, "stacks", f"{os.getpid()}.txt")
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    except OSError:
+        return
+    faulthandler.register(signal.SIGUSR1, file=handle, all_threads=True)
+    if _state.stack_file is not None:
+        with contextlib.suppress(OSError):
+            _state.stack_file.close()
+    _state.stack_file = handle
+
+
+def _die_with_parent() -> None:
+    """If our parent dies (even by SIGKILL), die too, so no run outlives the CLI."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+
+
+def _after_fork_in_child() -> None:
+    _open_stack_file()
+    _die_with_parent()
+
+
+def _setup_reporting_process() -> None:
+    _open_stack_file()
+    _die_with_parent()
+    if "multiprocessing" in sys.modules:
+        _wrap_process_run()
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+if reporting():
+    _setup_reporting_process()

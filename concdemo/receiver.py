@@ -1,0 +1,91 @@
+"""The CLI's end of the event channel (see ``channel.py`` for the design)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import threading
+
+_F_SETPIPE_SZ = 1031  # fcntl command, Linux only
+_PIPE_SIZE = 1 << 20
+
+
+class Reader:
+    """The receiving end, owned by the CLI.
+
+    A small thread only moves bytes out of the pipe (it releases the GIL while
+    it waits), so writers are never held up by the CLI's parsing or drawing.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        os.mkfifo(path, 0o600)
+        self._fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        # Our own write end keeps the FIFO from reporting end-of-file whenever
+        # the last scenario process closes it; it also lets close() wake the thread.
+        self._keepalive = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with contextlib.suppress(OSError):
+            import fcntl
+
+            fcntl.fcntl(self._fd, _F_SETPIPE_SZ, _PIPE_SIZE)
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._stop = False
+        self._partial = b""
+        self._thread = threading.Thread(target=self._pump, name="concdemo-reader", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        while True:
+            ready, _, _ = select.select([self._fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self._fd, _PIPE_SIZE)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    return
+                if chunk:
+                    with self._lock:
+                        self._chunks.append(chunk)
+                    continue
+            if self._stop:
+                return
+
+    def take(self) -> list[bytes]:
+        """Complete lines received since the last call."""
+        with self._lock:
+            chunks, self._chunks = self._chunks, []
+        if not chunks:
+            return []
+        data = self._partial + b"".join(chunks)
+        *lines, self._partial = data.split(b"\n")
+        return lines
+
+    def drain(self, settle: float = 0.05) -> list[bytes]:
+        """Everything still in the pipe, after the writers have gone."""
+        self._stop = True
+        self._thread.join(timeout=max(settle, 0.05) + 1.0)
+        while True:
+            try:
+                chunk = os.read(self._fd, _PIPE_SIZE)
+            except (BlockingIOError, OSError):
+                break
+            if not chunk:
+                break
+            self._chunks.append(chunk)
+        lines = self.take()
+        if self._partial:
+            lines.append(self._partial)
+            self._partial = b""
+        return lines
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join(timeout=1.0)
+        for fd in (self._fd, self._keepalive):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)

@@ -1,0 +1,334 @@
+"""Run one variant of a scenario in a subprocess of its own and collect what it reported."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from concdemo import procgroup, stacks
+from concdemo.catalog import Variant
+from concdemo.channel import ENV_EVENTS
+from concdemo.events import Decoder, Event, ordered
+from concdemo.probe import ENV_CLI_PID, ENV_PARAMS, ENV_RUN_DIR, ENV_START_METHOD, ENV_T0
+from concdemo.receiver import Reader
+
+_POLL_S = 0.02
+_SETTLE_S = 2.0  # after a normal end, time for stragglers (the resource tracker) to leave
+_STDERR_TAIL = 40
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    variant: Variant
+    start_method: str
+    params: dict[str, Any]
+    timeout_s: float
+
+
+@dataclass
+class Check:
+    what: str
+    ok: bool
+    pid: int
+    process: str
+    detail: dict[str, Any]
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float | None  # None when the phase never ended (a hang)
+    theory_s: float | None
+    start_t: float
+
+
+@dataclass
+class ProcessInfo:
+    pid: int
+    name: str
+    exitcode: int | None
+
+
+@dataclass
+class RunResult:
+    spec: RunSpec
+    outcome: str
+    wall_s: float
+    events: list[Event]
+    returncode: int | None
+    error: dict[str, Any] | None = None
+    stacks: list[dict[str, Any]] = field(default_factory=list)
+    dropped_events: int = 0
+    malformed_events: int = 0
+    stderr_tail: str = ""
+    signals_sent: list[str] = field(default_factory=list)
+
+    @property
+    def expected(self) -> str:
+        return self.spec.variant.expected(self.spec.start_method)
+
+    @property
+    def checks(self) -> list[Check]:
+        return [
+            Check(
+                what=str(e.detail.get("what", "")),
+                ok=bool(e.detail.get("ok")),
+                pid=e.pid,
+                process=e.process,
+                detail={k: v for k, v in e.detail.items() if k not in ("what", "ok")},
+            )
+            for e in self.events
+            if e.kind == "check"
+        ]
+
+    @property
+    def unexpected_errors(self) -> list[Event]:
+        """Exceptions that ended a process although the story does not foresee them."""
+        variant = self.spec.variant
+        errors = [e for e in self.events if e.kind == "error"]
+        if self.expected == "error" and not variant.errors:
+            return []
+        return [e for e in errors if e.detail.get("type") not in variant.errors]
+
+    @property
+    def as_expected(self) -> bool:
+        return (
+            self.outcome == self.expected
+            and all(c.ok for c in self.checks)
+            and not self.unexpected_errors
+        )
+
+    @property
+    def phases(self) -> list[Phase]:
+        found = []
+        for start, end in pair_spans(self.events):
+            if start.span_name != "phase":
+                continue
+            theory = start.detail.get("theory_s")
+            found.append(
+                Phase(
+                    name=str(start.detail.get("name", "phase")),
+                    seconds=None if end is None else end.t - start.t,
+                    theory_s=float(theory) if theory is not None else None,
+                    start_t=start.t,
+                )
+            )
+        return found
+
+    @property
+    def processes(self) -> list[ProcessInfo]:
+        infos: dict[int, ProcessInfo] = {}
+        failed = {e.pid for e in self.events if e.kind == "error"}
+        ended = {e.pid for e in self.events if e.kind == "process-end"}
+        main_pid = next((e.pid for e in self.events if e.process == "MainProcess"), None)
+        for event in self.events:
+            info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
+            info.name = event.process
+        for pid, info in infos.items():
+            if pid == main_pid:
+                info.exitcode = self.returncode
+            elif pid in failed:
+                info.exitcode = 1
+            elif pid in ended:
+                info.exitcode = 0
+        return list(infos.values())
+
+
+def pair_spans(events: list[Event]) -> list[tuple[Event, Event | None]]:
+    """Match each ``X-start`` with its ``X-end`` on the same process and task (LIFO)."""
+    open_spans: dict[tuple[int, str, str], list[Event]] = {}
+    pairs: list[tuple[Event, Event | None]] = []
+    index: dict[int, int] = {}
+    for event in events:
+        if event.span == "start":
+            open_spans.setdefault((event.pid, event.task, event.span_name), []).append(event)
+            index[id(event)] = len(pairs)
+            pairs.append((event, None))
+        elif event.span == "end":
+            stack = open_spans.get((event.pid, event.task, event.span_name))
+            if stack:
+                start = stack.pop()
+                pairs[index[id(start)]] = (start, event)
+    return pairs
+
+
+def default_start_method() -> str:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()[0]
+
+
+def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            ENV_EVENTS: str(run_dir / "events"),
+            ENV_RUN_DIR: str(run_dir),
+            ENV_T0: str(t0_ns),
+            ENV_PARAMS: json.dumps(spec.params),
+            ENV_START_METHOD: spec.start_method,
+            ENV_CLI_PID: str(os.getpid()),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    # The scenario imports concdemo.probe: make sure it finds this very copy,
+    # also when the CLI runs from a source tree that is not installed.
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if package_parent not in paths:
+        env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
+    return env
+
+
+def _classify(
+    hung: bool, returncode: int | None, events: list[Event], stderr: str
+) -> tuple[str, dict[str, Any] | None]:
+    errors = [e for e in events if e.kind == "error"]
+    first_error = None
+    if errors:
+        e = errors[0]
+        first_error = {"process": e.process, "pid": e.pid, **e.detail}
+    if hung:
+        return "hang", first_error
+    if returncode is not None and returncode < 0:
+        import signal
+
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else "?"
+        return "crash", {
+            "type": name,
+            "message": f"killed by signal {-returncode} ({name})",
+            "process": "MainProcess",
+        }
+    if first_error is not None:
+        return "error", first_error
+    if returncode:
+        last = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
+        return "error", {"type": "exit", "message": last[0], "process": "MainProcess"}
+    return "ok", None
+
+
+def _thread_label(header: str) -> str:
+    """faulthandler's 'Current thread 0x00007f… (most recent call first)' -> '0x00007f…'."""
+    words = header.replace("(most recent call first)", "").split()
+    ident = next((w for w in words if w.startswith("0x")), "")
+    return f"{ident} (current)" if header.startswith("Current") else ident or header
+
+
+def _stack_docs(
+    found: dict[int, list[stacks.Stack]], events: list[Event], scenario_dir: Path
+) -> list[dict[str, Any]]:
+    names = {e.pid: e.process for e in events}
+    docs = []
+    for pid, thread_stacks in sorted(found.items()):
+        for stack in thread_stacks:
+            own = stack.blocked_in(scenario_dir) or stack.frames[0]
+            # The call the scenario's own line was making (recv, join, get) says
+            # more than the innermost frame (usually a select or a lock).
+            position = stack.frames.index(own)
+            innermost = stack.frames[position - 1] if position > 0 else own
+            docs.append(
+                {
+                    "pid": pid,
+                    "process": names.get(pid, "?"),
+                    "thread": _thread_label(stack.thread),
+                    "file": own.file,
+                    "line": own.line,
+                    "function": own.function,
+                    "blocked_in": innermost.as_json(),
+                    "frames": [f.as_json() for f in stack.frames],
+                }
+            )
+    return docs
+
+
+def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunResult:
+    """Start the variant, stream its events to ``on_event``, stop it, reap it.
+
+    Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating.
+    """
+    run_dir = Path(tempfile.mkdtemp(prefix="concdemo-"))
+    (run_dir / "stacks").mkdir()
+    reader = Reader(str(run_dir / "events"))
+    t0_ns = time.monotonic_ns()
+    decoder = Decoder(t0_ns)
+    events: list[Event] = []
+
+    def pump(lines: list[bytes]) -> None:
+        for line in lines:
+            event = decoder.decode(line)
+            if event is not None:
+                events.append(event)
+                if on_event is not None:
+                    on_event(event)
+
+    stderr_path = run_dir / "stderr.txt"
+    popen: subprocess.Popen[bytes] | None = None
+    hung = False
+    found: dict[int, list[stacks.Stack]] = {}
+    signals_sent: list[str] = []
+    end_ns = t0_ns
+    try:
+        with open(run_dir / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
+            popen = subprocess.Popen(
+                [sys.executable, str(spec.variant.path)],
+                cwd=run_dir,
+                env=_child_env(run_dir, spec, t0_ns),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + spec.timeout_s
+        while popen.poll() is None:
+            pump(reader.take())
+            if time.monotonic() >= deadline:
+                hung = True
+                end_ns = time.monotonic_ns()
+                found = stacks.collect(run_dir, set(procgroup.members(popen.pid)))
+                break
+            time.sleep(_POLL_S)
+        if not hung:
+            end_ns = time.monotonic_ns()
+            if not procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll):
+                signals_sent = procgroup.stop_group(popen.pid, popen.poll)
+        else:
+            signals_sent = procgroup.stop_group(popen.pid, popen.poll)
+        pump(reader.drain())
+    finally:
+        # Every path out (an error here, Ctrl-C) leaves no process of the run behind.
+        if popen is not None:
+            if popen.poll() is None or procgroup.members(popen.pid):
+                procgroup.stop_group(popen.pid, popen.poll)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popen.wait(timeout=procgroup.KILL_GRACE_S)
+        reader.close()
+        stderr = stderr_path.read_text(errors="replace") if stderr_path.exists() else ""
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    assert popen is not None
+    events = ordered(events)
+    returncode = popen.returncode
+    outcome, error = _classify(hung, None if hung else returncode, events, stderr)
+    return RunResult(
+        spec=spec,
+        outcome=outcome,
+        wall_s=(end_ns - t0_ns) / 1e9,
+        events=events,
+        returncode=returncode,
+        error=error,
+        stacks=_stack_docs(found, events, spec.variant.path.parent),
+        dropped_events=decoder.dropped,
+        malformed_events=decoder.malformed,
+        stderr_tail="\n".join(stderr.splitlines()[-_STDERR_TAIL:]),
+        signals_sent=signals_sent,
+    )

@@ -1,0 +1,54 @@
+"""Make a list of runs one after another, each shown through a view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from rich.console import Console
+
+from concdemo import runner
+from concdemo.events import Event
+from concdemo.runner import RunResult, RunSpec
+
+
+class View(Protocol):
+    def begin(self, title: str) -> None: ...
+    def on_event(self, event: Event) -> None: ...
+    def end(self) -> None: ...
+
+
+def title(spec: RunSpec, index: int, total: int) -> str:
+    v = spec.variant
+    counter = f"  [{index}/{total}]" if total > 1 else ""
+    return f"{v.scenario} · {v.name} · {spec.start_method}{counter}"
+
+
+def execute(
+    specs: list[RunSpec],
+    view: View | None,
+    after_each: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    results = []
+    for index, spec in enumerate(specs, 1):
+        if view is not None:
+            view.begin(title(spec, index, len(specs)))
+        try:
+            result = runner.run(spec, on_event=view.on_event if view is not None else None)
+        finally:
+            if view is not None:
+                view.end()
+        results.append(result)
+        if after_each is not None:
+            after_each(result)
+    return results
+
+
+def make_view(console: Console, live: bool) -> View:
+    if live:
+        from concdemo.render.live import LiveView
+
+        return LiveView(console)
+    from concdemo.render.plain import PlainView
+
+    return PlainView(console)
