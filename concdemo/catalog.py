@@ -9,6 +9,7 @@ listing the catalogue never imports or runs a scenario.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -183,14 +184,30 @@ def read_scenario(folder: Path) -> Scenario:
     )
 
 
-@cache
-def load(root: Path | None = None) -> dict[str, Scenario]:
+ENV_EXTRA_SCENARIOS = "CONCDEMO_SCENARIO_PATH"
+
+
+def roots() -> list[Path]:
+    """The shipped scenarios, then any folders named in CONCDEMO_SCENARIO_PATH."""
+    extra = [
+        Path(p).resolve() for p in os.environ.get(ENV_EXTRA_SCENARIOS, "").split(os.pathsep) if p
+    ]
+    return [scenarios_root(), *extra]
+
+
+def load() -> dict[str, Scenario]:
     """Every scenario, in catalogue order (the folders' numeric prefixes)."""
-    root = root or scenarios_root()
+    return _load(tuple(roots()))
+
+
+@cache
+def _load(folders: tuple[Path, ...]) -> dict[str, Scenario]:
     found = {}
-    for about in sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name)):
-        scenario = read_scenario(about.parent)
-        found[scenario.name] = scenario
+    for root in folders:
+        abouts = sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name))
+        for about in abouts:
+            scenario = read_scenario(about.parent)
+            found.setdefault(scenario.name, scenario)
     return found
 
 

@@ -102,10 +102,15 @@ class RunResult:
 
     @property
     def as_expected(self) -> bool:
+        allowed = self.spec.variant.errors
+        wrong_error = (
+            self.outcome == "error" and bool(allowed) and (self.error or {}).get("type") not in allowed
+        )
         return (
             self.outcome == self.expected
             and all(c.ok for c in self.checks)
             and not self.unexpected_errors
+            and not wrong_error
         )
 
     @property

@@ -1,0 +1,31 @@
+# Two commands on a fresh machine (Python >= 3.10, git, make):
+#   make demo   creates .venv, installs concdemo, runs the main demo
+#   make test   installs concdemo with its test tools, runs ruff, mypy and pytest
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+
+demo: install
+	$(BIN)/concdemo run pipe
+
+# A plain (non-editable) install: the tests exercise exactly what users get.
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/ruff check concdemo scenarios tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

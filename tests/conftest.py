@@ -1,0 +1,92 @@
+"""Shared test helpers: a clean environment, the real CLI in a subprocess, schemas."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+FIXTURE_SCENARIOS = HERE / "fixtures" / "scenarios"
+
+_CLEARED = (
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "TERM",
+    "COLUMNS",
+    "LINES",
+    "CONCDEMO_SCENARIO_PATH",
+    "CONCDEMO_EVENTS",
+    "CONCDEMO_RUN_DIR",
+    "CONCDEMO_PARAMS",
+    "CONCDEMO_START_METHOD",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Like Rich's own conftest: the outer terminal must not leak into results.
+    for name in _CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERMINAL_WIDTH", "100")
+    monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+    yield
+
+
+def cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None, fixtures: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The real CLI, as a user runs it: a subprocess with captured output."""
+    full_env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
+    full_env.update({"COLUMNS": "100"})
+    if fixtures:
+        full_env["CONCDEMO_SCENARIO_PATH"] = str(FIXTURE_SCENARIOS)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "concdemo", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def cli_json(*args: str, **kwargs: Any) -> dict[str, Any]:
+    result = cli(*args, "--json", **kwargs)
+    assert result.stdout.strip(), f"no JSON on stdout; stderr:\n{result.stderr}"
+    doc: dict[str, Any] = json.loads(result.stdout)
+    doc["_exit"] = result.returncode
+    return doc
+
+
+def schema(name: str) -> dict[str, Any]:
+    text = resources.files("concdemo").joinpath("schemas", f"{name}.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def validate(doc: dict[str, Any], name: str) -> None:
+    import jsonschema
+
+    body = {k: v for k, v in doc.items() if not k.startswith("_")}
+    jsonschema.validate(body, schema(name))
+
+
+def start_methods() -> list[str]:
+    import multiprocessing
+
+    return [
+        m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()
+    ]
+
+
+def kinds(run: dict[str, Any], pid: int | None = None) -> list[str]:
+    return [e["kind"] for e in run["events"] if pid is None or e["pid"] == pid]

@@ -1,0 +1,136 @@
+"""The event channel: atomic messages from many processes, counted losses, bad input skipped."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+from concdemo.channel import PIPE_BUF, Writer, encode
+from concdemo.events import Decoder
+from concdemo.receiver import Reader
+
+
+def _collect(reader: Reader, decoder: Decoder, until: int, timeout: float = 20.0) -> list[object]:
+    events: list[object] = []
+    deadline = time.monotonic() + timeout
+    while len(events) < until and time.monotonic() < deadline:
+        for line in reader.take():
+            event = decoder.decode(line)
+            if event is not None:
+                events.append(event)
+        time.sleep(0.01)
+    return events
+
+
+def test_round_trip_keeps_every_field() -> None:
+    decoder = Decoder(t0_ns=1_000)
+    line = encode(7, 2_501_000, 42, "Process-1", "MainThread", "recv", "", {"msg": "包子"})
+    event = decoder.decode(line.rstrip(b"\n"))
+    assert event is not None
+    assert (event.seq, event.pid, event.process, event.task, event.kind) == (
+        7,
+        42,
+        "Process-1",
+        "MainThread",
+        "recv",
+    )
+    assert event.detail == {"msg": "包子"}
+    assert abs(event.t - 0.0025) < 1e-9
+
+
+def test_oversized_detail_is_shortened_to_stay_atomic() -> None:
+    line = encode(0, 0, 1, "p", "t", "big", "", {"blob": "x" * 100_000})
+    assert len(line) < PIPE_BUF
+    assert json.loads(line)[7]["truncated"].startswith("{'blob': 'xxx")
+
+
+def test_unserialisable_detail_falls_back_to_repr() -> None:
+    line = encode(0, 0, 1, "p", "t", "obj", "", {"value": object()})
+    assert "object object at" in json.loads(line)[7]["value"]
+
+
+def test_malformed_lines_are_counted_and_skipped() -> None:
+    decoder = Decoder(t0_ns=0)
+    assert decoder.decode(b"not json") is None
+    assert decoder.decode(b"[1, 2, 3]") is None
+    assert decoder.decode(b'[0, 0, 1, "p", "t", "k", "", "not a dict"]') is None
+    good = decoder.decode(encode(0, 0, 1, "p", "t", "k", "", {}).strip())
+    assert good is not None
+    assert decoder.malformed == 3
+
+
+def test_gaps_in_a_process_sequence_count_as_dropped() -> None:
+    decoder = Decoder(t0_ns=0)
+    for seq in (0, 1, 4, 5):  # 2 and 3 never arrived
+        decoder.decode(encode(seq, 0, 10, "p", "t", "k", "", {}).strip())
+    for seq in (0, 1):
+        decoder.decode(encode(seq, 0, 11, "q", "t", "k", "", {}).strip())
+    assert decoder.dropped == 2
+
+
+def _writer_process(path: str, pid_tag: int, count: int) -> None:
+    writer = Writer(path)
+    for i in range(count):
+        writer.write(
+            encode(
+                i,
+                time.monotonic_ns(),
+                os.getpid(),
+                f"w{pid_tag}",
+                "MainThread",
+                "burst",
+                "",
+                {"i": i, "pad": "p" * (i % 300)},
+            )
+        )
+
+
+def test_many_processes_never_interleave_or_lose_messages(tmp_path: Path) -> None:
+    reader = Reader(str(tmp_path / "events"))
+    decoder = Decoder(t0_ns=0)
+    writers, per_writer = 4, 5_000
+    ctx = multiprocessing.get_context("fork")
+    procs = [
+        ctx.Process(target=_writer_process, args=(reader.path, n, per_writer))
+        for n in range(writers)
+    ]
+    try:
+        for p in procs:
+            p.start()
+        events = _collect(reader, decoder, writers * per_writer)
+        for p in procs:
+            p.join(timeout=20)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+                p.join()
+        reader.close()
+    assert len(events) == writers * per_writer
+    assert decoder.malformed == 0
+    assert decoder.dropped == 0
+    by_pid: dict[int, list[int]] = {}
+    for event in events:
+        by_pid.setdefault(event.pid, []).append(event.detail["i"])  # type: ignore[attr-defined]
+    assert sorted(len(v) for v in by_pid.values()) == [per_writer] * writers
+    assert all(v == sorted(v) for v in by_pid.values())  # each writer's order is kept
+
+
+def test_writer_survives_the_reader_going_away(tmp_path: Path) -> None:
+    reader = Reader(str(tmp_path / "events"))
+    writer = Writer(reader.path)
+    assert writer.write(b"[]\n")
+    reader.close()
+    # No reader is left: the write fails with EPIPE, which must not reach the scenario.
+    assert writer.write(b"[]\n") is False
+    assert writer.broken
+    assert writer.write(b"[]\n") is False
+
+
+def test_writer_without_a_reader_gives_up_quietly(tmp_path: Path) -> None:
+    writer = Writer(str(tmp_path / "nobody-listens"))
+    assert writer.write(b"[]\n") is False
+    assert writer.broken

@@ -1,0 +1,124 @@
+"""Parsing and bad input: one clear line, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from concdemo import __version__, catalog
+from concdemo.cli import app
+from conftest import cli, validate
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "pip"], "No scenario 'pip'. Did you mean 'pipe'?"),
+        (["run", "pipe", "--variant", "duplx"], "Did you mean 'duplex'?"),
+        (["run", "pipe", "--param", "itemz=3"], "no parameter 'itemz'. Did you mean 'items'?"),
+        (["run", "pipe", "--param", "items=lots"], "takes a int, not 'lots'"),
+        (["run", "pipe", "--param", "items=0"], "must be from 1 to 100000, not 0"),
+        (["run", "pipe", "--param", "items"], "is not KEY=VALUE"),
+        (
+            ["run", "pipe", "--start-method", "forks"],
+            "Unknown start method 'forks'. Did you mean 'fork'?",
+        ),
+        (["run", "pipe", "--timeout", "0"], "--timeout must be a positive number"),
+        (["show", "pipe", "--variant", "nope"], "No variant 'nope' in scenario 'pipe'"),
+        (["show", "nothing"], "No scenario 'nothing'"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args: list[str], needle: str) -> None:
+    code, output = _run(*args)
+    assert code == 2, output
+    assert needle in " ".join(output.split())
+    assert "Traceback" not in output
+    assert len(output.strip().splitlines()) <= 2
+
+
+def test_unavailable_start_method_names_the_alternatives(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    code, output = _run("run", "pipe", "--start-method", "fork")
+    assert code == 2
+    assert "Start method 'fork' is not available on this platform; use one of spawn or all." in (
+        " ".join(output.split())
+    )
+
+
+def test_version_flag_and_python_dash_m() -> None:
+    code, output = _run("--version")
+    assert code == 0 and output.strip() == f"concdemo {__version__}"
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"concdemo {__version__}"
+
+
+def test_no_arguments_without_a_terminal_prints_help_and_does_not_wait() -> None:
+    result = cli(timeout=20)
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout and "run" in result.stdout
+
+
+def test_list_shows_every_scenario_with_defaults_marked() -> None:
+    code, output = _run("list")
+    assert code == 0
+    for scenario in catalog.load().values():
+        assert scenario.name in output
+    assert "duplex*" in output and "producer-consumer*" in output
+    assert "simplex*" not in output
+
+
+def test_list_json_matches_its_schema_and_the_catalogue() -> None:
+    code, output = _run("list", "--json")
+    assert code == 0
+    doc = json.loads(output)
+    validate(doc, "list-1")
+    pipe = next(s for s in doc["scenarios"] if s["name"] == "pipe")
+    assert [v["name"] for v in pipe["variants"]] == [
+        "duplex",
+        "simplex",
+        "eof",
+        "pickle",
+        "producer-consumer",
+        "forgot-close",
+        "bytes-maxlength",
+        "bytes-into",
+        "poll",
+    ]
+    assert {v["name"] for v in pipe["variants"] if v["default"]} == {"duplex", "producer-consumer"}
+    forgot = next(v for v in pipe["variants"] if v["name"] == "forgot-close")
+    assert forgot["expect"] == {"fork": "hang", "spawn": "hang", "forkserver": "hang"}
+    assert forgot["claims"] == ["P6"]
+    assert pipe["params"][0]["name"] == "items" and pipe["params"][0]["default"] == 10
+
+
+def test_show_scenario_lists_variants_claims_and_expectations() -> None:
+    code, output = _run("show", "pipe")
+    assert code == 0
+    for needle in ("forgot-close", "P6", "hang", "items"):
+        assert needle in output
+
+
+def test_show_variant_has_claim_expectation_and_source() -> None:
+    code, output = _run("show", "pipe", "--variant", "forgot-close")
+    assert code == 0
+    assert "Forget to close the unused ends" in output  # the claim text
+    assert "fork hang" in " ".join(output.split())
+    assert "def consumer(p, name):" in output  # the source itself
+
+
+def test_json_output_is_only_json_even_for_usage_errors() -> None:
+    result = cli("run", "pipe", "--variant", "nope", "--json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "No variant 'nope'" in result.stderr
