@@ -110,8 +110,30 @@ def scenarios_root() -> Path:
     raise RuntimeError(f"concdemo's scenarios are missing (looked in {package})")
 
 
-def _literals(path: Path) -> tuple[str, dict[str, Any]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+_BODY_STARTS = ("def ", "class ", "async def ", "if __name__", "@")
+
+
+def _header(source: str) -> str:
+    """The part before the first function, class or main block.
+
+    By convention the metadata sits there; parsing only the header keeps
+    `concdemo list` fast. A test checks that it agrees with the whole file.
+    """
+    lines = source.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith(_BODY_STARTS):
+            return "".join(lines[:number])
+    return source
+
+
+def _literals(path: Path, whole: bool = False) -> tuple[str, dict[str, Any]]:
+    source = path.read_text(encoding="utf-8")
+    try:
+        tree = ast.parse(source if whole else _header(source), filename=str(path))
+    except SyntaxError:
+        if whole:
+            raise
+        return _literals(path, whole=True)
     values: dict[str, Any] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:

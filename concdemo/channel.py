@@ -19,12 +19,50 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 PIPE_BUF = 4096  # POSIX guarantees atomic pipe writes up to this size on Linux
 _MAX_DETAIL_CHARS = 1500
 
 ENV_EVENTS = "CONCDEMO_EVENTS"
+
+
+_QUOTED: dict[str, str] = {}
+
+
+def _quoted(text: str) -> str:
+    """JSON for a name; names repeat (process, thread, kind), so each is encoded once."""
+    found = _QUOTED.get(text)
+    if found is None:
+        found = _QUOTED[text] = json.dumps(text)
+    return found
+
+
+_SCALAR = {
+    bool: lambda v: "true" if v else "false",
+    int: int.__repr__,
+    float: lambda v: float.__repr__(v) if v - v == 0 else json.dumps(v),  # nan/inf
+    str: encode_basestring_ascii,
+    type(None): lambda v: "null",
+}
+
+
+def _encode_detail(detail: dict[str, Any]) -> str:
+    """JSON for the usual small details (str/int/bool keys and values) without
+    json.dumps' per-call encoder set-up; anything else takes the general path."""
+    if not detail:
+        return "{}"
+    parts = []
+    for key, value in detail.items():
+        convert = _SCALAR.get(type(value))
+        if convert is None or type(key) is not str:
+            try:
+                return json.dumps(detail)
+            except (TypeError, ValueError):
+                return json.dumps(detail, default=repr)
+        parts.append(f"{_quoted(key)}:{convert(value)}")
+    return "{" + ",".join(parts) + "}"
 
 
 def encode(
@@ -38,11 +76,16 @@ def encode(
     detail: dict[str, Any],
 ) -> bytes:
     """One atomic message; oversized details are shortened, never split."""
-    line = json.dumps([seq, t_ns, pid, process, task, kind, span, detail], default=repr)
+    body = _encode_detail(detail)
+    line = (
+        f"[{seq},{t_ns},{pid},{_quoted(process)},{_quoted(task)},"
+        f"{_quoted(kind)},{_quoted(span)},{body}]\n"
+    )
     if len(line) >= PIPE_BUF - 1:
         short = {"truncated": repr(detail)[:_MAX_DETAIL_CHARS]}
         line = json.dumps([seq, t_ns, pid, process[:100], task[:100], kind[:100], span, short])
-    return (line + "\n").encode()
+        line += "\n"
+    return line.encode()
 
 
 class Writer:

@@ -15,6 +15,10 @@ from concdemo import __version__
 
 app = typer.Typer(
     add_completion=False,
+    # Usage errors are our own one-liners; Rich tracebacks would only cost start-up time.
+    pretty_exceptions_enable=False,
+    # Click's plain help: Typer's Rich help pulls in markdown-it and doubles start-up.
+    rich_markup_mode=None,
     help="Make Python concurrency visible: run the scenarios of a classic tutorial on "
     "multiprocessing, greenlet and gevent, and watch every process, thread and greenlet.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -141,6 +145,24 @@ def run(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if not all(r.as_expected for r in results):
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+
+
+@app.command()
+def bench(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    repeat: int = typer.Option(10, "--repeat", min=1, help="Start-up timings per command."),
+) -> None:
+    """Measure start-up time and the event channel on this machine."""
+    from concdemo import bench as benchmark
+
+    doc = benchmark.measure(repeat=repeat)
+    if as_json:
+        _print_json(doc)
+        return
+    from concdemo.consoles import stdout_console
+    from concdemo.render.bench import bench_table
+
+    stdout_console().print(bench_table(doc))
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:

@@ -77,9 +77,13 @@ def _task_name() -> str:
         if current.parent is not None:  # not a thread's main greenlet
             label = getattr(current, "concdemo_label", None) or getattr(current, "name", None)
             return str(label) if label else f"greenlet-{id(current) & 0xFFFF:04x}"
-    import threading  # already imported wherever threads exist; cheap otherwise
+    return str(_threading().current_thread().name)
 
-    return threading.current_thread().name
+
+def _threading() -> Any:
+    # Imported on first use, not at module import: gevent scenarios patch
+    # threading first, and the probe must not be the one importing it early.
+    return sys.modules.get("threading") or __import__("threading")
 
 
 def label(obj: Any, name: str) -> Any:
@@ -91,9 +95,7 @@ def label(obj: Any, name: str) -> Any:
 def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> None:
     t_ns = time.monotonic_ns()
     state = _state
-    pid = os.getpid()
-    if pid != state.pid:
-        state.pid, state.seq = pid, 0
+    pid = state.pid  # kept current by the at-fork hook below
     seq = state.seq
     state.seq = seq + 1
     process = _process_name()
@@ -373,8 +375,10 @@ def _die_with_parent() -> None:
 
 
 def _after_fork_in_child() -> None:
-    _open_stack_file()
-    _die_with_parent()
+    _state.pid, _state.seq = os.getpid(), 0
+    if reporting():
+        _open_stack_file()
+        _die_with_parent()
 
 
 def _setup_reporting_process() -> None:
@@ -382,8 +386,8 @@ def _setup_reporting_process() -> None:
     _die_with_parent()
     if "multiprocessing" in sys.modules:
         _wrap_process_run()
-    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+os.register_at_fork(after_in_child=_after_fork_in_child)
 if reporting():
     _setup_reporting_process()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import threading
+import time
 
 _F_SETPIPE_SZ = 1031  # fcntl command, Linux only
 _PIPE_SIZE = 1 << 20
+_POLL_S = 0.002
 
 
 class Reader:
@@ -37,21 +38,26 @@ class Reader:
         self._thread.start()
 
     def _pump(self) -> None:
+        # Poll with a short sleep instead of blocking in select(): a reader that
+        # waits in the kernel must be woken by every single write, which costs
+        # the writer microseconds per event; a sleeping one collects batches.
         while True:
-            ready, _, _ = select.select([self._fd], [], [], 0.05)
-            if ready:
+            got_any = False
+            while True:
                 try:
                     chunk = os.read(self._fd, _PIPE_SIZE)
                 except BlockingIOError:
-                    continue
+                    break
                 except OSError:
                     return
-                if chunk:
-                    with self._lock:
-                        self._chunks.append(chunk)
-                    continue
-            if self._stop:
+                if not chunk:
+                    break
+                got_any = True
+                with self._lock:
+                    self._chunks.append(chunk)
+            if self._stop and not got_any:
                 return
+            time.sleep(_POLL_S)
 
     def take(self) -> list[bytes]:
         """Complete lines received since the last call."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from concdemo.catalog import Scenario
-from concdemo.runner import RunResult
+if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
+    from concdemo.catalog import Scenario
+    from concdemo.runner import RunResult
 
 
 def list_doc(scenarios: list[Scenario]) -> dict[str, Any]:

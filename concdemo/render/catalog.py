@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -92,6 +91,8 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
     if variant.explanation:
         body += [Text(""), Text("What a run shows", style="underline"), Text(variant.explanation)]
     header = Panel(Group(*body), title=f"{scenario.name} · {variant.name}", title_align="left")
+    from rich.syntax import Syntax  # only `show --variant` needs the highlighter
+
     source = Syntax(
         variant.path.read_text(encoding="utf-8"),
         "python",
