@@ -22,7 +22,7 @@ test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/ruff check concdemo scenarios tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	CONCDEMO_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/bench.py

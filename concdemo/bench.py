@@ -110,6 +110,9 @@ def measure(repeat: int = 10, bursts: int = 3) -> dict[str, Any]:
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "startup": startup(repeat),
-        "burst": {**best, "runs": len(runs), "lost_in_any_run": sum(
-            r["events"] - r["received"] for r in runs)},
+        "burst": {
+            **best,
+            "runs": len(runs),
+            "lost_in_any_run": sum(r["events"] - r["received"] for r in runs),
+        },
     }

@@ -30,7 +30,7 @@ def _convert(param: Param, raw: str) -> Any:
     except ValueError:
         example = {"int": "5", "float": "0.5", "bool": "true"}.get(kind, "text")
         raise UsageError(
-            f"Parameter '{param.name}' takes a {kind}, not '{raw}'"
+            f"Parameter '{param.name}' takes {'an' if kind == 'int' else 'a'} {kind}, not '{raw}'"
             f" (for example --param {param.name}={example})."
         ) from None
     if param.choices and value not in param.choices:

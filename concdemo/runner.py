@@ -104,7 +104,9 @@ class RunResult:
     def as_expected(self) -> bool:
         allowed = self.spec.variant.errors
         wrong_error = (
-            self.outcome == "error" and bool(allowed) and (self.error or {}).get("type") not in allowed
+            self.outcome == "error"
+            and bool(allowed)
+            and (self.error or {}).get("type") not in allowed
         )
         return (
             self.outcome == self.expected

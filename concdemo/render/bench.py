@@ -8,8 +8,11 @@ from rich.table import Table
 
 
 def bench_table(doc: dict[str, Any]) -> Table:
-    table = Table(title=f"concdemo bench (Python {doc['python']}, {doc['cpus']} CPUs)",
-                  title_justify="left", header_style="bold")
+    table = Table(
+        title=f"concdemo bench (Python {doc['python']}, {doc['cpus']} CPUs)",
+        title_justify="left",
+        header_style="bold",
+    )
     table.add_column("measure")
     table.add_column("value", justify="right")
     startup = doc["startup"]

@@ -26,11 +26,15 @@ def outcome_line(result: RunResult) -> Text:
     )
 
 
-def _phases(result: RunResult) -> Table | None:
+def _heading(text: str) -> Text:
+    return Text(text, style="bold underline")
+
+
+def _phases(result: RunResult) -> Group | None:
     phases = result.phases
     if not phases:
         return None
-    table = Table(title="phases", title_justify="left", box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
     table.add_column("phase")
     table.add_column("measured (s)", justify="right")
     table.add_column("theory (s)", justify="right")
@@ -42,27 +46,25 @@ def _phases(result: RunResult) -> Table | None:
         if phase.seconds is not None and phase.theory_s:
             ratio = f"{phase.seconds / phase.theory_s:.2f}×"
         table.add_row(phase.name, measured, theory, ratio)
-    return table
+    return Group(_heading("phases"), table)
 
 
-def _checks(result: RunResult) -> Table | None:
+def _checks(result: RunResult) -> Group | None:
     checks = result.checks
     if not checks:
         return None
-    table = Table(
-        title="what the article claims, checked", title_justify="left", box=None, show_header=False
-    )
+    table = Table(box=None, show_header=False)
     table.add_column("", no_wrap=True)
     table.add_column("")
     for check in checks:
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
         table.add_row(mark, check.what)
-    return table
+    return Group(_heading("what the article claims, checked on this run"), table)
 
 
-def _processes(result: RunResult) -> Table:
+def _processes(result: RunResult) -> Group:
     counts = Counter(e.pid for e in result.events)
-    table = Table(title="events per process", title_justify="left", box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
     table.add_column("process")
     table.add_column("pid", justify="right")
     table.add_column("events", justify="right")
@@ -70,7 +72,7 @@ def _processes(result: RunResult) -> Table:
     for info in result.processes:
         exit_text = "" if info.exitcode is None else str(info.exitcode)
         table.add_row(info.name, str(info.pid), str(counts[info.pid]), exit_text)
-    return table
+    return Group(_heading("events per process"), table)
 
 
 def _problems(result: RunResult) -> list[RenderableType]:
@@ -96,12 +98,7 @@ def _problems(result: RunResult) -> list[RenderableType]:
             )
         )
     if result.stacks:
-        table = Table(
-            title="where each process was blocked when the run was stopped",
-            title_justify="left",
-            box=None,
-            header_style="bold",
-        )
+        table = Table(box=None, header_style="bold")
         table.add_column("process")
         table.add_column("thread")
         table.add_column("blocked in")
@@ -114,7 +111,9 @@ def _problems(result: RunResult) -> list[RenderableType]:
                 f"{inner['function']}()  {_short(inner['file'])}:{inner['line']}",
                 f"{_short(stack['file'])}:{stack['line']} in {stack['function']}",
             )
-        parts.append(table)
+        parts.append(
+            Group(_heading("where each process was blocked when the run was stopped"), table)
+        )
     if result.dropped_events or result.malformed_events:
         parts.append(
             Text(

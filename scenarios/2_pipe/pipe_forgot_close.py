@@ -44,4 +44,4 @@ if __name__ == "__main__":
     producer(seq, (left, right))
     probe.event("join", waiting_for="c1")
     c1.join()
-    probe.event("主进程 (main process) done")
+    probe.event("done", msg="主进程")

@@ -51,5 +51,5 @@ if __name__ == "__main__":
     right.close()
     left.close()
     c1.join()
-    probe.event("主进程 (main process) done")
+    probe.event("done", msg="主进程")
     probe.check("the consumer ended by itself after EOFError", c1.exitcode == 0)
