@@ -224,7 +224,7 @@ def load() -> dict[str, Scenario]:
 
 @cache
 def _load(folders: tuple[Path, ...]) -> dict[str, Scenario]:
-    found = {}
+    found: dict[str, Scenario] = {}
     for root in folders:
         abouts = sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name))
         for about in abouts:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 PIPE_BUF = 4096  # POSIX guarantees atomic pipe writes up to this size on Linux
@@ -39,7 +40,7 @@ def _quoted(text: str) -> str:
     return found
 
 
-_SCALAR = {
+_SCALAR: dict[type, Callable[[Any], str]] = {
     bool: lambda v: "true" if v else "false",
     int: int.__repr__,
     float: lambda v: float.__repr__(v) if v - v == 0 else json.dumps(v),  # nan/inf

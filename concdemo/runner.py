@@ -103,11 +103,8 @@ class RunResult:
     @property
     def as_expected(self) -> bool:
         allowed = self.spec.variant.errors
-        wrong_error = (
-            self.outcome == "error"
-            and bool(allowed)
-            and (self.error or {}).get("type") not in allowed
-        )
+        error_type = (self.error or {}).get("type")
+        wrong_error = self.outcome == "error" and bool(allowed) and error_type not in allowed
         return (
             self.outcome == self.expected
             and all(c.ok for c in self.checks)

@@ -25,7 +25,7 @@ def _run(*args: str) -> tuple[int, str]:
         (["run", "pip"], "No scenario 'pip'. Did you mean 'pipe'?"),
         (["run", "pipe", "--variant", "duplx"], "Did you mean 'duplex'?"),
         (["run", "pipe", "--param", "itemz=3"], "no parameter 'itemz'. Did you mean 'items'?"),
-        (["run", "pipe", "--param", "items=lots"], "takes a int, not 'lots'"),
+        (["run", "pipe", "--param", "items=lots"], "takes an int, not 'lots'"),
         (["run", "pipe", "--param", "items=0"], "must be from 1 to 100000, not 0"),
         (["run", "pipe", "--param", "items"], "is not KEY=VALUE"),
         (
