@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from concdemo import __version__, catalog
 from concdemo.cli import app
+
 from conftest import cli, validate
 
 runner = CliRunner()

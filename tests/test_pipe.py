@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from conftest import cli_json, kinds, start_methods, validate
 
 
@@ -107,7 +108,7 @@ def test_forgot_close_hangs_in_recv_and_join(pipe_runs: dict[str, dict[str, Any]
 
 def test_bytes_maxlength_breaks_the_connection(pipe_runs: dict[str, dict[str, Any]]) -> None:
     raised = _events(pipe_runs["bytes-maxlength"], "raised")
-    assert [e["detail"]["message"] for e in raised][0] == "bad message length"
+    assert raised[0]["detail"]["message"] == "bad message length"
     assert len(raised) == 2 and all(e["detail"]["type"] == "OSError" for e in raised)
 
 
