@@ -60,9 +60,18 @@ class Variant:
     hang_timeout_s: float | None
     notes: dict[str, str] = field(default_factory=dict)  # per start method
     errors: tuple[str, ...] = ()  # exception types the story expects to end a process
+    # (param, value, outcome): a broken/fixed pair in one script, e.g. the fix
+    # switched on by --param fixed=true is expected to end ok.
+    expect_with: tuple[tuple[str, Any, str], ...] = ()
 
-    def expected(self, start_method: str) -> str:
+    def expected(self, start_method: str, params: dict[str, Any] | None = None) -> str:
+        for name, value, outcome in self.expect_with:
+            if params is not None and params.get(name) == value:
+                return outcome
         return self.expect.get(start_method, self.expect.get("*", "ok"))
+
+    def note(self, start_method: str) -> str:
+        return self.notes.get(start_method) or self.notes.get("*", "")
 
     @property
     def timeout_s(self) -> float:
@@ -192,6 +201,7 @@ def read_scenario(folder: Path) -> Scenario:
             hang_timeout_s=meta.get("HANG_TIMEOUT"),
             notes=dict(meta.get("NOTES", {})),
             errors=tuple(meta.get("ERRORS", ())),
+            expect_with=tuple(tuple(rule) for rule in meta.get("EXPECT_WITH", ())),
         )
     order = list(about.get("VARIANTS", sorted(by_name)))
     variants = tuple(by_name[v] for v in order if v in by_name)

@@ -376,6 +376,12 @@ def _die_with_parent() -> None:
 
 def _after_fork_in_child() -> None:
     _state.pid, _state.seq = os.getpid(), 0
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) is _raise_system_exit:
+        # Only the scenario's main process unwinds on SIGTERM; a forked child
+        # (a pool worker that Pool.terminate() stops) must die the usual way.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if reporting():
         _open_stack_file()
         _die_with_parent()

@@ -66,6 +66,7 @@ class RunResult:
     wall_s: float
     events: list[Event]
     returncode: int | None
+    main_pid: int = 0
     error: dict[str, Any] | None = None
     stacks: list[dict[str, Any]] = field(default_factory=list)
     dropped_events: int = 0
@@ -75,7 +76,7 @@ class RunResult:
 
     @property
     def expected(self) -> str:
-        return self.spec.variant.expected(self.spec.start_method)
+        return self.spec.variant.expected(self.spec.start_method, self.spec.params)
 
     @property
     def checks(self) -> list[Check]:
@@ -96,6 +97,8 @@ class RunResult:
         """Exceptions that ended a process although the story does not foresee them."""
         variant = self.spec.variant
         errors = [e for e in self.events if e.kind == "error"]
+        if self.expected != variant.expected(self.spec.start_method):
+            return errors  # an EXPECT_WITH rule applies: the fixed half foresees no error
         if self.expected == "error" and not variant.errors:
             return []
         return [e for e in errors if e.detail.get("type") not in variant.errors]
@@ -134,7 +137,7 @@ class RunResult:
         infos: dict[int, ProcessInfo] = {}
         failed = {e.pid for e in self.events if e.kind == "error"}
         ended = {e.pid for e in self.events if e.kind == "process-end"}
-        main_pid = next((e.pid for e in self.events if e.process == "MainProcess"), None)
+        main_pid = self.main_pid
         for event in self.events:
             info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
             info.name = event.process
@@ -329,6 +332,7 @@ def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunRe
         wall_s=(end_ns - t0_ns) / 1e9,
         events=events,
         returncode=returncode,
+        main_pid=popen.pid,
         error=error,
         stacks=_stack_docs(found, events, spec.variant.path.parent),
         dropped_events=decoder.dropped,

@@ -19,7 +19,8 @@ def test_scenarios_ship_inside_the_installed_package() -> None:
     if not os.environ.get("CONCDEMO_TEST_INSTALLED"):
         pytest.skip("run by `make test`, which tests a plain (non-editable) install")
     package = Path(concdemo.__file__).resolve().parent
-    assert REPO not in package.parents, f"concdemo imported from the source tree: {package}"
+    assert package != REPO / "concdemo", f"concdemo imported from the source tree: {package}"
+    assert package.parent.name == "site-packages"
     root = catalog.scenarios_root()
     assert root == package / "scenarios"
     shipped = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}

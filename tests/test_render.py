@@ -87,7 +87,13 @@ def _hang_result() -> RunResult:
         },
     ]
     return RunResult(
-        spec=spec, outcome="hang", wall_s=2.001, events=events, returncode=-2, stacks=stacks
+        spec=spec,
+        outcome="hang",
+        wall_s=2.001,
+        events=events,
+        returncode=-2,
+        main_pid=100,
+        stacks=stacks,
     )
 
 

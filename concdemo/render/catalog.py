@@ -87,7 +87,10 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
         Text.assemble(("Expected outcome: ", "underline"), _expect_text(variant)),
     ]
     for method, note in variant.notes.items():
-        body.append(Text(f"{method}: {note}", style="dim"))
+        label = "every start method" if method == "*" else method
+        body.append(Text(f"{label}: {note}", style="dim"))
+    for name, value, outcome in variant.expect_with:
+        body.append(Text(f"with --param {name}={str(value).lower()}: {outcome}", style="dim"))
     if variant.explanation:
         body += [Text(""), Text("What a run shows", style="underline"), Text(variant.explanation)]
     header = Panel(Group(*body), title=f"{scenario.name} · {variant.name}", title_align="left")

@@ -133,7 +133,7 @@ def _short(path: str) -> str:
 def _lesson(result: RunResult) -> Panel | None:
     variant = result.spec.variant
     text = variant.explanation
-    note = variant.notes.get(result.spec.start_method)
+    note = variant.note(result.spec.start_method)
     if note:
         text = f"{text}\n\n{note}" if text else note
     if not text:
