@@ -148,6 +148,82 @@ def run(
 
 
 @app.command()
+def compare(
+    scenario: str = typer.Argument(..., help="Scenario name, e.g. pool."),
+    variant: list[str] = typer.Option(
+        [], "--variant", help="Variants to compare (repeatable). Default: the scenario's defaults."
+    ),
+    start_method: str | None = typer.Option(
+        None, "--start-method", help="fork, spawn, forkserver or all. Default: the platform's."
+    ),
+    param: list[str] = typer.Option([], "--param", help="KEY=VALUE (repeatable)."),
+    repeat: int = typer.Option(5, "--repeat", help="Samples kept per variant."),
+    warmup: int = typer.Option(1, "--warmup", help="Samples run first and discarded."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+) -> None:
+    """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
+    from concdemo import compare as comparing
+    from concdemo import plan, procgroup
+
+    with usage_errors():
+        specs = plan.runs(scenario, variant, start_method, param, None)
+        if repeat < 1 or warmup < 0:
+            raise plan.UsageError(
+                f"--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup})."
+            )
+    procgroup.become_subreaper()
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        result = _compare_with_progress(specs, repeat, warmup, show=not as_json)
+    except Terminated:
+        raise typer.Exit(EXIT_TERMINATED) from None
+    except KeyboardInterrupt:
+        from concdemo.consoles import stderr_console
+
+        stderr_console().print("Interrupted: every process of the run was stopped.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if as_json:
+        _print_json(comparing.as_json(result))
+    else:
+        from concdemo.consoles import stdout_console
+        from concdemo.render.compare import comparison_table
+
+        stdout_console().print(comparison_table(result))
+
+
+def _compare_with_progress(specs: list[Any], repeat: int, warmup: int, show: bool) -> Any:
+    from concdemo import compare as comparing
+
+    if not show:
+        return comparing.compare(specs, repeat, warmup)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from concdemo.consoles import stderr_console
+
+    total = len(specs) * (repeat + warmup)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("sampling", total=total)
+
+        def advance(spec: Any, index: int, result: Any) -> None:
+            kind = "warm-up" if index < warmup else "sample"
+            progress.update(
+                task,
+                advance=1,
+                description=f"{spec.variant.name} · {spec.start_method} · {kind} "
+                f"{result.wall_s:.2f} s",
+            )
+
+        return comparing.compare(specs, repeat, warmup, on_sample=advance)
+
+
+@app.command()
 def bench(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     repeat: int = typer.Option(10, "--repeat", min=1, help="Start-up timings per command."),

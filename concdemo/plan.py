@@ -5,6 +5,8 @@ from __future__ import annotations
 from concdemo import catalog, params
 from concdemo.catalog import START_METHODS, Variant
 from concdemo.errors import UsageError, did_you_mean
+
+__all__ = ["UsageError", "available_start_methods", "runs", "start_methods"]
 from concdemo.runner import RunSpec
 
 
