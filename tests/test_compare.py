@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import cli, cli_json, validate
 
 from concdemo import compare as comparing
+
+from conftest import cli, cli_json, validate
 
 
 def test_pool_apply_async_is_faster_than_apply_with_theory() -> None:

@@ -29,7 +29,7 @@ def comparison_table(comparison: Comparison) -> Group:
         table.add_column(column, justify="right", no_wrap=True)
     for s in comparison.series:
         speedup = comparison.speedup(s)
-        cells = [
+        cells: list[str | Text] = [
             f"{min(s.samples):.3f}",
             Text(f"{s.median:.3f}", style="bold"),
             f"{max(s.samples):.3f}",
