@@ -51,6 +51,42 @@ def usage_errors() -> Iterator[None]:
         _usage_error(str(exc))
 
 
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Around anything that starts runs: Ctrl-C exits 130, SIGTERM 143, both after
+    the runner has stopped and reaped every process of the run."""
+    from concdemo import procgroup
+    from concdemo.consoles import stderr_console
+
+    procgroup.become_subreaper()
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    except Terminated:
+        raise typer.Exit(EXIT_TERMINATED) from None
+    except KeyboardInterrupt as exc:
+        from concdemo.stepper import StopRequested
+
+        why = "Stopped" if isinstance(exc, StopRequested) else "Interrupted"
+        stderr_console().print(f"{why}: every process of the run was stopped.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _check_step(step: bool, as_json: bool, plain: bool) -> None:
+    from concdemo.consoles import is_interactive
+    from concdemo.errors import UsageError
+
+    if not step:
+        return
+    if as_json:
+        raise UsageError("--step shows events one at a time and cannot be used with --json.")
+    if not (is_interactive(plain) and sys.stdin.isatty()):
+        raise UsageError(
+            "--step needs a terminal to read your keys from (stdin and stdout);"
+            " run it in a terminal without --plain, or drop --step."
+        )
+
+
 def _print_json(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -126,23 +162,18 @@ def run(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
     plain: bool = typer.Option(False, "--plain", help="One line per event, even on a terminal."),
+    step: bool = typer.Option(
+        False, "--step", help="Pause at each event: Enter = next, c = continue, q = stop."
+    ),
 ) -> None:
     """Run a scenario's variants, each in its own subprocess, and show what happens."""
-    from concdemo import plan, procgroup
+    from concdemo import plan
 
     with usage_errors():
         specs = plan.runs(scenario, variant, start_method, param, timeout)
-    procgroup.become_subreaper()
-    signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        results = _run_and_show(specs, as_json, plain)
-    except Terminated:
-        raise typer.Exit(EXIT_TERMINATED) from None
-    except KeyboardInterrupt:
-        from concdemo.consoles import stderr_console
-
-        stderr_console().print("Interrupted: every process of the run was stopped.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _check_step(step, as_json, plain)
+    with interruptible():
+        results = _run_and_show(specs, as_json, plain, step)
     if not all(r.as_expected for r in results):
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
@@ -163,7 +194,7 @@ def compare(
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
     from concdemo import compare as comparing
-    from concdemo import plan, procgroup
+    from concdemo import plan
 
     with usage_errors():
         specs = plan.runs(scenario, variant, start_method, param, None)
@@ -171,17 +202,8 @@ def compare(
             raise plan.UsageError(
                 f"--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup})."
             )
-    procgroup.become_subreaper()
-    signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
+    with interruptible():
         result = _compare_with_progress(specs, repeat, warmup, show=not as_json)
-    except Terminated:
-        raise typer.Exit(EXIT_TERMINATED) from None
-    except KeyboardInterrupt:
-        from concdemo.consoles import stderr_console
-
-        stderr_console().print("Interrupted: every process of the run was stopped.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
     if as_json:
         _print_json(comparing.as_json(result))
     else:
@@ -245,7 +267,7 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
-def _run_and_show(specs: list[Any], as_json: bool, plain: bool) -> list[Any]:
+def _run_and_show(specs: list[Any], as_json: bool, plain: bool, step: bool = False) -> list[Any]:
     from concdemo import report, session
 
     if as_json:
@@ -256,8 +278,18 @@ def _run_and_show(specs: list[Any], as_json: bool, plain: bool) -> list[Any]:
     from concdemo.render import summary
 
     console = stdout_console()
-    view = session.make_view(console, live=is_interactive(plain))
-    results = session.execute(specs, view, after_each=lambda r: console.print(summary.render(r)))
+    stepper = None
+    keys: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    footer = ""
+    if step:
+        from concdemo.stepper import HINT, Stepper, keys_unbuffered
+
+        stepper, keys, footer = Stepper(), keys_unbuffered(sys.stdin.fileno()), HINT
+    view = session.make_view(console, live=is_interactive(plain), footer=footer)
+    with keys:
+        results = session.execute(
+            specs, view, after_each=lambda r: console.print(summary.render(r)), stepper=stepper
+        )
     if len(results) > 1:
         console.print(summary.totals_line(results))
     return results

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from concdemo.channel import ENV_EVENTS, Writer, encode
+from concdemo.gate import ENV_GATE, Gate
 
 ENV_RUN_DIR = "CONCDEMO_RUN_DIR"
 ENV_T0 = "CONCDEMO_T0"
@@ -52,6 +53,8 @@ class _State:
         self.pid = os.getpid()
         self.seq = 0
         self.stack_file: Any = None
+        gate = os.environ.get(ENV_GATE)
+        self.gate: Gate | None = Gate(gate) if gate and self.writer is not None else None
 
 
 _state = _State()
@@ -102,6 +105,8 @@ def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> Non
     task = task or _task_name()
     if state.writer is not None:
         state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
+        if state.gate is not None:
+            state.gate.wait()  # step mode: the CLI shows this event, then lets us go
         return
     shown = "  ".join(f"{k}={v!r}" for k, v in detail.items())
     elapsed = (t_ns - state.t0_ns) / 1e9

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from concdemo import procgroup, stacks
 from concdemo.catalog import Variant
@@ -258,10 +258,24 @@ def _stack_docs(
     return docs
 
 
-def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunResult:
+class Stepping(Protocol):
+    """Step mode's controller (``concdemo.stepper.Stepper``)."""
+
+    def env(self, run_dir: Path) -> dict[str, str]: ...
+    def tick(self, events_seen: int) -> bool: ...
+    def close(self) -> None: ...
+
+
+def run(
+    spec: RunSpec,
+    on_event: Callable[[Event], None] | None = None,
+    stepper: Stepping | None = None,
+) -> RunResult:
     """Start the variant, stream its events to ``on_event``, stop it, reap it.
 
-    Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating.
+    Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating. With a
+    ``stepper`` the scenario waits at each event, and the hang timeout only
+    counts the time it is not waiting for the user.
     """
     run_dir = Path(tempfile.mkdtemp(prefix="concdemo-"))
     (run_dir / "stacks").mkdir()
@@ -285,11 +299,14 @@ def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunRe
     signals_sent: list[str] = []
     end_ns = t0_ns
     try:
+        env = _child_env(run_dir, spec, t0_ns)
+        if stepper is not None:
+            env.update(stepper.env(run_dir))
         with open(run_dir / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
             popen = subprocess.Popen(
                 [sys.executable, str(spec.variant.path)],
                 cwd=run_dir,
-                env=_child_env(run_dir, spec, t0_ns),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
@@ -298,6 +315,8 @@ def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunRe
         deadline = time.monotonic() + spec.timeout_s
         while popen.poll() is None:
             pump(reader.take())
+            if stepper is not None and stepper.tick(len(events)):
+                deadline += _POLL_S  # waiting for the user is not hanging
             if time.monotonic() >= deadline:
                 hung = True
                 end_ns = time.monotonic_ns()
@@ -319,6 +338,8 @@ def run(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunRe
             with contextlib.suppress(subprocess.TimeoutExpired):
                 popen.wait(timeout=procgroup.KILL_GRACE_S)
         reader.close()
+        if stepper is not None:
+            stepper.close()
         stderr = stderr_path.read_text(errors="replace") if stderr_path.exists() else ""
         shutil.rmtree(run_dir, ignore_errors=True)
 

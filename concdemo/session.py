@@ -28,13 +28,16 @@ def execute(
     specs: list[RunSpec],
     view: View | None,
     after_each: Callable[[RunResult], None] | None = None,
+    stepper: runner.Stepping | None = None,
 ) -> list[RunResult]:
     results = []
     for index, spec in enumerate(specs, 1):
         if view is not None:
             view.begin(title(spec, index, len(specs)))
         try:
-            result = runner.run(spec, on_event=view.on_event if view is not None else None)
+            result = runner.run(
+                spec, on_event=view.on_event if view is not None else None, stepper=stepper
+            )
         finally:
             if view is not None:
                 view.end()
@@ -44,11 +47,13 @@ def execute(
     return results
 
 
-def make_view(console: Console, live: bool) -> View:
+def make_view(console: Console, live: bool, footer: str = "") -> View:
     if live:
         from concdemo.render.live import LiveView
 
-        return LiveView(console)
+        view = LiveView(console)
+        view.footer = footer
+        return view
     from concdemo.render.plain import PlainView
 
     return PlainView(console)

@@ -123,3 +123,12 @@ def test_json_output_is_only_json_even_for_usage_errors() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "No variant 'nope'" in result.stderr
+
+
+def test_step_without_a_terminal_is_refused() -> None:
+    result = cli("run", "pipe", "--step")
+    assert result.returncode == 2
+    assert "--step needs a terminal" in result.stderr
+    assert result.stdout == ""
+    with_json = cli("run", "pipe", "--step", "--json")
+    assert with_json.returncode == 2 and "cannot be used with --json" in with_json.stderr

@@ -24,6 +24,7 @@ class LiveView:
         self.colours = ProcessColours()
         self.events: list[Event] = []
         self.title = ""
+        self.footer = ""  # e.g. step mode's key help
         self._clock = clock
         self._started = clock()
         self._live: Live | None = None
@@ -59,6 +60,8 @@ class LiveView:
             "  ",
             (f"{len(self.events)} events", "dim"),
         )
+        if self.footer:
+            return Group(header, self.table(), Text(self.footer, style="reverse"))
         return Group(header, self.table())
 
     def table(self) -> Table:
