@@ -106,8 +106,43 @@ def main_callback(
     ),
 ) -> None:
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            _interactive()
+            return
+        typer.echo(ctx.get_help())  # no terminal: never wait for input
         raise typer.Exit()
+
+
+def _interactive() -> None:
+    """The picker: choose, run, then run another, compare or quit."""
+    from concdemo import picker, plan
+    from concdemo.consoles import stdout_console
+
+    console = stdout_console()
+    ask = picker.rich_ask(console)
+    methods = plan.available_start_methods()
+    default_method = str(methods.index(plan.start_methods(None)[0]) + 1)
+    try:
+        choice = picker.pick(console, ask, methods, default_method)
+        while True:
+            specs = plan.runs(choice.scenario, choice.variants, choice.start_method, [], None)
+            with interruptible():
+                _run_and_show(specs, as_json=False, plain=False)
+            action = picker.next_step(ask)
+            if action == "quit":
+                return
+            if action == "compare":
+                with interruptible():
+                    comparison = _compare_with_progress(specs, repeat=3, warmup=1, show=True)
+                from concdemo.render.compare import comparison_table
+
+                console.print(comparison_table(comparison))
+                if picker.next_step(ask) != "run":
+                    return
+            choice = picker.pick(console, ask, methods, default_method)
+    except (EOFError, KeyboardInterrupt):
+        console.print()
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 @app.command("list")
