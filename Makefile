@@ -15,12 +15,12 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 
 demo: install
-	$(BIN)/concdemo run pipe
+	$(BIN)/concdemo tour
 
 # A plain (non-editable) install: the tests exercise exactly what users get.
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
-	$(BIN)/ruff check concdemo scenarios tests benchmarks
+	$(BIN)/ruff check concdemo scenarios tests benchmarks scripts
 	$(BIN)/mypy
 	CONCDEMO_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_ARGS)
 

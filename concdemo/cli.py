@@ -200,6 +200,12 @@ def run(
     step: bool = typer.Option(
         False, "--step", help="Pause at each event: Enter = next, c = continue, q = stop."
     ),
+    trace: str | None = typer.Option(
+        None, "--trace", metavar="FILE", help="Also write a Chrome trace (Perfetto) to FILE."
+    ),
+    svg: str | None = typer.Option(
+        None, "--svg", metavar="FILE", help="Also write the summary and timeline as SVG."
+    ),
 ) -> None:
     """Run a scenario's variants, each in its own subprocess, and show what happens."""
     from concdemo import plan
@@ -207,8 +213,11 @@ def run(
     with usage_errors():
         specs = plan.runs(scenario, variant, start_method, param, timeout)
         _check_step(step, as_json, plain)
+        from concdemo.export import Outputs
+
+        outputs = Outputs.checked(trace, svg)
     with interruptible():
-        results = _run_and_show(specs, as_json, plain, step)
+        results = _run_and_show(specs, as_json, plain, step, outputs=outputs)
     if not all(r.as_expected for r in results):
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
@@ -302,15 +311,21 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
-def _run_and_show(specs: list[Any], as_json: bool, plain: bool, step: bool = False) -> list[Any]:
+def _run_and_show(
+    specs: list[Any], as_json: bool, plain: bool, step: bool = False, outputs: Any = None
+) -> list[Any]:
     from concdemo import report, session
 
     if as_json:
         results = session.execute(specs, view=None)
+        if outputs is not None:
+            with usage_errors():
+                outputs.write(results)
         _print_json(report.run_doc(results))
         return results
     from concdemo.consoles import is_interactive, stdout_console
     from concdemo.render import summary
+    from concdemo.render.timeline import timeline
 
     console = stdout_console()
     stepper = None
@@ -323,11 +338,98 @@ def _run_and_show(specs: list[Any], as_json: bool, plain: bool, step: bool = Fal
     view = session.make_view(console, live=is_interactive(plain), footer=footer)
     with keys:
         results = session.execute(
-            specs, view, after_each=lambda r: console.print(summary.render(r)), stepper=stepper
+            specs,
+            view,
+            after_each=lambda r: console.print(summary.render(r), timeline(r.events)),
+            stepper=stepper,
         )
     if len(results) > 1:
         console.print(summary.totals_line(results))
+    if outputs is not None:
+        with usage_errors():
+            for line in outputs.write(results):
+                console.print(line, soft_wrap=True)
     return results
+
+
+@app.command()
+def verify(
+    scenario: str | None = typer.Argument(
+        None, help="Only the claims of this scenario, e.g. pipe. Default: every claim."
+    ),
+    start_method: str | None = typer.Option(
+        None, "--start-method", help="fork, spawn, forkserver or all. Default: all available."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+) -> None:
+    """Check the article's claims: run each claim's variants per start method and judge."""
+    from concdemo import verify as verifying
+
+    with usage_errors():
+        plan = verifying.make_plan(scenario, start_method)
+    with interruptible():
+        result = _verify_with_progress(plan)
+    if as_json:
+        _print_json(verifying.as_json(result))
+    else:
+        from concdemo.consoles import stdout_console
+        from concdemo.render.verify import render
+
+        stdout_console().print(render(result))
+    if result.failed:
+        raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+
+
+def _verify_with_progress(plan: Any) -> Any:
+    from concdemo import verify as verifying
+    from concdemo.consoles import stderr_console
+
+    console = stderr_console()
+    if not console.is_terminal:
+        return verifying.verify(plan)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("verifying", total=len(plan.specs))
+
+        def started(spec: Any) -> None:
+            where = f"{spec.variant.scenario} · {spec.variant.name} · {spec.start_method}"
+            progress.update(task, description=f"timing, alone: {where}")
+
+        def done(attempted: Any) -> None:
+            r = attempted.result
+            mark = "✓" if r.as_expected else "✗"
+            where = f"{r.spec.variant.scenario} · {r.spec.variant.name} · {r.spec.start_method}"
+            progress.update(task, advance=1, description=f"{where}: {r.outcome} {mark}")
+
+        return verifying.verify(plan, on_start=started, on_done=done)
+
+
+@app.command()
+def tour(
+    plain: bool = typer.Option(False, "--plain", help="One line per event, even on a terminal."),
+    quick: bool = typer.Option(
+        False, "--quick", hidden=True, help="Shorter parameters and no pauses (for tests)."
+    ),
+) -> None:
+    """A guided tour: every scenario's default variants in turn, narrated (about a minute)."""
+    from concdemo import tour as touring
+    from concdemo.consoles import is_interactive, stdout_console
+
+    with usage_errors():
+        stops = touring.stops(quick)
+    live = is_interactive(plain)
+    with interruptible():
+        results = touring.present(stops, stdout_console(), live, pauses=live and not quick)
+    if not all(r.as_expected for r in results):
+        raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
 
 def main() -> None:

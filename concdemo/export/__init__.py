@@ -1,0 +1,86 @@
+"""Files written from a run's results: a Chrome trace and an SVG picture.
+
+Paths are checked before any run starts, so a typo costs no waiting.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from concdemo.errors import UsageError
+
+if TYPE_CHECKING:
+    from concdemo.runner import RunResult
+
+
+@dataclass(frozen=True)
+class Outputs:
+    trace: Path | None = None
+    svg: Path | None = None
+
+    @classmethod
+    def checked(cls, trace: str | None, svg: str | None) -> Outputs:
+        outputs = cls(
+            trace=None if trace is None else check_path("--trace", trace, ".json"),
+            svg=None if svg is None else check_path("--svg", svg, ".svg"),
+        )
+        if outputs.trace is not None and outputs.trace == outputs.svg:
+            raise UsageError(
+                f"--trace and --svg both name {trace}; give each its own file."
+            )
+        return outputs
+
+    def write(self, results: list[RunResult]) -> list[str]:
+        """Write the files asked for; one line per file saying what to do with it."""
+        written = []
+        if self.trace is not None:
+            from concdemo.export import trace
+
+            _write(self.trace, trace.dumps(results))
+            written.append(
+                f"trace written to {self.trace} (open it in https://ui.perfetto.dev "
+                "or chrome://tracing)"
+            )
+        if self.svg is not None:
+            from concdemo.export import svg
+
+            _write(self.svg, svg.picture(results))
+            written.append(f"picture written to {self.svg}")
+        return written
+
+
+def check_path(flag: str, value: str, suffix: str) -> Path:
+    """A file we can create or overwrite; else a UsageError that names the fix."""
+    example = f"e.g. {flag} run{suffix}"
+    if not value.strip():
+        raise UsageError(f"{flag} needs a file name, {example}.")
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise UsageError(
+            f"{flag} {value} is a directory; name a file inside it, "
+            f"e.g. {flag} {path / ('run' + suffix)}."
+        )
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(
+            f"{flag} {value}: the directory {parent} does not exist; "
+            f"create it first (mkdir -p {parent}) or pick another path."
+        )
+    # Overwriting a file the user named is what export flags do; it must be writable.
+    target = path if path.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise UsageError(
+            f"{flag} {value}: {target} is not writable; pick a path you can write to, "
+            f"{example}."
+        )
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:  # the disk filled up or the directory went away during the run
+        raise UsageError(f"Could not write {path}: {exc.strerror or exc}.") from exc

@@ -1,0 +1,160 @@
+"""Chrome Trace Event JSON from the runs' events, for Perfetto and chrome://tracing.
+
+Spans become complete (``X``) slices, every other event an instant (``i``) on the
+track of the thread, greenlet or generator that sent it. A viewer draws the
+slices of one track as a stack, which only works when they nest; two spans of
+one task that overlap without nesting (greenlets sharing a name) go to an extra
+track of that task instead.
+
+Every run of the file starts at ts 0, so the variants line up for comparison;
+each run has pids of its own and process names that start with its variant and
+start method, so runs never merge even when the system reused a pid.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from concdemo.events import Event
+from concdemo.runner import pair_spans
+
+if TYPE_CHECKING:
+    from concdemo.runner import RunResult
+
+# Above any pid Linux hands out (pid_max is at most 2**22), so run n's pids
+# are its real pids plus n * PID_STRIDE and the first run keeps the real ones.
+PID_STRIDE = 1 << 22
+
+
+def dumps(results: list[RunResult]) -> str:
+    return json.dumps(trace_doc(results), ensure_ascii=False, separators=(",", ":"))
+
+
+def trace_doc(results: list[RunResult]) -> dict[str, Any]:
+    builder = _Builder()
+    for index, result in enumerate(results):
+        spec = result.spec
+        builder.add_run(index, f"{spec.variant.name} · {spec.start_method}", result.events)
+    return {"traceEvents": builder.metadata + builder.slices, "displayTimeUnit": "ms"}
+
+
+def _ns(t: float) -> int:
+    # Whole nanoseconds: nesting is decided on integers, never on float sums.
+    return round(t * 1e9)
+
+
+def _us(ns: int) -> float:
+    return ns / 1000
+
+
+@dataclass
+class _Span:
+    start: Event
+    end: Event | None
+    start_ns: int
+    end_ns: int
+
+
+@dataclass
+class _Task:
+    """The tracks of one task: the first holds its instants, extras hold overlaps."""
+
+    tids: list[int] = field(default_factory=list)
+    open_ends: list[list[int]] = field(default_factory=list)  # per track, a stack of ends
+
+
+@dataclass
+class _Builder:
+    metadata: list[dict[str, Any]] = field(default_factory=list)
+    slices: list[dict[str, Any]] = field(default_factory=list)
+    _next_tid: int = 1
+
+    def add_run(self, index: int, label: str, events: list[Event]) -> None:
+        if not events:
+            return
+        run_end_ns = max(_ns(e.t) for e in events)
+        tasks: dict[tuple[int, str], _Task] = {}
+        names: dict[int, str] = {}
+        for event in events:
+            names[event.pid] = event.process  # a renamed process keeps its last name
+            key = (event.pid, event.task)
+            if key not in tasks:
+                tasks[key] = _Task()
+                self._new_track(index, event.pid, event.task, tasks[key])
+        for order, (pid, name) in enumerate(names.items()):
+            trace_pid = pid + index * PID_STRIDE
+            self._meta("process_name", trace_pid, 0, {"name": f"{label}: {name}[{pid}]"})
+            self._meta("process_sort_index", trace_pid, 0, {"sort_index": index * 1000 + order})
+
+        spans = [
+            _Span(start, end, _ns(start.t), run_end_ns if end is None else _ns(end.t))
+            for start, end in pair_spans(events)
+        ]
+        # Outer spans first, so that each inner one finds its parent already open.
+        spans.sort(key=lambda s: (s.start_ns, -s.end_ns))
+        for span in spans:
+            key = (span.start.pid, span.start.task)
+            tid = self._place(index, key, tasks[key], span)
+            self.slices.append(self._slice(index, tid, span))
+        for event in events:
+            if not event.span:
+                tid = tasks[(event.pid, event.task)].tids[0]
+                self.slices.append(
+                    {
+                        "name": event.kind,
+                        "cat": "event",
+                        "ph": "i",
+                        "s": "t",
+                        "ts": _us(_ns(event.t)),
+                        "pid": event.pid + index * PID_STRIDE,
+                        "tid": tid,
+                        "args": event.detail,
+                    }
+                )
+
+    def _place(self, index: int, key: tuple[int, str], task: _Task, span: _Span) -> int:
+        """The first track of the task where the span nests; a new track if none."""
+        for tid, ends in zip(task.tids, task.open_ends, strict=True):
+            # Spans come in start order: whatever ended by now can contain nothing more.
+            while ends and ends[-1] <= span.start_ns:
+                ends.pop()
+            if not ends or span.end_ns <= ends[-1]:
+                ends.append(span.end_ns)
+                return tid
+        self._new_track(index, key[0], f"{key[1]} ({len(task.tids) + 1})", task)
+        task.open_ends[-1].append(span.end_ns)
+        return task.tids[-1]
+
+    def _new_track(self, index: int, pid: int, name: str, task: _Task) -> None:
+        # tids are unique in the whole file: viewers key threads by tid.
+        tid = self._next_tid
+        self._next_tid += 1
+        task.tids.append(tid)
+        task.open_ends.append([])
+        trace_pid = pid + index * PID_STRIDE
+        self._meta("thread_name", trace_pid, tid, {"name": name})
+        self._meta("thread_sort_index", trace_pid, tid, {"sort_index": tid})
+
+    def _slice(self, index: int, tid: int, span: _Span) -> dict[str, Any]:
+        start = span.start
+        name = start.span_name
+        if name == "phase":
+            name = f"phase {start.detail.get('name', '')}".strip()
+        args = {**start.detail, **(span.end.detail if span.end is not None else {})}
+        if span.end is None:
+            args["unfinished"] = True  # the run ended (or hung) before this span did
+        return {
+            "name": name,
+            "cat": "span",
+            "ph": "X",
+            "ts": _us(span.start_ns),
+            "dur": _us(span.end_ns - span.start_ns),
+            "pid": start.pid + index * PID_STRIDE,
+            "tid": tid,
+            "args": args,
+        }
+
+    def _meta(self, name: str, pid: int, tid: int, args: dict[str, Any]) -> None:
+        self.metadata.append({"name": name, "ph": "M", "pid": pid, "tid": tid, "args": args})

@@ -1,0 +1,146 @@
+"""`concdemo verify` as a table: each claim, its result per start method, the verdict."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from concdemo.render.style import OUTCOME_STYLES
+from concdemo.verify import ClaimResult, Figure, Verification, overrides_line, run_label
+
+VERDICT_STYLES = {
+    "holds": "green",
+    "corrected": "cyan",
+    "platform": "yellow",
+    "outdated": "magenta",
+}
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if unit == "s" or value < 10 else f"{value:.1f}"
+
+
+def figure_text(figure: Figure, methods: list[str]) -> str:
+    """'apply 4.83 · 4.95 · 4.81 s / 4.70 s': one value per start method, then theory."""
+    values = " · ".join(_number(figure.values.get(m), figure.unit) for m in methods)
+    unit = figure.unit if figure.unit.startswith("×") else f" {figure.unit}"
+    text = f"{figure.label} {values}{unit}"
+    if figure.theory is not None:
+        text += f" / {_number(figure.theory, figure.unit)}{unit}"
+    return text
+
+
+def method_cell(claim: ClaimResult, method: str) -> Text:
+    outcomes = claim.outcomes(method)
+    if not outcomes:
+        return Text("–", style="dim")
+    ok = claim.method_ok(method)
+    text = Text()
+    for n, outcome in enumerate(outcomes):
+        if n:
+            text.append("+")
+        text.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+    text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
+    return text
+
+
+def verdict_cell(claim: ClaimResult) -> Text:
+    if not claim.holds:
+        return Text(claim.headline, style="bold red")
+    return Text(claim.headline, style=VERDICT_STYLES.get(claim.verdict.kind, ""))
+
+
+def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
+    text = Text(claim.text)
+    variants = claim.variants
+    if len(variants) > 1 or len(claim.runs) > len(claim.start_methods):
+        one_scenario = len({v.scenario for v in variants}) == 1
+        labels: list[str] = []
+        for a in claim.runs:
+            label = run_label(a.result.spec)
+            if not one_scenario:
+                label = f"{a.result.spec.variant.scenario} {label}"
+            if label not in labels:
+                labels.append(label)
+        text.append("\nruns: " + ", ".join(labels), style="dim")
+    for figure in claim.figures:
+        text.append("\n" + figure_text(figure, methods), style="bold")
+    verdict = claim.verdict
+    if verdict.tolerance:
+        text.append(f"\ntolerance: {verdict.tolerance}", style="dim")
+    if verdict.note and verdict.kind != "holds":  # the corrections; --json has every note
+        text.append(f"\nnote: {verdict.note}", style=VERDICT_STYLES[verdict.kind])
+    for line in claim.retries:
+        text.append(f"\nretried: {line}", style="yellow")
+    for line in claim.problems:
+        text.append(f"\n✗ {line}", style="red")
+    return text
+
+
+def verify_table(verification: Verification) -> Table:
+    methods = verification.start_methods
+    table = Table(
+        title="The article's claims, checked on this machine",
+        caption=(
+            f"figures: measured per start method ({' · '.join(methods)}) / theory"
+            if any(c.verdict.timing for c in verification.claims)
+            else None
+        ),
+        title_justify="left",
+        caption_justify="left",
+        header_style="bold",
+        show_lines=True,
+    )
+    table.add_column("id", no_wrap=True)
+    # The claim column takes what the narrow ones leave: Rich shrinks the widest first.
+    table.add_column("claim", min_width=30, overflow="fold")
+    for method in methods:
+        table.add_column(method, no_wrap=True)
+    table.add_column("verdict", min_width=10, max_width=24)
+    for claim in verification.claims:
+        table.add_row(
+            Text(claim.id, style="bold"),
+            claim_cell(claim, methods),
+            *(method_cell(claim, m) for m in methods),
+            verdict_cell(claim),
+        )
+    return table
+
+
+def totals(verification: Verification) -> Text:
+    kinds: dict[str, int] = {}
+    for claim in verification.claims:
+        if claim.holds:
+            kinds[claim.verdict.kind] = kinds.get(claim.verdict.kind, 0) + 1
+    described = {
+        "holds": "hold",
+        "corrected": "hold with a correction",
+        "platform": "hold only under some start methods",
+        "outdated": "where the article is out of date",
+    }
+    parts = [f"{kinds[k]} {described[k]}" for k in described if kinds.get(k)]
+    style = "bold green" if not verification.failed else "bold red"
+    text = Text(
+        f"{len(verification.claims)} claims: {verification.passed} behave as expected",
+        style=style,
+    )
+    if parts:
+        text.append(f" ({', '.join(parts)})", style="")
+    text.append(f", {verification.failed} FAILED", style="bold red" if verification.failed else "")
+    text.append(
+        f" · {verification.runs} runs under {', '.join(verification.start_methods)}"
+        f" in {verification.elapsed_s:.0f} s",
+        style="dim",
+    )
+    return text
+
+
+def render(verification: Verification) -> Group:
+    parts: list[RenderableType] = [verify_table(verification), totals(verification)]
+    line = overrides_line(verification.overrides)
+    if line:
+        parts.append(Text(line, style="dim"))
+    return Group(*parts)

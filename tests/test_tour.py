@@ -1,0 +1,100 @@
+"""`concdemo tour`: every scenario's defaults, narrated, end to end without a terminal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from concdemo import catalog
+from concdemo import tour as touring
+
+from conftest import cli
+
+
+def test_tour_runs_every_scenario_with_a_narration_and_exits_0() -> None:
+    result = cli("tour", "--quick", timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    assert "\x1b[" not in out  # not a terminal: plain, no escapes
+    scenarios = list(catalog.load().values())
+    for index, scenario in enumerate(scenarios, 1):
+        assert f"{index}/{len(scenarios)} · {scenario.name}:" in out
+        first_words = " ".join(touring.NARRATION[scenario.name].split()[:4])
+        assert first_words in out, scenario.name
+        for variant in scenario.default_variants:
+            assert f"== {scenario.name} · {variant.name} ·" in out  # plain, one line per event
+    # narrations come in catalogue order, each before its runs
+    positions = [out.index(f" · {s.name}: ") for s in scenarios]
+    assert positions == sorted(positions)
+    runs = sum(len(s.default_variants) for s in scenarios)
+    assert f"{runs} run(s): {runs} as expected, 0 not" in out
+    assert "concdemo verify" in out  # what to do next
+
+
+def test_the_tour_shortens_long_defaults_and_says_so() -> None:
+    stops = {s.scenario.name: s for s in touring.stops()}
+    assert stops["pool"].shortened == {"delay": (0.02, 0.1)}
+    assert all(spec.params["delay"] == 0.02 for spec in stops["pool"].specs)
+    assert [s.variant.name for s in stops["pool"].specs] == ["apply", "apply_async"]
+    quick = {s.scenario.name: s for s in touring.stops(quick=True)}
+    assert quick["pool"].specs[0].params["tasks"] == 10
+
+
+def test_reading_time_is_bounded() -> None:
+    low, high = touring.PAUSE_BOUNDS_S
+    assert touring.reading_time("one two") == low
+    assert touring.reading_time("word " * 1000) == high
+    assert all(low <= touring.reading_time(t) <= high for t in touring.NARRATION.values())
+    # About a minute in all on a terminal: the pauses leave room for the runs.
+    assert sum(touring.reading_time(t) for t in touring.NARRATION.values()) <= 55
+
+
+def _tagged(tag: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if tag.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_ends_the_tour_cleanly() -> None:
+    value = f"tour-{uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+    env["CONCDEMO_TEST_TAG"] = value
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "concdemo", "tour"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(_tagged(value)) < 2 and time.monotonic() < deadline:  # a run is under way
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    assert "1/9 · queue" in out
+    deadline = time.monotonic() + 5
+    while _tagged(value) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _tagged(value) == []
