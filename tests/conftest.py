@@ -18,6 +18,7 @@ FIXTURE_SCENARIOS = HERE / "fixtures" / "scenarios"
 
 _CLEARED = (
     "FORCE_COLOR",
+    "CONCDEMO_LANG",
     "NO_COLOR",
     "TERM",
     "COLUMNS",
