@@ -249,6 +249,13 @@ def start() -> Params:
         import multiprocessing
 
         multiprocessing.set_start_method(method, force=True)
+        if method == "forkserver" and reporting():
+            # The forkserver must import the probe itself, so that it too dies
+            # with its parent and answers for its stack. It would get it from
+            # preloading __main__, but before CPython 3.12.8/3.13.1 that preload
+            # silently does nothing (gh-126631); the probe is found through the
+            # PYTHONPATH the runner sets.
+            multiprocessing.set_forkserver_preload(["__main__", "concdemo.probe"])
     if reporting():
         cli_pid = os.environ.get(ENV_CLI_PID)
         if cli_pid and os.getppid() != int(cli_pid):
@@ -393,6 +400,11 @@ def _after_fork_in_child() -> None:
 
 
 def _setup_reporting_process() -> None:
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is not None and sys.argv[:1] == ["-c"]:
+        # We are being preloaded by the forkserver itself: name it, or its
+        # events would pass for the scenario's main process.
+        sys.modules["multiprocessing"].current_process().name = "ForkServer"
     _open_stack_file()
     _die_with_parent()
     if "multiprocessing" in sys.modules:

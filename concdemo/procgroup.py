@@ -32,17 +32,10 @@ def become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
 
 
-def members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes in the group, read from /proc on Linux."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return []
-        return [pgid]
+def _group(pgid: int) -> list[tuple[int, str, int]]:
+    """(pid, state, parent pid) of every process in the group, read from /proc."""
     found = []
-    for entry in proc.iterdir():
+    for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
@@ -51,28 +44,48 @@ def members(pgid: int) -> list[int]:
             continue
         # The command name may hold spaces and parentheses: split after the last ')'.
         fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
-            found.append(int(entry.name))
+        if len(fields) > 2 and int(fields[2]) == pgid:
+            found.append((int(entry.name), fields[0], int(fields[1])))
     return found
 
 
-def reap(pgid: int) -> None:
-    """Collect the exit status of any of our children in the group."""
-    while True:
+def members(pgid: int) -> list[int]:
+    """Live (non-zombie) processes in the group."""
+    if not Path("/proc").is_dir():
         try:
-            pid, _ = os.waitpid(-pgid, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return []
+        return [pgid]
+    return [pid for pid, state, _ in _group(pgid) if state != "Z"]
+
+
+def reap(pgid: int) -> list[int]:
+    """Collect our zombie children in the group (orphans come to us, the subreaper);
+    returns the live members seen in the same scan.
+
+    The group leader is left to its Popen object, which must see its exit status.
+    Scanning once and reaping from that scan means no process can exit unseen
+    between the two steps.
+    """
+    if not Path("/proc").is_dir():
+        return members(pgid)
+    me = os.getpid()
+    live = []
+    for pid, state, parent in _group(pgid):
+        if state != "Z":
+            live.append(pid)
+        elif parent == me and pid != pgid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+    return live
 
 
 def _wait_empty(pgid: int, seconds: float, poll: Callable[[], object]) -> bool:
     deadline = time.monotonic() + seconds
     while True:
         poll()
-        reap(pgid)
-        if not members(pgid):
+        if not reap(pgid):
             return True
         if time.monotonic() >= deadline:
             return False

@@ -1,0 +1,219 @@
+"""The CLI in a real terminal: tmux runs it in a shell, the test reads the screen.
+
+The command runs in an interactive bash inside a detached tmux session of a fixed
+size, with this test's interpreter and environment; ``capture-pane -p`` gives the
+screen as plain text. Each test has a tmux server of its own (a unique socket)
+that is killed in the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from proctree import Proc, RunProcesses, describe, read, subreaper, watching
+
+from conftest import _CLEARED
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed"),
+]
+
+WIDTH, HEIGHT = 120, 40
+# Variables of the outer terminal (or of the other tests) that must not reach the CLI.
+_DROPPED = (*_CLEARED, "TMUX", "TMUX_PANE", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL")
+_ROW = re.compile(r"\d+\.\d{3}\s+(MainProcess|Process-\d+)\[\d+\]\s+\S+\s+\S+")
+
+
+def _live_header(variant: str) -> re.Pattern[str]:
+    """The live view's header: 'pipe · duplex · fork  [1/2]     0.3 s  12 events'."""
+    return re.compile(
+        rf"pipe · {variant} · \w+(?:\s+\[\d+/\d+\])?\s+(?P<elapsed>\d+\.\d) s\s+(?P<n>\d+) events"
+    )
+
+
+class Tmux:
+    def __init__(self) -> None:
+        self.socket = f"concdemo-test-{uuid.uuid4().hex[:12]}"
+        self.env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
+        self.env.update({"TERM": "xterm-256color", "HISTFILE": "/dev/null", "PS1": "$ "})
+        self.pids: set[int] = set()  # the server and the pane's shell
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 0, f"tmux {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def start(self) -> None:
+        shell = shlex.join(
+            ["env", "TERM=xterm-256color", "PS1=$ ", "bash", "--norc", "--noprofile", "-i"]
+        )
+        self("new-session", "-d", "-s", "t", "-x", str(WIDTH), "-y", str(HEIGHT),
+             "-c", os.getcwd(), shell)
+        self.pids = {int(self("display-message", "-p", "-t", "t", f"#{{{name}}}"))
+                     for name in ("pid", "pane_pid")}
+        self.wait_for(lambda s: s.rstrip().endswith("$"), 20, "the shell's prompt")
+
+    def type(self, command: str) -> None:
+        self("send-keys", "-t", "t", "-l", command)
+        self("send-keys", "-t", "t", "Enter")
+
+    def screen(self, history: bool = False) -> str:
+        extra = ["-S", "-"] if history else []
+        return self("capture-pane", "-p", "-J", "-t", "t", *extra)
+
+    def wait_for(self, found: Callable[[str], bool], seconds: float, what: str,
+                 history: bool = False) -> str:
+        deadline = time.monotonic() + seconds
+        while True:
+            text = self.screen(history)
+            if found(text):
+                return text
+            if time.monotonic() >= deadline:
+                pytest.fail(f"{what} not on screen within {seconds:g} s; screen:\n{text}")
+            time.sleep(0.03)
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
+                       capture_output=True, timeout=20, check=False)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    # As the subreaper, the test adopts the daemonised tmux server and the pane's
+    # shell, so it reaps them itself instead of leaving them to PID 1.
+    term = Tmux()
+    with subreaper():
+        try:
+            term.start()
+            yield term
+        finally:
+            term.kill()
+            _reap(term.pids)
+
+
+def _reap(pids: set[int]) -> None:
+    """Wait (a little) for our adopted children to end, and collect them."""
+    me, deadline = os.getpid(), time.monotonic() + 5
+    left = set(pids)
+    while left and time.monotonic() < deadline:
+        for pid in list(left):
+            proc = read(pid)
+            if proc is None:
+                left.discard(pid)
+            elif proc.zombie and proc.ppid == me:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+                left.discard(pid)
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def run_procs() -> Iterator[RunProcesses]:
+    procs = RunProcesses()
+    try:
+        yield procs
+    finally:
+        procs.kill_and_reap()
+
+
+def _command(procs: RunProcesses, *args: str) -> str:
+    """The CLI with this test's interpreter; only the CLI (not the shell) carries the tag."""
+    cli = shlex.join([procs.assignment, sys.executable, "-m", "concdemo", *args])
+    return f"{cli}; echo EXIT=$?"
+
+
+def _exit_status(text: str) -> str | None:
+    match = re.search(r"^EXIT=(\d+)", text, re.MULTILINE)
+    return match[1] if match else None
+
+
+def test_run_pipe_in_a_terminal(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type(_command(run_procs, "run", "pipe"))
+    header = _live_header(r"(duplex|producer-consumer)")
+    with watching(run_procs):
+        # The live table, seen while the CLI still runs (no EXIT line yet).
+        live = tmux.wait_for(
+            lambda s: _exit_status(s) is None and bool(header.search(s)) and bool(_ROW.search(s)),
+            30,
+            "the live table (header with an event count, event rows) while the CLI runs",
+        )
+        assert re.search(r"t \(s\)\s+process\s+thread/greenlet\s+event\s+detail", live), live
+        end = tmux.wait_for(lambda s: _exit_status(s) is not None, 60, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    # Both default variants were drawn live: their last frames stay above the summaries.
+    for variant in ("duplex", "producer-consumer"):
+        frame = _live_header(variant).search(end)
+        assert frame and int(frame["n"]) > 0, f"no live frame of {variant}:\n{end}"
+    assert "== pipe" not in end, "the plain view was used in a real terminal"
+    screen = tmux.screen()
+    assert "as expected" in screen, screen
+    assert "NOT as expected" not in end, end
+    assert "what you just saw" in screen, screen
+    assert re.search(r"2 run\(s\): 2 as expected, 0 not", screen), screen
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, f"processes of the run are left:\n{describe(left)}"
+
+
+def _run_pids(procs: RunProcesses) -> tuple[list[Proc], list[Proc]]:
+    """(the CLI, the run's processes) among the live tagged processes."""
+    tagged = procs.observe()
+    pids = {p.pid for p in tagged}
+    clis = [p for p in tagged if p.ppid not in pids]
+    return clis, [p for p in tagged if p not in clis]
+
+
+def test_ctrl_c_stops_a_hung_run(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type(
+        _command(run_procs, "run", "pipe", "--variant", "forgot-close", "--timeout", "30")
+    )
+    header = _live_header("forgot-close")
+    joined = re.compile(r"MainProcess\[\d+\]\s+MainThread\s+join\b")
+    first = tmux.wait_for(
+        lambda s: bool(header.search(s)) and bool(joined.search(s)),
+        30,
+        "the hung run's live table with the main process in join()",
+    )
+    # Still live: the elapsed time in the header keeps moving while the run hangs.
+    shown = header.search(first)
+    assert shown is not None
+    start = float(shown["elapsed"])
+    tmux.wait_for(
+        lambda s: (m := header.search(s)) is not None and float(m["elapsed"]) >= start + 0.3,
+        10,
+        "the header's clock moving on",
+    )
+    clis, running = _run_pids(run_procs)
+    assert len(clis) == 1, f"one CLI process:\n{describe(clis)}"
+    assert len(running) >= 2, f"the main process and the consumer run:\n{describe(running)}"
+    assert _exit_status(tmux.screen(history=True)) is None, "the CLI ended before Ctrl-C"
+
+    tmux("send-keys", "-t", "t", "C-c")
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 15, "EXIT= after Ctrl-C",
+                        history=True)
+    assert _exit_status(end) == "130", end
+    assert "Interrupted: every process of the run was stopped." in end, end
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, (
+        f"after Ctrl-C, processes of the run are left:\n{describe(left)}\n"
+        f"the run had:\n{describe(running)}"
+    )
+
