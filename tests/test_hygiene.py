@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from proctree import Proc, RunProcesses, describe, gone, subreaper, watching
 
 from conftest import _CLEARED, FIXTURE_SCENARIOS, cli_json, start_methods
+from proctree import Proc, RunProcesses, describe, gone, subreaper, watching
 
 METHODS = start_methods()
 TRACKED_METHODS = [m for m in ("spawn", "forkserver") if m in METHODS]

@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from proctree import Proc, RunProcesses, describe, read, subreaper, watching
 
 from conftest import _CLEARED
+from proctree import Proc, RunProcesses, describe, read, subreaper, watching
 
 pytestmark = [
     pytest.mark.tmux,
