@@ -217,3 +217,64 @@ def test_ctrl_c_stops_a_hung_run(tmux: Tmux, run_procs: RunProcesses) -> None:
         f"the run had:\n{describe(running)}"
     )
 
+
+
+def _events_shown(screen: str, variant: str) -> int:
+    found = re.compile(
+        rf"greenlet · {variant} · \w+\s+(?P<elapsed>\d+\.\d) s\s+(?P<n>\d+) events"
+    ).findall(screen)
+    assert found, screen
+    return int(found[-1][1])
+
+
+def test_step_mode_waits_for_each_keypress(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type(_command(run_procs, "run", "greenlet", "--variant", "switch", "--step"))
+    first = tmux.wait_for(lambda s: "step mode: Enter = next event" in s and " events" in s,
+                          30, "the step-mode hint under the live table")
+    shown = _events_shown(first, "switch")
+    time.sleep(1.0)  # the scenario really waits: nothing new arrives by itself
+    assert _events_shown(tmux.screen(), "switch") == shown
+    tmux("send-keys", "-t", "t", "Enter")
+    after = tmux.wait_for(lambda s: _events_shown(s, "switch") > shown, 10, "one more event")
+    # One keypress lets one process go: at most its next event, plus one from a
+    # process that had already sent its own and was waiting too.
+    assert _events_shown(after, "switch") <= shown + 2
+    tmux("send-keys", "-t", "t", "c")  # continue freely to the end
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 30, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert "as expected" in end and "NOT as expected" not in end
+    assert not run_procs.wait_until_gone(3.0)
+
+
+def test_step_mode_q_stops_the_run(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type(_command(run_procs, "run", "pipe", "--variant", "duplex", "--step"))
+    tmux.wait_for(lambda s: "step mode: Enter = next event" in s, 30, "the step-mode hint")
+    tmux("send-keys", "-t", "t", "q")
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 15, "EXIT= after q",
+                        history=True)
+    assert _exit_status(end) == "130", end
+    assert "Stopped: every process of the run was stopped." in end, end
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, f"after q, processes of the run are left:\n{describe(left)}"
+
+
+def test_picker_runs_the_choice_then_quits(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type(_command(run_procs))
+    tmux.wait_for(lambda s: "Scenarios" in s and re.search(r"Scenario \(\d\):", s) is not None,
+                  30, "the scenario menu")
+    tmux.type("pipe")
+    tmux.wait_for(lambda s: "Variants of pipe" in s and "Variant (d):" in s, 10,
+                  "the variant menu")
+    tmux.type("duplex")
+    tmux.wait_for(lambda s: "Start method" in s and re.search(r"Start method \(\d\):", s)
+                  is not None, 10, "the start-method menu")
+    tmux.type("")  # the platform's default
+    tmux.wait_for(lambda s: "Next:" in s, 60, "the run, then the next-step prompt",
+                  history=True)
+    screen = tmux.screen(history=True)
+    assert re.search(r"as expected .*pipe · duplex", screen), screen
+    tmux.type("q")
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 10, "EXIT= after q",
+                        history=True)
+    assert _exit_status(end) == "0", end
+    assert not run_procs.wait_until_gone(3.0)
