@@ -34,10 +34,18 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, delivered as an interruption so cleanup runs the same way."""
 
 
-def _usage_error(message: str) -> NoReturn:
-    from concdemo.consoles import stderr_console
+LANG_HELP = "en or zh; default: CONCDEMO_LANG or en"
 
-    stderr_console().print(f"[bold red]Error:[/] {message}", soft_wrap=True, markup=True)
+
+def _usage_error(message: str) -> NoReturn:
+    from rich.markup import escape
+
+    from concdemo.consoles import stderr_console
+    from concdemo.i18n import tr
+
+    stderr_console().print(
+        f"[bold red]{escape(tr('error_prefix'))}[/] {message}", soft_wrap=True, markup=True
+    )
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -49,6 +57,15 @@ def usage_errors() -> Iterator[None]:
         yield
     except UsageError as exc:
         _usage_error(str(exc))
+
+
+def _use_lang(explicit: str | None) -> None:
+    """--lang, else CONCDEMO_LANG, else English, for everything this process shows
+    (except JSON, which stays English); a bad value is a usage error."""
+    from concdemo.i18n import current_lang, set_lang
+
+    with usage_errors():
+        set_lang(current_lang(explicit))
 
 
 @contextlib.contextmanager
@@ -65,26 +82,25 @@ def interruptible() -> Iterator[None]:
     except Terminated:
         raise typer.Exit(EXIT_TERMINATED) from None
     except KeyboardInterrupt as exc:
+        from concdemo.i18n import tr
         from concdemo.stepper import StopRequested
 
-        why = "Stopped" if isinstance(exc, StopRequested) else "Interrupted"
-        stderr_console().print(f"{why}: every process of the run was stopped.")
+        why = "stopped" if isinstance(exc, StopRequested) else "interrupted"
+        stderr_console().print(tr(why))
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _check_step(step: bool, as_json: bool, plain: bool) -> None:
     from concdemo.consoles import is_interactive
     from concdemo.errors import UsageError
+    from concdemo.i18n import tr
 
     if not step:
         return
     if as_json:
-        raise UsageError("--step shows events one at a time and cannot be used with --json.")
+        raise UsageError(tr("step_with_json"))
     if not (is_interactive(plain) and sys.stdin.isatty()):
-        raise UsageError(
-            "--step needs a terminal to read your keys from (stdin and stdout);"
-            " run it in a terminal without --plain, or drop --step."
-        )
+        raise UsageError(tr("step_needs_terminal"))
 
 
 def _print_json(doc: dict[str, Any]) -> None:
@@ -107,6 +123,7 @@ def main_callback(
 ) -> None:
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
+            _use_lang(None)  # the picker honours CONCDEMO_LANG
             _interactive()
             return
         typer.echo(ctx.get_help())  # no terminal: never wait for input
@@ -148,10 +165,12 @@ def _interactive() -> None:
 @app.command("list")
 def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List the scenarios, their variants and parameters."""
     from concdemo import catalog, report
 
+    _use_lang(lang)
     scenarios = list(catalog.load().values())
     if as_json:
         _print_json(report.list_doc(scenarios))
@@ -166,12 +185,14 @@ def list_command(
 def show(
     scenario: str = typer.Argument(..., help="Scenario name, e.g. pipe."),
     variant: str | None = typer.Option(None, "--variant", help="Show one variant in full."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """What a scenario (or one variant) teaches, its claims, expectations and source."""
     from concdemo import catalog
     from concdemo.consoles import stdout_console
     from concdemo.render.catalog import scenario_overview, variant_detail
 
+    _use_lang(lang)
     with usage_errors():
         found = catalog.get(scenario)
         chosen = found.variant(variant) if variant else None
@@ -206,10 +227,12 @@ def run(
     svg: str | None = typer.Option(
         None, "--svg", metavar="FILE", help="Also write the summary and timeline as SVG."
     ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Run a scenario's variants, each in its own subprocess, and show what happens."""
     from concdemo import plan
 
+    _use_lang(lang)
     with usage_errors():
         specs = plan.runs(scenario, variant, start_method, param, timeout)
         _check_step(step, as_json, plain)
@@ -235,17 +258,18 @@ def compare(
     repeat: int = typer.Option(5, "--repeat", help="Samples kept per variant."),
     warmup: int = typer.Option(1, "--warmup", help="Samples run first and discarded."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
     from concdemo import compare as comparing
     from concdemo import plan
+    from concdemo.i18n import tr
 
+    _use_lang(lang)
     with usage_errors():
         specs = plan.runs(scenario, variant, start_method, param, None)
         if repeat < 1 or warmup < 0:
-            raise plan.UsageError(
-                f"--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup})."
-            )
+            raise plan.UsageError(tr("repeat_warmup", repeat=repeat, warmup=warmup))
     with interruptible():
         result = _compare_with_progress(specs, repeat, warmup, show=not as_json)
     if as_json:
@@ -265,6 +289,7 @@ def _compare_with_progress(specs: list[Any], repeat: int, warmup: int, show: boo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from concdemo.consoles import stderr_console
+    from concdemo.i18n import tr
 
     total = len(specs) * (repeat + warmup)
     with Progress(
@@ -275,15 +300,15 @@ def _compare_with_progress(specs: list[Any], repeat: int, warmup: int, show: boo
         console=stderr_console(),
         transient=True,
     ) as progress:
-        task = progress.add_task("sampling", total=total)
+        task = progress.add_task(tr("progress_sampling"), total=total)
 
         def advance(spec: Any, index: int, result: Any) -> None:
-            kind = "warm-up" if index < warmup else "sample"
+            kind = tr("progress_warmup") if index < warmup else tr("progress_sample")
             progress.update(
                 task,
                 advance=1,
                 description=f"{spec.variant.name} · {spec.start_method} · {kind} "
-                f"{result.wall_s:.2f} s",
+                + tr("progress_seconds", seconds=result.wall_s),
             )
 
         return comparing.compare(specs, repeat, warmup, on_sample=advance)
@@ -293,10 +318,12 @@ def _compare_with_progress(specs: list[Any], repeat: int, warmup: int, show: boo
 def bench(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     repeat: int = typer.Option(10, "--repeat", min=1, help="Start-up timings per command."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Measure start-up time and the event channel on this machine."""
     from concdemo import bench as benchmark
 
+    _use_lang(lang)
     doc = benchmark.measure(repeat=repeat)
     if as_json:
         _print_json(doc)
@@ -332,9 +359,9 @@ def _run_and_show(
     keys: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     footer = ""
     if step:
-        from concdemo.stepper import HINT, Stepper, keys_unbuffered
+        from concdemo.stepper import Stepper, hint, keys_unbuffered
 
-        stepper, keys, footer = Stepper(), keys_unbuffered(sys.stdin.fileno()), HINT
+        stepper, keys, footer = Stepper(), keys_unbuffered(sys.stdin.fileno()), hint()
     view = session.make_view(console, live=is_interactive(plain), footer=footer)
     with keys:
         results = session.execute(
@@ -361,10 +388,12 @@ def verify(
         None, "--start-method", help="fork, spawn, forkserver or all. Default: all available."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
     from concdemo import verify as verifying
 
+    _use_lang(lang)
     with usage_errors():
         plan = verifying.make_plan(scenario, start_method)
     with interruptible():
@@ -383,6 +412,7 @@ def verify(
 def _verify_with_progress(plan: Any) -> Any:
     from concdemo import verify as verifying
     from concdemo.consoles import stderr_console
+    from concdemo.i18n import active_lang, outcome, tr
 
     console = stderr_console()
     if not console.is_terminal:
@@ -397,17 +427,18 @@ def _verify_with_progress(plan: Any) -> Any:
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("verifying", total=len(plan.specs))
+        task = progress.add_task(tr("progress_verifying"), total=len(plan.specs))
 
         def started(spec: Any) -> None:
             where = f"{spec.variant.scenario} · {spec.variant.name} · {spec.start_method}"
-            progress.update(task, description=f"timing, alone: {where}")
+            progress.update(task, description=tr("progress_timing_alone", where=where))
 
         def done(attempted: Any) -> None:
             r = attempted.result
             mark = "✓" if r.as_expected else "✗"
             where = f"{r.spec.variant.scenario} · {r.spec.variant.name} · {r.spec.start_method}"
-            progress.update(task, advance=1, description=f"{where}: {r.outcome} {mark}")
+            shown = outcome(r.outcome, active_lang())
+            progress.update(task, advance=1, description=f"{where}: {shown} {mark}")
 
         return verifying.verify(plan, on_start=started, on_done=done)
 
@@ -418,11 +449,13 @@ def tour(
     quick: bool = typer.Option(
         False, "--quick", hidden=True, help="Shorter parameters and no pauses (for tests)."
     ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """A guided tour: every scenario's default variants in turn, narrated (about a minute)."""
     from concdemo import tour as touring
     from concdemo.consoles import is_interactive, stdout_console
 
+    _use_lang(lang)
     with usage_errors():
         stops = touring.stops(quick)
     live = is_interactive(plain)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from concdemo import runner
+from concdemo.i18n import Message
 from concdemo.runner import RunResult, RunSpec
 
 SPREAD_WARNING = 0.10  # stdev / mean, the threshold pyperf warns at
@@ -85,20 +86,32 @@ def compare(
     return Comparison(scenario, repeat, warmup, found, warnings)
 
 
+# Warnings are i18n Messages: English text (the JSON keeps it), shown in the screen's language.
+
+
 def _not_as_expected(spec: RunSpec, index: int, result: RunResult) -> str:
-    where = f"{spec.variant.name} ({spec.start_method}) sample {index + 1}"
+    where = Message(
+        "compare_where", variant=spec.variant.name, start_method=spec.start_method, n=index + 1
+    )
     if result.outcome != result.expected:
-        return f"{where} ended {result.outcome}, expected {result.expected}."
+        return Message(
+            "compare_ended", where=where, outcome=result.outcome, expected=result.expected
+        )
     failed = [c.what for c in result.checks if not c.ok]
     if failed:
-        return f"{where}: check failed: {'; '.join(failed)}."
-    return f"{where}: an unexpected exception ended a process."
+        return Message("compare_check_failed", where=where, failed="; ".join(failed))
+    return Message("compare_unexpected_exception", where=where)
 
 
 def _spread_warnings(found: list[Series]) -> list[str]:
     return [
-        f"{s.variant} {s.phase} ({s.start_method}): standard deviation is {s.spread:.0%} of the "
-        "mean; the machine is noisy, so use more --repeat or a quieter machine."
+        Message(
+            "compare_noisy",
+            variant=s.variant,
+            phase=s.phase,
+            start_method=s.start_method,
+            spread=s.spread,
+        )
         for s in found
         if len(s.samples) > 1 and s.spread >= SPREAD_WARNING
     ]
@@ -107,10 +120,7 @@ def _spread_warnings(found: list[Series]) -> list[str]:
 def _mismatch_warnings(specs: list[RunSpec]) -> list[str]:
     methods = {s.start_method for s in specs}
     if len(methods) > 1:
-        return [
-            "The compared runs use different start methods "
-            f"({', '.join(sorted(methods))}): start-up costs differ, not only the variants."
-        ]
+        return [Message("compare_mixed_methods", methods=", ".join(sorted(methods)))]
     return []
 
 

@@ -36,6 +36,22 @@ def current_lang(explicit: str | None = None) -> str:
     )
 
 
+_active = DEFAULT_LANG
+
+
+def set_lang(lang: str) -> None:
+    """The language this process shows (the CLI sets it once, from ``current_lang``)."""
+    global _active
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; one of {LANGS}")
+    _active = lang
+
+
+def active_lang() -> str:
+    """The language set with ``set_lang``; English until then."""
+    return _active
+
+
 def _m(en: str, zh: str) -> dict[str, str]:
     return {"en": en, "zh": zh}
 
@@ -80,6 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "what_a_run_shows": _m("What a run shows", "运行会展示什么"),
     # The live table and plain lines of `concdemo run`
     "live_events": _m("{count} events", "{count} 个事件"),
+    "live_elapsed": _m("{seconds:6.1f} s", "{seconds:6.1f} 秒"),
     "col_t_s": _m("t (s)", "t（秒）"),
     "col_process": _m("process", "进程"),
     "col_thread_greenlet": _m("thread/greenlet", "线程/greenlet"),
@@ -152,6 +169,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress_sampling": _m("sampling", "采样中"),
     "progress_warmup": _m("warm-up", "预热"),
     "progress_sample": _m("sample", "样本"),
+    "progress_seconds": _m("{seconds:.2f} s", "{seconds:.2f} 秒"),
+    "progress_verifying": _m("verifying", "检验中"),
+    "progress_timing_alone": _m("timing, alone: {where}", "单独计时：{where}"),
     # compare's warnings are built in concdemo/compare.py (its JSON keeps the English).
     "compare_where": _m(
         "{variant} ({start_method}) sample {n}", "{variant}（{start_method}）第 {n} 个样本"
@@ -197,9 +217,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "--step 需要一个终端来读取按键（stdin 和 stdout 都要是终端）；"
         "请在终端中运行且不加 --plain，或者去掉 --step。",
     ),
+    "trace_written": _m(
+        "trace written to {path} (open it in https://ui.perfetto.dev or chrome://tracing)",
+        "trace 已写入 {path}（用 https://ui.perfetto.dev 或 chrome://tracing 打开）",
+    ),
+    "picture_written": _m("picture written to {path}", "图片已写入 {path}"),
     "repeat_warmup": _m(
         "--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup}).",
         "--repeat 至少为 1，--warmup 至少为 0（收到的是 {repeat}、{warmup}）。",
+    ),
+    # The interactive picker (`concdemo` with no arguments on a terminal; concdemo/picker.py)
+    "picker_scenarios": _m("Scenarios", "场景"),
+    "picker_col_shows": _m("what it shows", "演示内容"),
+    "picker_scenario": _m("Scenario", "场景"),
+    "picker_variants": _m("Variants of {scenario}", "{scenario} 的变体"),
+    "picker_defaults": _m(
+        "the starred variants, the article's own story", "带 * 的变体，即文章自己的故事"
+    ),
+    "picker_all": _m("every variant, one after another", "所有变体，一个接一个"),
+    "picker_variant": _m("Variant", "变体"),
+    "picker_start_method": _m("Start method", "启动方式"),
+    "picker_fork": _m(
+        "copies the parent; children inherit its globals (Linux default up to 3.13)",
+        "复制父进程；子进程继承它的全局变量（3.13 及以前 Linux 的默认方式）",
+    ),
+    "picker_spawn": _m(
+        "a fresh interpreter that re-imports __main__ (macOS and Windows default)",
+        "全新的解释器，会重新导入 __main__（macOS 和 Windows 的默认方式）",
+    ),
+    "picker_forkserver": _m(
+        "forks from a clean server process (Linux default from 3.14)",
+        "从一个干净的服务进程 fork（3.14 起 Linux 的默认方式）",
+    ),
+    "picker_every_method": _m("run under each start method in turn", "依次在每种启动方式下运行"),
+    "picker_next": _m(
+        "Next: [r]un another, [c]ompare these variants, or [q]uit",
+        "接下来：[r] 再运行一个，[c] 比较这些变体，或 [q] 退出",
     ),
     # `concdemo bench`
     "bench_title": _m(
@@ -264,7 +317,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_count_platform": _m(
         "{count} hold only under some start methods", "{count} 个仅在部分启动方式下成立"
     ),
-    "verify_count_outdated": _m("{count} show the article out of date", "{count} 个表明文章已过时"),
+    "verify_count_outdated": _m(
+        "{count} where the article is out of date", "{count} 个表明文章已过时"
+    ),
+    "verify_kinds": _m(" ({parts})", "（{parts}）"),
+    "list_sep": _m(", ", "，"),
     "verify_failed": _m(", {failed} FAILED", "，{failed} 个失败"),
     "verify_runs_summary": _m(
         " · {runs} runs under {methods} in {seconds:.0f} s",
@@ -287,6 +344,60 @@ MESSAGES: dict[str, dict[str, str]] = {
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, formatted with ``values`` (KeyError if unknown)."""
     return MESSAGES[key][lang].format(**values)
+
+
+def tr(key: str, **values: object) -> str:
+    """The message ``key`` in the active language (see ``set_lang``)."""
+    return t(key, _active, **values)
+
+
+# Values of these names are outcome words: shown translated, kept English in JSON.
+_OUTCOME_VALUES = ("outcome", "expected")
+
+
+class Message(str):
+    """A message kept in English where it is stored (JSON), shown in any language.
+
+    It is the English text, so it compares, joins and serialises as that; ``shown()``
+    formats it again in the active language. Values that are themselves Messages, and
+    outcome words under ``outcome``/``expected``, are translated too.
+    """
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Message:
+        made = super().__new__(cls, t(key, "en", **values))
+        made.key, made.values = key, values
+        return made
+
+    def in_lang(self, lang: str) -> str:
+        values = {
+            name: (
+                value.in_lang(lang)
+                if isinstance(value, Message)
+                else outcome(value, lang)
+                if name in _OUTCOME_VALUES and isinstance(value, str)
+                else value
+            )
+            for name, value in self.values.items()
+        }
+        return t(self.key, lang, **values)
+
+    def shown(self) -> str:
+        return self.in_lang(_active)
+
+    def __reduce__(self) -> tuple[object, ...]:  # copy and pickle: rebuilt from key and values
+        return (_rebuild, (self.key, self.values))
+
+
+def _rebuild(key: str, values: dict[str, object]) -> Message:
+    return Message(key, **values)
+
+
+def shown(text: str) -> str:
+    """``text`` in the active language when it is a Message; else as it is."""
+    return text.shown() if isinstance(text, Message) else text
 
 
 def outcome(word: str, lang: str) -> str:

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from concdemo import catalog
 from concdemo.catalog import Scenario
+from concdemo.i18n import active_lang, tr
+from concdemo.i18n_scenarios import scenario_text, variant_text
+from concdemo.render.prose import cell
 
 Ask = Callable[[str, list[str], str], str]  # (question, allowed answers, default) -> answer
 
@@ -32,11 +36,11 @@ def rich_ask(console: Console) -> Ask:
     return ask
 
 
-def _menu(console: Console, title: str, rows: list[tuple[str, str, str]]) -> None:
+def _menu(console: Console, title: str, rows: list[tuple[str, str, str | Text]]) -> None:
     table = Table(title=title, title_justify="left", box=None, header_style="bold")
     table.add_column("#", justify="right", style="bold cyan")
-    table.add_column("name", style="bold")
-    table.add_column("what it shows")
+    table.add_column(tr("col_name"), style="bold")
+    table.add_column(tr("picker_col_shows"), overflow="fold")
     for row in rows:
         table.add_row(*row)
     console.print(table)
@@ -51,35 +55,39 @@ def _numbered(names: list[str]) -> dict[str, str]:
 
 def pick_scenario(console: Console, ask: Ask) -> Scenario:
     scenarios = list(catalog.load().values())
-    _menu(console, "Scenarios", [(str(i), s.name, s.title) for i, s in enumerate(scenarios, 1)])
+    lang = active_lang()
+    rows = [(str(i), s.name, cell(scenario_text(s, lang)[0])) for i, s in enumerate(scenarios, 1)]
+    _menu(console, tr("picker_scenarios"), rows)
     answers = _numbered([s.name for s in scenarios])
     default = str([s.name for s in scenarios].index("pipe") + 1) if "pipe" in answers else "1"
-    return catalog.get(answers[ask("Scenario", list(answers), default)])
+    return catalog.get(answers[ask(tr("picker_scenario"), list(answers), default)])
 
 
 def pick_variants(console: Console, ask: Ask, scenario: Scenario) -> list[str]:
-    rows = [(str(i), v.name + ("*" if v.default else ""), v.title)
+    lang = active_lang()
+    rows = [(str(i), v.name + ("*" if v.default else ""), cell(variant_text(v, lang)[0]))
             for i, v in enumerate(scenario.variants, 1)]
-    rows.append(("d", "defaults", "the starred variants, the article's own story"))
-    rows.append(("a", "all", "every variant, one after another"))
-    _menu(console, f"Variants of {scenario.name}", rows)
+    rows.append(("d", "defaults", tr("picker_defaults")))
+    rows.append(("a", "all", tr("picker_all")))
+    _menu(console, tr("picker_variants", scenario=scenario.name), rows)
     answers = _numbered([v.name for v in scenario.variants])
     answers.update({"d": "", "defaults": "", "a": "all", "all": "all"})
-    picked = answers[ask("Variant", list(answers), "d")]
+    picked = answers[ask(tr("picker_variant"), list(answers), "d")]
     return [picked] if picked else []
 
 
 def pick_start_method(console: Console, ask: Ask, available: list[str], default: str) -> str:
     notes = {
-        "fork": "copies the parent; children inherit its globals (Linux default up to 3.13)",
-        "spawn": "a fresh interpreter that re-imports __main__ (macOS and Windows default)",
-        "forkserver": "forks from a clean server process (Linux default from 3.14)",
-        "all": "run under each start method in turn",
+        "fork": tr("picker_fork"),
+        "spawn": tr("picker_spawn"),
+        "forkserver": tr("picker_forkserver"),
+        "all": tr("picker_every_method"),
     }
     names = [*available, "all"]
-    _menu(console, "Start method", [(str(i), n, notes[n]) for i, n in enumerate(names, 1)])
+    title = tr("picker_start_method")
+    _menu(console, title, [(str(i), n, cell(notes[n])) for i, n in enumerate(names, 1)])
     answers = _numbered(names)
-    return answers[ask("Start method", list(answers), default)]
+    return answers[ask(title, list(answers), default)]
 
 
 def pick(console: Console, ask: Ask, available: list[str], default_method: str) -> Choice:
@@ -93,5 +101,4 @@ def next_step(ask: Ask) -> str:
     """'run' another, 'compare' the last choice, or 'quit'."""
     answers = {"r": "run", "run": "run", "c": "compare", "compare": "compare", "q": "quit",
                "quit": "quit"}
-    return answers[ask("Next: [r]un another, [c]ompare these variants, or [q]uit", list(answers),
-                       "q")]
+    return answers[ask(tr("picker_next"), list(answers), "q")]

@@ -232,9 +232,12 @@ def _thread_label(header: str) -> str:
 
 
 def _stack_docs(
-    found: dict[int, list[stacks.Stack]], events: list[Event], scenario_dir: Path
+    found: dict[int, list[stacks.Stack]],
+    helpers: dict[int, str],
+    events: list[Event],
+    scenario_dir: Path,
 ) -> list[dict[str, Any]]:
-    names = {e.pid: e.process for e in events}
+    names = {**helpers, **{e.pid: e.process for e in events}}
     docs = []
     for pid, thread_stacks in sorted(found.items()):
         for stack in thread_stacks:
@@ -296,6 +299,7 @@ def run(
     popen: subprocess.Popen[bytes] | None = None
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
+    helpers: dict[int, str] = {}
     signals_sent: list[str] = []
     end_ns = t0_ns
     try:
@@ -321,6 +325,8 @@ def run(
                 hung = True
                 end_ns = time.monotonic_ns()
                 found = stacks.collect(run_dir, set(procgroup.members(popen.pid)))
+                # Read while they are alive: helper processes send no events to name them.
+                helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
             time.sleep(_POLL_S)
         if not hung:
@@ -355,7 +361,7 @@ def run(
         returncode=returncode,
         main_pid=popen.pid,
         error=error,
-        stacks=_stack_docs(found, events, spec.variant.path.parent),
+        stacks=_stack_docs(found, helpers, events, spec.variant.path.parent),
         dropped_events=decoder.dropped,
         malformed_events=decoder.malformed,
         stderr_tail="\n".join(stderr.splitlines()[-_STDERR_TAIL:]),

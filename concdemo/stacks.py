@@ -59,6 +59,19 @@ def parse(pid: int, text: str) -> list[Stack]:
     return stacks
 
 
+def helper_name(pid: int) -> str:
+    """A name for multiprocessing's own helper processes, which report no events."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "?"
+    if "multiprocessing.forkserver" in command:
+        return "ForkServer"
+    if "multiprocessing.resource_tracker" in command:
+        return "ResourceTracker"
+    return "?"
+
+
 def collect(run_dir: Path, alive: set[int]) -> dict[int, list[Stack]]:
     """Ask every live process that can answer for its stacks, and read them."""
     folder = run_dir / "stacks"

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from concdemo.gate import ENV_GATE, GateKeeper
 
-HINT = "step mode: Enter = next event · c = continue freely · q = stop"
+
+def hint() -> str:
+    """The key help under the live table, in the active language."""
+    from concdemo.i18n import tr
+
+    return tr("step_hint")
 
 
 class StopRequested(KeyboardInterrupt):

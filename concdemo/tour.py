@@ -19,6 +19,8 @@ from rich.text import Text
 
 from concdemo import catalog, params, session
 from concdemo.catalog import Scenario
+from concdemo.i18n import active_lang, tr
+from concdemo.i18n_scenarios import narration_text, scenario_text
 from concdemo.runner import RunResult, RunSpec
 
 NARRATION: dict[str, str] = {
@@ -60,13 +62,8 @@ QUICK_PARAMS: dict[str, tuple[str, ...]] = {
 # before the runs start: about five words a second, within these bounds.
 WORDS_PER_S = 5.0
 PAUSE_BOUNDS_S = (3.0, 6.0)
-
-CLOSING = (
-    "That was the article's story, one scenario at a time. Next: `concdemo verify` checks "
-    "every claim of the article under every start method and says where it is right, where "
-    "it holds only on some platforms and where it is out of date; `concdemo show SCENARIO` "
-    "explains one scenario, `concdemo run SCENARIO --variant all` runs its pitfalls too."
-)
+# Chinese has no spaces between words: count its characters, about two to a word.
+CHARS_PER_WORD = 2.0
 
 
 @dataclass
@@ -97,26 +94,40 @@ def stops(quick: bool = False) -> list[Stop]:
             for variant in catalog.pick_variants(scenario, [])
             for m in method
         ]
-        narration = NARRATION.get(scenario.name, scenario.title)
+        lang = active_lang()
+        english = NARRATION.get(scenario.name, scenario.title)
+        narration = (
+            narration_text(scenario, english, lang)
+            if scenario.name in NARRATION
+            else scenario_text(scenario, lang)[0]
+        )
         found.append(Stop(scenario, narration, specs, shortened))
     return found
 
 
 def narration(stop: Stop, index: int, total: int) -> list[Any]:
     names = ", ".join(s.variant.name for s in stop.specs)
-    body = Text(stop.narration)
+    from concdemo.render.prose import prose
+
+    body = prose(stop.narration)
     if stop.shortened:
-        shown = ", ".join(f"{k}={v} (default {d})" for k, (v, d) in stop.shortened.items())
-        body.append(f"\nShortened for the tour: {shown}.", style="dim")
+        shown = tr("list_sep").join(
+            tr("param_with_default", name=k, value=v, default=d)
+            for k, (v, d) in stop.shortened.items()
+        )
+        body.append("\n" + tr("tour_shortened", shown=shown), style="dim")
+    title, _ = scenario_text(stop.scenario, active_lang())
     return [
         Rule(Text(f"{index}/{total} · {stop.scenario.name}: {names}", style="bold")),
-        Panel(body, title=stop.scenario.title, title_align="left", expand=True),
+        Panel(body, title=title, title_align="left", expand=True),
     ]
 
 
 def reading_time(text: str) -> float:
     low, high = PAUSE_BOUNDS_S
-    return min(high, max(low, len(text.split()) / WORDS_PER_S))
+    wide = sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+    words = len(text.split()) + wide / CHARS_PER_WORD
+    return min(high, max(low, words / WORDS_PER_S))
 
 
 def present(
@@ -128,6 +139,7 @@ def present(
 ) -> list[RunResult]:
     """Narrate, run and summarise each stop in turn; Ctrl-C propagates after cleanup."""
     from concdemo.render import summary
+    from concdemo.render.prose import prose
 
     results: list[RunResult] = []
     for index, stop in enumerate(tour_stops, 1):
@@ -138,7 +150,7 @@ def present(
         results += session.execute(
             stop.specs, view, after_each=lambda r: console.print(summary.render(r))
         )
-    console.print(Rule(Text("end of the tour", style="bold")))
+    console.print(Rule(Text(tr("tour_end"), style="bold")))
     console.print(summary.totals_line(results))
-    console.print(Panel(Text(CLOSING), expand=True))
+    console.print(Panel(prose(tr("tour_closing")), expand=True))
     return results

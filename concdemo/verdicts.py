@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from concdemo.catalog import START_METHODS
+from concdemo.i18n import t
 
 Kind = Literal["holds", "corrected", "platform", "outdated"]
 KINDS: tuple[Kind, ...] = ("holds", "corrected", "platform", "outdated")
@@ -183,22 +184,26 @@ def is_timing(claim_id: str) -> bool:
     return verdict(claim_id).timing
 
 
-def headline(claim_id: str, as_expected: bool, start_methods: list[str]) -> str:
-    """The verdict column: what a claim that behaved as expected says about the article."""
+def headline(claim_id: str, as_expected: bool, start_methods: list[str], lang: str = "en") -> str:
+    """The verdict column: what a claim that behaved as expected says about the article.
+
+    English by default: the JSON carries it; the table asks for the language it shows."""
     if not as_expected:
-        return "FAILED"
+        return t("verdict_failed", lang)
     found = verdict(claim_id)
     if found.kind == "corrected":
-        return "holds, with a correction"
+        return t("verdict_corrected", lang)
     if found.kind == "outdated":
-        return "article out of date"
+        return t("verdict_outdated", lang)
     if found.kind == "platform":
         where = [m for m in start_methods if m in found.holds_under]
         elsewhere = [m for m in start_methods if m not in found.holds_under]
         if not where:
-            return f"does not hold under {', '.join(elsewhere)}"
+            return t("verdict_not_under", lang, methods=", ".join(elsewhere))
         if not elsewhere:
             others = [m for m in START_METHODS if m not in found.holds_under]
-            return f"holds under {', '.join(where)} (not under {', '.join(others)})"
-        return f"holds only under {', '.join(where)}"
-    return "holds"
+            return t(
+                "verdict_holds_under", lang, where=", ".join(where), others=", ".join(others)
+            )
+        return t("verdict_holds_only_under", lang, where=", ".join(where))
+    return t("verdict_holds", lang)

@@ -419,19 +419,17 @@ def verify(
     )
 
 
-def overrides_line(overrides: dict[str, dict[str, tuple[Any, Any]]]) -> str:
+def overrides_line(overrides: dict[str, dict[str, tuple[Any, Any]]], lang: str = "en") -> str:
+    from concdemo.i18n import t
+
     parts = [
-        f"{scenario} {name}={value} (default {default})"
+        f"{scenario} " + t("param_with_default", lang, name=name, value=value, default=default)
         for scenario, values in overrides.items()
         for name, (value, default) in values.items()
     ]
     if not parts:
         return ""
-    return (
-        "verify passes smaller parameters where the claims do not depend on them: "
-        + ", ".join(parts)
-        + "."
-    )
+    return t("verify_overrides", lang, parts=t("list_sep", lang).join(parts))
 
 
 # --- JSON ------------------------------------------------------------------

@@ -38,7 +38,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERMINAL_WIDTH", "100")
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+    # The shown language is a process setting: an in-process CLI run (CliRunner) with
+    # --lang zh must not leave later renders in Chinese.
+    from concdemo import i18n
+
+    i18n.set_lang("en")
     yield
+    i18n.set_lang("en")
 
 
 def cli(

@@ -35,20 +35,19 @@ class Outputs:
 
     def write(self, results: list[RunResult]) -> list[str]:
         """Write the files asked for; one line per file saying what to do with it."""
+        from concdemo.i18n import tr
+
         written = []
         if self.trace is not None:
             from concdemo.export import trace
 
             _write(self.trace, trace.dumps(results))
-            written.append(
-                f"trace written to {self.trace} (open it in https://ui.perfetto.dev "
-                "or chrome://tracing)"
-            )
+            written.append(tr("trace_written", path=self.trace))
         if self.svg is not None:
             from concdemo.export import svg
 
             _write(self.svg, svg.picture(results))
-            written.append(f"picture written to {self.svg}")
+            written.append(tr("picture_written", path=self.svg))
         return written
 
 

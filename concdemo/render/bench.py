@@ -6,22 +6,28 @@ from typing import Any
 
 from rich.table import Table
 
+from concdemo.i18n import tr
+
 
 def bench_table(doc: dict[str, Any]) -> Table:
     table = Table(
-        title=f"concdemo bench (Python {doc['python']}, {doc['cpus']} CPUs)",
+        title=tr("bench_title", python=doc["python"], cpus=doc["cpus"]),
         title_justify="left",
         header_style="bold",
     )
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    table.add_column(tr("col_measure"), overflow="fold")
+    table.add_column(tr("col_value"), justify="right")
     startup = doc["startup"]
     for name, seconds in startup["median_s"].items():
-        table.add_row(f"{name} (median of {startup['repeat']})", f"{seconds * 1000:.0f} ms")
+        label = tr("bench_startup", name=name, repeat=startup["repeat"])
+        table.add_row(label, f"{seconds * 1000:.0f} ms")
     for name, ratio in startup["ratio_to_import"].items():
-        table.add_row(f"{name} / import typer, rich", f"{ratio:.2f}×")
+        table.add_row(tr("bench_ratio", name=name), f"{ratio:.2f}×")
     burst = doc["burst"]
-    table.add_row("emit cost per event (median burst)", f"{burst['emit_us_per_event']:.2f} µs")
-    table.add_row(f"burst of {burst['events']:,} events", f"{burst['events_per_s']:,} events/s")
-    table.add_row("events lost in all bursts", str(burst["lost_in_any_run"]))
+    table.add_row(tr("bench_emit_cost"), f"{burst['emit_us_per_event']:.2f} µs")
+    table.add_row(
+        tr("bench_burst", events=burst["events"]),
+        tr("bench_events_per_s", rate=burst["events_per_s"]),
+    )
+    table.add_row(tr("bench_lost"), str(burst["lost_in_any_run"]))
     return table

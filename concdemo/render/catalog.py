@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Group, OverflowMethod, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalog import START_METHODS, Scenario, Variant
-from concdemo.claims import CLAIMS
+from concdemo.i18n import active_lang, claim, outcome, tr
+from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
+from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
+
+# Columns of translated prose fold: a unit wider than the column (a long identifier, or
+# Chinese shown as plain Text) is folded onto the next line instead of cut with "…".
+PROSE: OverflowMethod = "fold"
 
 
 def _params_text(scenario: Scenario) -> str:
@@ -17,37 +23,45 @@ def _params_text(scenario: Scenario) -> str:
 
 
 def scenarios_table(scenarios: list[Scenario]) -> Table:
-    table = Table(
-        title="concdemo scenarios (* = run by default)", header_style="bold", title_justify="left"
-    )
-    table.add_column("scenario", style="bold cyan", no_wrap=True)
-    table.add_column("title")
-    table.add_column("variants")
-    table.add_column("parameters (defaults)")
+    lang = active_lang()
+    table = Table(title=tr("list_title"), header_style="bold", title_justify="left")
+    table.add_column(tr("col_scenario"), style="bold cyan", no_wrap=True)
+    table.add_column(tr("col_title"), overflow=PROSE)
+    table.add_column(tr("col_variants"))
+    table.add_column(tr("col_params_defaults"))
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
-        table.add_row(scenario.name, scenario.title, variants, _params_text(scenario))
+        title, _ = scenario_text(scenario, lang)
+        table.add_row(scenario.name, cell(title), variants, _params_text(scenario))
     return table
 
 
 def _expect_text(variant: Variant) -> Text:
     text = Text()
     for method in START_METHODS:
-        outcome = variant.expected(method)
+        expected = variant.expected(method)
         if text:
             text.append("  ")
         text.append(f"{method} ")
-        text.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+        text.append(outcome(expected, active_lang()), style=OUTCOME_STYLES.get(expected, ""))
     return text
 
 
 def scenario_overview(scenario: Scenario) -> Group:
-    head = Text.assemble((scenario.name, "bold cyan"), "  ", scenario.title)
-    parts: list[RenderableType] = [head, Text(scenario.summary)]
+    lang = active_lang()
+    title, summary = scenario_text(scenario, lang)
+    head = prose("")
+    head.append(scenario.name, "bold cyan")
+    head.append("  ")
+    head.append(title)
+    parts: list[RenderableType] = [head, prose(summary)]
     if scenario.params:
-        params = Table(title="parameters", title_justify="left", header_style="bold", box=None)
-        for column in ("name", "type", "default", "range", "help"):
-            params.add_column(column)
+        params = Table(
+            title=tr("params_title"), title_justify="left", header_style="bold", box=None
+        )
+        for column in ("col_name", "col_type", "col_default", "col_range"):
+            params.add_column(tr(column))
+        params.add_column(tr("col_help"), overflow=PROSE)
         for p in scenario.params:
             bounds = (
                 ""
@@ -56,43 +70,49 @@ def scenario_overview(scenario: Scenario) -> Group:
             )
             params.add_row(p.name, p.type, repr(p.default), bounds, p.help)
         parts.append(params)
-    variants = Table(title="variants (* = default)", title_justify="left", header_style="bold")
-    variants.add_column("variant", style="bold", no_wrap=True)
-    variants.add_column("claims", no_wrap=True)
-    variants.add_column("expected outcome")
-    variants.add_column("what it teaches")
+    variants = Table(title=tr("variants_title"), title_justify="left", header_style="bold")
+    variants.add_column(tr("col_variant"), style="bold", no_wrap=True)
+    variants.add_column(tr("col_claims"), no_wrap=True)
+    variants.add_column(tr("col_expected_outcome"))
+    variants.add_column(tr("col_teaches"), overflow=PROSE)
     for v in scenario.variants:
         variants.add_row(
-            f"{v.name}{'*' if v.default else ''}", ", ".join(v.claims), _expect_text(v), v.title
+            f"{v.name}{'*' if v.default else ''}",
+            ", ".join(v.claims),
+            _expect_text(v),
+            cell(variant_text(v, lang)[0]),
         )
     parts.append(variants)
-    parts.append(
-        Text(f"See one in full: concdemo show {scenario.name} --variant NAME", style="dim")
-    )
+    parts.append(Text(tr("see_one_in_full", scenario=scenario.name), style="dim"))
     return Group(*parts)
 
 
 def variant_detail(scenario: Scenario, variant: Variant) -> Group:
+    lang = active_lang()
+    title, explanation = variant_text(variant, lang)
     claims = Table(box=None, show_header=False)
-    claims.add_column(style="bold")
-    claims.add_column()
-    for claim in variant.claims:
-        claims.add_row(claim, CLAIMS.get(claim, ""))
+    claims.add_column(style="bold", no_wrap=True)
+    claims.add_column(overflow=PROSE)
+    for claim_id in variant.claims:
+        claims.add_row(claim_id, cell(claim(claim_id, lang)))
     body: list[RenderableType] = [
-        Text(variant.title, style="bold"),
+        prose(title, style="bold"),
         Text(""),
-        Text("The article's claim", style="underline"),
+        Text(tr("article_claim"), style="underline"),
         claims,
         Text(""),
-        Text.assemble(("Expected outcome: ", "underline"), _expect_text(variant)),
+        Text.assemble((tr("expected_outcome_label"), "underline"), _expect_text(variant)),
     ]
-    for method, note in variant.notes.items():
-        label = "every start method" if method == "*" else method
-        body.append(Text(f"{label}: {note}", style="dim"))
-    for name, value, outcome in variant.expect_with:
-        body.append(Text(f"with --param {name}={str(value).lower()}: {outcome}", style="dim"))
-    if variant.explanation:
-        body += [Text(""), Text("What a run shows", style="underline"), Text(variant.explanation)]
+    for method, note in variant_notes(variant, lang).items():
+        label = tr("every_start_method") if method == "*" else method
+        body.append(prose(tr("note_line", label=label, note=note), style="dim"))
+    for name, value, expected in variant.expect_with:
+        shown = tr(
+            "with_param", name=name, value=str(value).lower(), outcome=outcome(expected, lang)
+        )
+        body.append(prose(shown, style="dim"))
+    if explanation:
+        body += [Text(""), Text(tr("what_a_run_shows"), style="underline"), prose(explanation)]
     header = Panel(Group(*body), title=f"{scenario.name} · {variant.name}", title_align="left")
     from rich.syntax import Syntax  # only `show --variant` needs the highlighter
 

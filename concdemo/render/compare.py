@@ -7,6 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.compare import Comparison
+from concdemo.i18n import shown, tr
+from concdemo.render.prose import prose
 
 
 def _label(variant: str, phase: str, start_method: str | None) -> str:
@@ -17,16 +19,28 @@ def _label(variant: str, phase: str, start_method: str | None) -> str:
 def comparison_table(comparison: Comparison) -> Group:
     methods = sorted({s.start_method for s in comparison.series})
     one_method = len(methods) == 1
-    table = Table(
-        title=f"{comparison.scenario}: median of {comparison.repeat} fresh runs each "
-        f"(after {comparison.warmup} warm-up), seconds"
-        + (f", {methods[0]}" if one_method else ""),
-        title_justify="left",
-        header_style="bold",
+    title = tr(
+        "compare_title",
+        scenario=comparison.scenario,
+        repeat=comparison.repeat,
+        warmup=comparison.warmup,
     )
-    table.add_column("variant" if one_method else "variant · start", min_width=14, overflow="fold")
-    for column in ("min", "median", "max", "stdev", "theory", "÷theory", "speedup"):
-        table.add_column(column, justify="right", no_wrap=True)
+    if one_method:
+        title += tr("compare_title_method", method=methods[0])
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column(
+        tr("col_variant" if one_method else "col_variant_start"), min_width=14, overflow="fold"
+    )
+    for column in (
+        "col_min",
+        "col_median",
+        "col_max",
+        "col_stdev",
+        "col_theory",
+        "col_ratio_theory",
+        "col_speedup",
+    ):
+        table.add_column(tr(column), justify="right", no_wrap=True)
     for s in comparison.series:
         speedup = comparison.speedup(s)
         cells: list[str | Text] = [
@@ -40,5 +54,5 @@ def comparison_table(comparison: Comparison) -> Group:
         ]
         table.add_row(_label(s.variant, s.phase, None if one_method else s.start_method), *cells)
     parts: list[Table | Text] = [table]
-    parts += [Text(f"warning: {w}", style="yellow") for w in comparison.warnings]
+    parts += [prose(tr("warning", text=shown(w)), style="yellow") for w in comparison.warnings]
     return Group(*parts)

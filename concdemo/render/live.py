@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.events import Event
+from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours, event_cells
 
 _CHROME_ROWS = 7  # header, table borders and heading, the line Live keeps below
@@ -56,9 +57,9 @@ class LiveView:
         header = Text.assemble(
             (self.title, "bold"),
             "  ",
-            (f"{elapsed:6.1f} s", "dim"),
+            (tr("live_elapsed", seconds=elapsed), "dim"),
             "  ",
-            (f"{len(self.events)} events", "dim"),
+            (tr("live_events", count=len(self.events)), "dim"),
         )
         if self.footer:
             return Group(header, self.table(), Text(self.footer, style="reverse"))
@@ -68,14 +69,14 @@ class LiveView:
         rows = max(3, self.console.size.height - _CHROME_ROWS)
         shown = self.events[-rows:]
         table = Table(expand=True, pad_edge=False, show_edge=False, box=None, header_style="bold")
-        table.add_column("t (s)", justify="right", no_wrap=True, width=8)
-        table.add_column("process", no_wrap=True, max_width=28)
-        table.add_column("thread/greenlet", no_wrap=True, max_width=20)
-        table.add_column("event", no_wrap=True, max_width=20)
-        table.add_column("detail", no_wrap=True, overflow="ellipsis", ratio=1)
+        table.add_column(tr("col_t_s"), justify="right", no_wrap=True, width=8)
+        table.add_column(tr("col_process"), no_wrap=True, max_width=28)
+        table.add_column(tr("col_thread_greenlet"), no_wrap=True, max_width=20)
+        table.add_column(tr("col_event"), no_wrap=True, max_width=20)
+        table.add_column(tr("col_detail"), no_wrap=True, overflow="ellipsis", ratio=1)
         hidden = len(self.events) - len(shown)
         if hidden:
-            table.add_row("", Text(f"… {hidden} earlier events", style="dim"), "", "", "")
+            table.add_row("", Text(tr("earlier_events", hidden=hidden), style="dim"), "", "", "")
         for event in shown:
             table.add_row(*event_cells(event, self.colours))
         return table

@@ -9,20 +9,28 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from concdemo.i18n import active_lang, outcome, tr
+from concdemo.i18n_scenarios import variant_note, variant_text
+from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 from concdemo.runner import RunResult
 
 
 def outcome_line(result: RunResult) -> Text:
     spec = result.spec
-    mark = ("✓ as expected", "green") if result.as_expected else ("✗ NOT as expected", "bold red")
+    lang = active_lang()
+    mark = (
+        ("✓ " + tr("as_expected"), "green")
+        if result.as_expected
+        else ("✗ " + tr("not_as_expected"), "bold red")
+    )
     return Text.assemble(
         mark,
         "  ",
-        (result.outcome, OUTCOME_STYLES.get(result.outcome, "") + " bold"),
-        f" (expected {result.expected})  ",
+        (outcome(result.outcome, lang), OUTCOME_STYLES.get(result.outcome, "") + " bold"),
+        " " + tr("expected_paren", expected=outcome(result.expected, lang)) + "  ",
         (f"{spec.variant.scenario} · {spec.variant.name} · {spec.start_method}", "bold"),
-        f"  wall {result.wall_s:.3f} s",
+        "  " + tr("wall_time", seconds=result.wall_s),
     )
 
 
@@ -35,18 +43,18 @@ def _phases(result: RunResult) -> Group | None:
     if not phases:
         return None
     table = Table(box=None, header_style="bold")
-    table.add_column("phase")
-    table.add_column("measured (s)", justify="right")
-    table.add_column("theory (s)", justify="right")
-    table.add_column("measured/theory", justify="right")
+    table.add_column(tr("col_phase"))
+    table.add_column(tr("col_measured_s"), justify="right")
+    table.add_column(tr("col_theory_s"), justify="right")
+    table.add_column(tr("col_measured_theory"), justify="right")
     for phase in phases:
-        measured = "unfinished" if phase.seconds is None else f"{phase.seconds:.3f}"
+        measured = tr("unfinished") if phase.seconds is None else f"{phase.seconds:.3f}"
         theory = "" if phase.theory_s is None else f"{phase.theory_s:.3f}"
         ratio = ""
         if phase.seconds is not None and phase.theory_s:
             ratio = f"{phase.seconds / phase.theory_s:.2f}×"
         table.add_row(phase.name, measured, theory, ratio)
-    return Group(_heading("phases"), table)
+    return Group(_heading(tr("heading_phases")), table)
 
 
 def _checks(result: RunResult) -> Group | None:
@@ -59,70 +67,77 @@ def _checks(result: RunResult) -> Group | None:
     for check in checks:
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
         table.add_row(mark, check.what)
-    return Group(_heading("what the article claims, checked on this run"), table)
+    return Group(_heading(tr("heading_checks")), table)
 
 
 def _processes(result: RunResult) -> Group:
     counts = Counter(e.pid for e in result.events)
     table = Table(box=None, header_style="bold")
-    table.add_column("process")
-    table.add_column("pid", justify="right")
-    table.add_column("events", justify="right")
-    table.add_column("exit", justify="right")
+    table.add_column(tr("col_process"))
+    table.add_column(tr("col_pid"), justify="right")
+    table.add_column(tr("col_events"), justify="right")
+    table.add_column(tr("col_exit"), justify="right")
     for info in result.processes:
         exit_text = "" if info.exitcode is None else str(info.exitcode)
         table.add_row(info.name, str(info.pid), str(counts[info.pid]), exit_text)
-    return Group(_heading("events per process"), table)
+    return Group(_heading(tr("heading_processes")), table)
 
 
 def _problems(result: RunResult) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for event in result.unexpected_errors:
         if result.error is None or event.pid != result.error.get("pid"):
-            parts.append(
-                Text(
-                    f"unexpected {event.detail.get('type')}: "
-                    f"{event.detail.get('message')} in {event.process}",
-                    style="red",
-                )
+            shown = tr(
+                "unexpected_error",
+                type=event.detail.get("type"),
+                message=event.detail.get("message"),
+                process=event.process,
             )
+            parts.append(Text(shown, style="red"))
     if result.error:
         err = result.error
         where = ""
         if "file" in err:
-            where = f" at {err['file']}:{err.get('line')} in {err.get('function')}()"
-        parts.append(
-            Text.assemble(
-                ("error ", "bold red"),
-                f"{err.get('type')}: {err.get('message')} in {err.get('process')}{where}",
+            where = tr(
+                "error_where", file=err["file"], line=err.get("line"), function=err.get("function")
             )
+        detail = tr(
+            "error_detail",
+            type=err.get("type"),
+            message=err.get("message"),
+            process=err.get("process"),
+            where=where,
         )
+        parts.append(Text.assemble((tr("error_label") + " ", "bold red"), detail))
     if result.stacks:
         table = Table(box=None, header_style="bold")
-        table.add_column("process")
-        table.add_column("thread")
-        table.add_column("blocked in")
-        table.add_column("scenario line")
+        table.add_column(tr("col_process"))
+        table.add_column(tr("col_thread"))
+        table.add_column(tr("col_blocked_in"))
+        table.add_column(tr("col_scenario_line"))
         for stack in result.stacks:
             inner = stack["blocked_in"]
             table.add_row(
                 f"{stack['process']}[{stack['pid']}]",
                 stack["thread"],
                 f"{inner['function']}()  {_short(inner['file'])}:{inner['line']}",
-                f"{_short(stack['file'])}:{stack['line']} in {stack['function']}",
+                cell(
+                    tr(
+                        "stack_line",
+                        file=_short(stack["file"]),
+                        line=stack["line"],
+                        function=stack["function"],
+                    )
+                ),
             )
-        parts.append(
-            Group(_heading("where each process was blocked when the run was stopped"), table)
-        )
+        parts.append(Group(_heading(tr("heading_stacks")), table))
     if result.dropped_events or result.malformed_events:
-        parts.append(
-            Text(
-                f"{result.dropped_events} events dropped, {result.malformed_events} malformed",
-                style="yellow",
-            )
+        shown = tr(
+            "events_dropped", dropped=result.dropped_events, malformed=result.malformed_events
         )
+        parts.append(Text(shown, style="yellow"))
     if not result.as_expected and result.outcome in ("error", "crash") and result.stderr_tail:
-        parts.append(Panel(Text(result.stderr_tail), title="stderr (last lines)", expand=False))
+        parts.append(Panel(Text(result.stderr_tail), title=tr("stderr_tail"), expand=False))
     return parts
 
 
@@ -132,13 +147,14 @@ def _short(path: str) -> str:
 
 def _lesson(result: RunResult) -> Panel | None:
     variant = result.spec.variant
-    text = variant.explanation
-    note = variant.note(result.spec.start_method)
+    lang = active_lang()
+    _, text = variant_text(variant, lang)
+    note = variant_note(variant, result.spec.start_method, lang)
     if note:
         text = f"{text}\n\n{note}" if text else note
     if not text:
         return None
-    return Panel(Text(text), title="what you just saw", title_align="left", expand=True)
+    return Panel(prose(text), title=tr("what_you_just_saw"), title_align="left", expand=True)
 
 
 def render(result: RunResult) -> Group:
@@ -156,6 +172,4 @@ def render(result: RunResult) -> Group:
 def totals_line(results: list[RunResult]) -> Text:
     good = sum(r.as_expected for r in results)
     style = "green" if good == len(results) else "bold red"
-    return Text(
-        f"{len(results)} run(s): {good} as expected, {len(results) - good} not", style=style
-    )
+    return Text(tr("totals", runs=len(results), good=good, bad=len(results) - good), style=style)

@@ -10,10 +10,12 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from concdemo.events import Event
+from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours
 from concdemo.runner import pair_spans
 
@@ -139,15 +141,17 @@ class _Axis:
 
 def _render(events: list[Event], width: int) -> Iterator[Text]:
     if not events:
-        yield Text("timeline: no events", style="dim")
+        yield Text(tr("timeline_no_events"), style="dim")
         return
     colours = ProcessColours()
     for event in events:  # the live table's colour order: by first event of each process
         colours(event.pid)
     all_lanes = lanes(events)
     shown = all_lanes[:MAX_LANES]
+    # Widths in terminal cells: a Chinese heading ("阶段") or lane name takes two per character.
+    phases_label, time_label = tr("heading_phases"), tr("col_t_s")
     label_w = min(
-        max([len(lane.label) for lane in shown] + [len("phases")]),
+        max([cell_len(lane.label) for lane in shown] + [cell_len(phases_label)]),
         max(8, int(width * _LABEL_SHARE)),
     )
     axis = _Axis(
@@ -160,12 +164,20 @@ def _render(events: list[Event], width: int) -> Iterator[Text]:
         yield _row(_label(lane, label_w, colour), _lane_cells(lane, axis, colour))
     if len(all_lanes) > len(shown):
         more = len(all_lanes) - len(shown)
-        yield Text(f"… {more} more lane{'s' if more != 1 else ''}", style="dim")
+        key = "timeline_more_lane" if more == 1 else "timeline_more_lanes"
+        yield Text(tr(key, more=more), style="dim")
     for row in _phase_rows(phases(events), axis):
-        yield _row(Text("phases".ljust(label_w), style="dim"), row)
+        yield _row(_fitted(phases_label, label_w, "dim"), row)
     rule, labels = _ticks(axis)
     yield _row(Text(" " * label_w), rule)
-    yield _row(Text("t (s)".ljust(label_w), style="dim"), labels)
+    yield _row(_fitted(time_label, label_w, "dim"), labels)
+
+
+def _fitted(text: str, width: int, style: str) -> Text:
+    """``text`` padded (or cut) to exactly ``width`` cells."""
+    label = Text(text, style=style)
+    label.truncate(width, overflow="ellipsis", pad=True)
+    return label
 
 
 def _row(label: Text, cells: _Cells) -> Text:
@@ -176,8 +188,12 @@ def _heading(all_lanes: list[Lane], axis: _Axis) -> Text:
     names = sorted({start.span_name for lane in all_lanes for start, _ in lane.spans})
     legend = f"  {_START}{_BODY}{_END} {', '.join(names)}" if names else ""
     return Text.assemble(
-        ("timeline", "bold underline"),
-        (f"{legend}  {_MARK} event  1 column ≈ {_duration(axis.per_column)}", "dim"),
+        (tr("timeline_heading"), "bold underline"),
+        (
+            f"{legend}  {_MARK} {tr('timeline_event')}  "
+            + tr("timeline_column", duration=_duration(axis.per_column)),
+            "dim",
+        ),
     )
 
 
@@ -197,12 +213,12 @@ def _label(lane: Lane, width: int, colour: str) -> Text:
     """``process[pid] task``, shortened to fit: first the middle of the process name
     (never its number, which tells workers apart), then the end of the task name."""
     process, task = lane.process, lane.task
-    excess = len(lane.label) - width
+    excess = cell_len(lane.label) - width
     if excess > 0 and len(process) > 5:
         keep = max(4, len(process) - excess - 1)
         head, tail = (keep + 1) // 2, keep // 2
         process = process[:head] + "…" + process[len(process) - tail :]
-    excess = len(f"{process}[{lane.pid}] {task}") - width
+    excess = cell_len(f"{process}[{lane.pid}] {task}") - width
     if excess > 0 and len(task) > 2:
         task = task[: max(1, len(task) - excess - 1)] + "…"
     label = Text(f"{process}[{lane.pid}] {task}", style=colour)

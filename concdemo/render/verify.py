@@ -6,6 +6,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from concdemo import verdicts
+from concdemo.i18n import active_lang, tr
+from concdemo.i18n import claim as claim_text
+from concdemo.i18n import outcome as outcome_word
+from concdemo.render.prose import prose
 from concdemo.render.style import OUTCOME_STYLES
 from concdemo.verify import ClaimResult, Figure, Verification, overrides_line, run_label
 
@@ -42,19 +47,21 @@ def method_cell(claim: ClaimResult, method: str) -> Text:
     for n, outcome in enumerate(outcomes):
         if n:
             text.append("+")
-        text.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+        text.append(outcome_word(outcome, active_lang()), style=OUTCOME_STYLES.get(outcome, ""))
     text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
     return text
 
 
 def verdict_cell(claim: ClaimResult) -> Text:
+    # claim.headline is the JSON's English; the table says it in the language it shows.
+    headline = verdicts.headline(claim.id, claim.holds, claim.start_methods, active_lang())
     if not claim.holds:
-        return Text(claim.headline, style="bold red")
-    return Text(claim.headline, style=VERDICT_STYLES.get(claim.verdict.kind, ""))
+        return Text(headline, style="bold red")
+    return Text(headline, style=VERDICT_STYLES.get(claim.verdict.kind, ""))
 
 
 def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
-    text = Text(claim.text)
+    text = prose(claim_text(claim.id, active_lang()) or claim.text)
     variants = claim.variants
     if len(variants) > 1 or len(claim.runs) > len(claim.start_methods):
         one_scenario = len({v.scenario for v in variants}) == 1
@@ -65,16 +72,16 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
                 label = f"{a.result.spec.variant.scenario} {label}"
             if label not in labels:
                 labels.append(label)
-        text.append("\nruns: " + ", ".join(labels), style="dim")
+        text.append("\n" + tr("verify_runs", runs=", ".join(labels)), style="dim")
     for figure in claim.figures:
         text.append("\n" + figure_text(figure, methods), style="bold")
     verdict = claim.verdict
     if verdict.tolerance:
-        text.append(f"\ntolerance: {verdict.tolerance}", style="dim")
+        text.append("\n" + tr("verify_tolerance", tolerance=verdict.tolerance), style="dim")
     if verdict.note and verdict.kind != "holds":  # the corrections; --json has every note
-        text.append(f"\nnote: {verdict.note}", style=VERDICT_STYLES[verdict.kind])
+        text.append("\n" + tr("verify_note", note=verdict.note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
-        text.append(f"\nretried: {line}", style="yellow")
+        text.append("\n" + tr("verify_retried", line=line), style="yellow")
     for line in claim.problems:
         text.append(f"\n✗ {line}", style="red")
     return text
@@ -83,9 +90,9 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
 def verify_table(verification: Verification) -> Table:
     methods = verification.start_methods
     table = Table(
-        title="The article's claims, checked on this machine",
+        title=tr("verify_title"),
         caption=(
-            f"figures: measured per start method ({' · '.join(methods)}) / theory"
+            tr("verify_caption", methods=" · ".join(methods))
             if any(c.verdict.timing for c in verification.claims)
             else None
         ),
@@ -94,12 +101,12 @@ def verify_table(verification: Verification) -> Table:
         header_style="bold",
         show_lines=True,
     )
-    table.add_column("id", no_wrap=True)
+    table.add_column(tr("col_id"), no_wrap=True)
     # The claim column takes what the narrow ones leave: Rich shrinks the widest first.
-    table.add_column("claim", min_width=30, overflow="fold")
+    table.add_column(tr("col_claim"), min_width=30, overflow="fold")
     for method in methods:
         table.add_column(method, no_wrap=True)
-    table.add_column("verdict", min_width=10, max_width=24)
+    table.add_column(tr("col_verdict"), min_width=10, max_width=24, overflow="fold")
     for claim in verification.claims:
         table.add_row(
             Text(claim.id, style="bold"),
@@ -116,23 +123,30 @@ def totals(verification: Verification) -> Text:
         if claim.holds:
             kinds[claim.verdict.kind] = kinds.get(claim.verdict.kind, 0) + 1
     described = {
-        "holds": "hold",
-        "corrected": "hold with a correction",
-        "platform": "hold only under some start methods",
-        "outdated": "where the article is out of date",
+        "holds": "verify_count_holds",
+        "corrected": "verify_count_corrected",
+        "platform": "verify_count_platform",
+        "outdated": "verify_count_outdated",
     }
-    parts = [f"{kinds[k]} {described[k]}" for k in described if kinds.get(k)]
+    parts = [tr(described[k], count=kinds[k]) for k in described if kinds.get(k)]
     style = "bold green" if not verification.failed else "bold red"
     text = Text(
-        f"{len(verification.claims)} claims: {verification.passed} behave as expected",
+        tr("verify_totals", claims=len(verification.claims), passed=verification.passed),
         style=style,
     )
     if parts:
-        text.append(f" ({', '.join(parts)})", style="")
-    text.append(f", {verification.failed} FAILED", style="bold red" if verification.failed else "")
+        text.append(tr("verify_kinds", parts=tr("list_sep").join(parts)), style="")
     text.append(
-        f" · {verification.runs} runs under {', '.join(verification.start_methods)}"
-        f" in {verification.elapsed_s:.0f} s",
+        tr("verify_failed", failed=verification.failed),
+        style="bold red" if verification.failed else "",
+    )
+    text.append(
+        tr(
+            "verify_runs_summary",
+            runs=verification.runs,
+            methods=", ".join(verification.start_methods),
+            seconds=verification.elapsed_s,
+        ),
         style="dim",
     )
     return text
@@ -140,7 +154,7 @@ def totals(verification: Verification) -> Text:
 
 def render(verification: Verification) -> Group:
     parts: list[RenderableType] = [verify_table(verification), totals(verification)]
-    line = overrides_line(verification.overrides)
+    line = overrides_line(verification.overrides, active_lang())
     if line:
-        parts.append(Text(line, style="dim"))
+        parts.append(prose(line, style="dim"))
     return Group(*parts)
