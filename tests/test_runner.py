@@ -93,21 +93,16 @@ def test_a_process_that_ignores_sigint_and_sigterm_is_still_stopped() -> None:
 
 
 def test_not_as_expected_gives_exit_code_1() -> None:
-    # `ok` expects ok; a 0.05 s timeout cannot be met by a spawn run, so it hangs.
-    result = cli(
-        "run",
-        "fixture",
-        "--variant",
-        "ok",
-        "--timeout",
-        "0.05",
-        "--start-method",
-        "spawn",
-        "--plain",
-        fixtures=True,
-    )
+    # The run ends ok, as expected, but one of the story's checks fails.
+    result = cli("run", "fixture", "--variant", "check-fails", "--start-method", "fork",
+                 "--plain", fixtures=True)
     assert result.returncode == 1
     assert "NOT as expected" in result.stdout
+    assert "✗" in result.stdout and "two plus two is five" in result.stdout
+    timed_out = cli("run", "fixture", "--variant", "ok", "--timeout", "0.001",
+                    "--start-method", "spawn", "--plain", fixtures=True)
+    assert timed_out.returncode == 1  # a hang where ok was expected
+    assert "hang (expected ok)" in timed_out.stdout
 
 
 def test_200000_event_burst_arrives_complete() -> None:
