@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -103,11 +102,6 @@ def _check_step(step: bool, as_json: bool, plain: bool) -> None:
         raise UsageError(tr("step_needs_terminal"))
 
 
-def _print_json(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"concdemo {__version__}")
@@ -132,7 +126,7 @@ def main_callback(
 
 def _interactive() -> None:
     """The picker: choose, run, then run another, compare or quit."""
-    from concdemo import picker, plan
+    from concdemo import picker, plan, screens
     from concdemo.consoles import stdout_console
 
     console = stdout_console()
@@ -144,13 +138,13 @@ def _interactive() -> None:
         while True:
             specs = plan.runs(choice.scenario, choice.variants, choice.start_method, [], None)
             with interruptible():
-                _run_and_show(specs, as_json=False, plain=False)
+                screens.run_and_show(specs, as_json=False, plain=False)
             action = picker.next_step(ask)
             if action == "quit":
                 return
             if action == "compare":
                 with interruptible():
-                    comparison = _compare_with_progress(specs, repeat=3, warmup=1, show=True)
+                    comparison = screens.compare_with_progress(specs, repeat=3, warmup=1, show=True)
                 from concdemo.render.compare import comparison_table
 
                 console.print(comparison_table(comparison))
@@ -173,7 +167,7 @@ def list_command(
     _use_lang(lang)
     scenarios = list(catalog.load().values())
     if as_json:
-        _print_json(report.list_doc(scenarios))
+        report.print_json(report.list_doc(scenarios))
         return
     from concdemo.consoles import stdout_console
     from concdemo.render.catalog import scenarios_table
@@ -230,7 +224,7 @@ def run(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Run a scenario's variants, each in its own subprocess, and show what happens."""
-    from concdemo import plan
+    from concdemo import plan, screens
 
     _use_lang(lang)
     with usage_errors():
@@ -240,7 +234,9 @@ def run(
 
         outputs = Outputs.checked(trace, svg)
     with interruptible():
-        results = _run_and_show(specs, as_json, plain, step, outputs=outputs)
+        results = screens.run_and_show(
+            specs, as_json, plain, step, outputs=outputs, on_output_error=usage_errors
+        )
     if not all(r.as_expected for r in results):
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
@@ -262,7 +258,7 @@ def compare(
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
     from concdemo import compare as comparing
-    from concdemo import plan
+    from concdemo import plan, report, screens
     from concdemo.i18n import tr
 
     _use_lang(lang)
@@ -271,47 +267,14 @@ def compare(
         if repeat < 1 or warmup < 0:
             raise plan.UsageError(tr("repeat_warmup", repeat=repeat, warmup=warmup))
     with interruptible():
-        result = _compare_with_progress(specs, repeat, warmup, show=not as_json)
+        result = screens.compare_with_progress(specs, repeat, warmup, show=not as_json)
     if as_json:
-        _print_json(comparing.as_json(result))
+        report.print_json(comparing.as_json(result))
     else:
         from concdemo.consoles import stdout_console
         from concdemo.render.compare import comparison_table
 
         stdout_console().print(comparison_table(result))
-
-
-def _compare_with_progress(specs: list[Any], repeat: int, warmup: int, show: bool) -> Any:
-    from concdemo import compare as comparing
-
-    if not show:
-        return comparing.compare(specs, repeat, warmup)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from concdemo.consoles import stderr_console
-    from concdemo.i18n import tr
-
-    total = len(specs) * (repeat + warmup)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task(tr("progress_sampling"), total=total)
-
-        def advance(spec: Any, index: int, result: Any) -> None:
-            kind = tr("progress_warmup") if index < warmup else tr("progress_sample")
-            progress.update(
-                task,
-                advance=1,
-                description=f"{spec.variant.name} · {spec.start_method} · {kind} "
-                + tr("progress_seconds", seconds=result.wall_s),
-            )
-
-        return comparing.compare(specs, repeat, warmup, on_sample=advance)
 
 
 @app.command()
@@ -322,11 +285,12 @@ def bench(
 ) -> None:
     """Measure start-up time and the event channel on this machine."""
     from concdemo import bench as benchmark
+    from concdemo import report
 
     _use_lang(lang)
     doc = benchmark.measure(repeat=repeat)
     if as_json:
-        _print_json(doc)
+        report.print_json(doc)
         return
     from concdemo.consoles import stdout_console
     from concdemo.render.bench import bench_table
@@ -336,47 +300,6 @@ def bench(
 
 def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated()
-
-
-def _run_and_show(
-    specs: list[Any], as_json: bool, plain: bool, step: bool = False, outputs: Any = None
-) -> list[Any]:
-    from concdemo import report, session
-
-    if as_json:
-        results = session.execute(specs, view=None)
-        if outputs is not None:
-            with usage_errors():
-                outputs.write(results)
-        _print_json(report.run_doc(results))
-        return results
-    from concdemo.consoles import is_interactive, stdout_console
-    from concdemo.render import summary
-    from concdemo.render.timeline import timeline
-
-    console = stdout_console()
-    stepper = None
-    keys: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-    footer = ""
-    if step:
-        from concdemo.stepper import Stepper, hint, keys_unbuffered
-
-        stepper, keys, footer = Stepper(), keys_unbuffered(sys.stdin.fileno()), hint()
-    view = session.make_view(console, live=is_interactive(plain), footer=footer)
-    with keys:
-        results = session.execute(
-            specs,
-            view,
-            after_each=lambda r: console.print(summary.render(r), timeline(r.events)),
-            stepper=stepper,
-        )
-    if len(results) > 1:
-        console.print(summary.totals_line(results))
-    if outputs is not None:
-        with usage_errors():
-            for line in outputs.write(results):
-                console.print(line, soft_wrap=True)
-    return results
 
 
 @app.command()
@@ -391,15 +314,16 @@ def verify(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
+    from concdemo import report, screens
     from concdemo import verify as verifying
 
     _use_lang(lang)
     with usage_errors():
         plan = verifying.make_plan(scenario, start_method)
     with interruptible():
-        result = _verify_with_progress(plan)
+        result = screens.verify_with_progress(plan)
     if as_json:
-        _print_json(verifying.as_json(result))
+        report.print_json(verifying.as_json(result))
     else:
         from concdemo.consoles import stdout_console
         from concdemo.render.verify import render
@@ -407,40 +331,6 @@ def verify(
         stdout_console().print(render(result))
     if result.failed:
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
-
-
-def _verify_with_progress(plan: Any) -> Any:
-    from concdemo import verify as verifying
-    from concdemo.consoles import stderr_console
-    from concdemo.i18n import active_lang, outcome, tr
-
-    console = stderr_console()
-    if not console.is_terminal:
-        return verifying.verify(plan)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(tr("progress_verifying"), total=len(plan.specs))
-
-        def started(spec: Any) -> None:
-            where = f"{spec.variant.scenario} · {spec.variant.name} · {spec.start_method}"
-            progress.update(task, description=tr("progress_timing_alone", where=where))
-
-        def done(attempted: Any) -> None:
-            r = attempted.result
-            mark = "✓" if r.as_expected else "✗"
-            where = f"{r.spec.variant.scenario} · {r.spec.variant.name} · {r.spec.start_method}"
-            shown = outcome(r.outcome, active_lang())
-            progress.update(task, advance=1, description=f"{where}: {shown} {mark}")
-
-        return verifying.verify(plan, on_start=started, on_done=done)
 
 
 @app.command()

@@ -30,8 +30,9 @@ def rich_ask(console: Console) -> Ask:
     from rich.prompt import Prompt
 
     def ask(question: str, choices: list[str], default: str) -> str:
-        return Prompt.ask(escape(question), console=console, choices=choices, default=default,
-                          show_choices=False)
+        return Prompt.ask(
+            escape(question), console=console, choices=choices, default=default, show_choices=False
+        )
 
     return ask
 
@@ -65,8 +66,10 @@ def pick_scenario(console: Console, ask: Ask) -> Scenario:
 
 def pick_variants(console: Console, ask: Ask, scenario: Scenario) -> list[str]:
     lang = active_lang()
-    rows = [(str(i), v.name + ("*" if v.default else ""), cell(variant_text(v, lang)[0]))
-            for i, v in enumerate(scenario.variants, 1)]
+    rows = [
+        (str(i), v.name + ("*" if v.default else ""), cell(variant_text(v, lang)[0]))
+        for i, v in enumerate(scenario.variants, 1)
+    ]
     rows.append(("d", "defaults", tr("picker_defaults")))
     rows.append(("a", "all", tr("picker_all")))
     _menu(console, tr("picker_variants", scenario=scenario.name), rows)
@@ -99,6 +102,12 @@ def pick(console: Console, ask: Ask, available: list[str], default_method: str) 
 
 def next_step(ask: Ask) -> str:
     """'run' another, 'compare' the last choice, or 'quit'."""
-    answers = {"r": "run", "run": "run", "c": "compare", "compare": "compare", "q": "quit",
-               "quit": "quit"}
+    answers = {
+        "r": "run",
+        "run": "run",
+        "c": "compare",
+        "compare": "compare",
+        "q": "quit",
+        "quit": "quit",
+    }
     return answers[ask(tr("picker_next"), list(answers), "q")]

@@ -11,6 +11,14 @@ if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
     from concdemo.runner import RunResult
 
 
+def print_json(doc: dict[str, Any]) -> None:
+    """Exactly one JSON document on stdout, nothing else."""
+    import json
+
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
 def list_doc(scenarios: list[Scenario]) -> dict[str, Any]:
     return {
         "schema": "concdemo/list-1",

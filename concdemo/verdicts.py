@@ -202,8 +202,6 @@ def headline(claim_id: str, as_expected: bool, start_methods: list[str], lang: s
             return t("verdict_not_under", lang, methods=", ".join(elsewhere))
         if not elsewhere:
             others = [m for m in START_METHODS if m not in found.holds_under]
-            return t(
-                "verdict_holds_under", lang, where=", ".join(where), others=", ".join(others)
-            )
+            return t("verdict_holds_under", lang, where=", ".join(where), others=", ".join(others))
         return t("verdict_holds_only_under", lang, where=", ".join(where))
     return t("verdict_holds", lang)

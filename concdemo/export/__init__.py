@@ -28,9 +28,7 @@ class Outputs:
             svg=None if svg is None else check_path("--svg", svg, ".svg"),
         )
         if outputs.trace is not None and outputs.trace == outputs.svg:
-            raise UsageError(
-                f"--trace and --svg both name {trace}; give each its own file."
-            )
+            raise UsageError(f"--trace and --svg both name {trace}; give each its own file.")
         return outputs
 
     def write(self, results: list[RunResult]) -> list[str]:
@@ -72,8 +70,7 @@ def check_path(flag: str, value: str, suffix: str) -> Path:
     target = path if path.exists() else parent
     if not os.access(target, os.W_OK):
         raise UsageError(
-            f"{flag} {value}: {target} is not writable; pick a path you can write to, "
-            f"{example}."
+            f"{flag} {value}: {target} is not writable; pick a path you can write to, {example}."
         )
     return path
 
