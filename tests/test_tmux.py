@@ -278,3 +278,22 @@ def test_picker_runs_the_choice_then_quits(tmux: Tmux, run_procs: RunProcesses) 
                         history=True)
     assert _exit_status(end) == "0", end
     assert not run_procs.wait_until_gone(3.0)
+
+
+def test_dumb_terminal_gets_plain_lines(tmux: Tmux, run_procs: RunProcesses) -> None:
+    tmux.type("TERM=dumb " + _command(run_procs, "run", "pipe", "--variant", "duplex"))
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 60, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert "== pipe · duplex" in end  # the line-per-event view, not the live table
+    assert not _live_header("duplex").search(end)
+
+
+def test_no_color_draws_the_live_table_without_colours(
+    tmux: Tmux, run_procs: RunProcesses
+) -> None:
+    tmux.type("NO_COLOR=1 " + _command(run_procs, "run", "pipe", "--variant", "duplex"))
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 60, "EXIT=", history=True)
+    assert _live_header("duplex").search(end)  # still the live view
+    coloured = tmux("capture-pane", "-p", "-e", "-S", "-", "-t", "t")
+    # SGR colour codes (30-37, 90-97, 38;5;n) never appear; bold or reverse may.
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-8]|9[0-7])[;m]", coloured), coloured[:2000]
