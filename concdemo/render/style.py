@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from concdemo.events import Event
+if TYPE_CHECKING:  # `concdemo list` draws no events and need not import them
+    from concdemo.events import Event
 
 PROCESS_COLOURS = (
     "cyan",
