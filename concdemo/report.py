@@ -44,7 +44,8 @@ def list_doc(scenarios: list[Scenario]) -> dict[str, Any]:
     }
 
 
-def run_json(result: RunResult) -> dict[str, Any]:
+def run_head(result: RunResult) -> dict[str, Any]:
+    """What a run was and how it ended: shared by `run --json` and `verify --json`."""
     spec = result.spec
     return {
         "scenario": spec.variant.scenario,
@@ -55,7 +56,6 @@ def run_json(result: RunResult) -> dict[str, Any]:
         "expected": result.expected,
         "as_expected": result.as_expected,
         "wall_s": round(result.wall_s, 6),
-        "timeout_s": spec.timeout_s,
         "phases": [
             {
                 "name": p.name,
@@ -64,6 +64,13 @@ def run_json(result: RunResult) -> dict[str, Any]:
             }
             for p in result.phases
         ],
+    }
+
+
+def run_json(result: RunResult) -> dict[str, Any]:
+    return {
+        **run_head(result),
+        "timeout_s": result.spec.timeout_s,
         "checks": [
             {"what": c.what, "ok": c.ok, "pid": c.pid, "process": c.process, "detail": c.detail}
             for c in result.checks

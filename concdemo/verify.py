@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from concdemo import catalog, params, runner, verdicts
+from concdemo import catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
 from concdemo.claims import CLAIMS
 from concdemo.runner import RunResult, RunSpec
@@ -438,23 +438,8 @@ def overrides_line(overrides: dict[str, dict[str, tuple[Any, Any]]], lang: str =
 def _run_json(a: Attempted) -> dict[str, Any]:
     r = a.result
     return {
-        "scenario": r.spec.variant.scenario,
-        "variant": r.spec.variant.name,
-        "start_method": r.spec.start_method,
-        "params": r.spec.params,
-        "outcome": r.outcome,
-        "expected": r.expected,
-        "as_expected": r.as_expected,
-        "wall_s": round(r.wall_s, 6),
+        **report.run_head(r),
         "attempts": a.attempts,
-        "phases": [
-            {
-                "name": p.name,
-                "seconds": None if p.seconds is None else round(p.seconds, 6),
-                "theory_s": p.theory_s,
-            }
-            for p in r.phases
-        ],
         "failed_checks": [c.what for c in r.checks if not c.ok],
         "error": r.error,
     }
