@@ -95,6 +95,22 @@ def environ_has(pid: int, entry: str) -> bool:
     return entry.encode() in data.split(b"\0")
 
 
+def tagged_pids(text: str) -> list[int]:
+    """Pids of processes whose environment holds ``text`` (a test's unique tag).
+
+    Zombies have no environment left, so only live processes are found.
+    """
+    found = []
+    for entry in _PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def gone(proc: Proc) -> bool:
     """No longer running: vanished, replaced by a newer process, or dead (a zombie)."""
     now = read(proc.pid)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +15,7 @@ from concdemo import catalog
 from concdemo import tour as touring
 
 from conftest import cli
+from proctree import tagged_pids
 
 
 def test_tour_runs_every_scenario_with_a_narration_and_exits_0() -> None:
@@ -56,18 +56,6 @@ def test_reading_time_is_bounded() -> None:
     assert sum(touring.reading_time(t) for t in touring.NARRATION.values()) <= 55
 
 
-def _tagged(tag: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if tag.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_ends_the_tour_cleanly() -> None:
     value = f"tour-{uuid.uuid4().hex}"
@@ -83,7 +71,7 @@ def test_ctrl_c_ends_the_tour_cleanly() -> None:
     )
     try:
         deadline = time.monotonic() + 20
-        while len(_tagged(value)) < 2 and time.monotonic() < deadline:  # a run is under way
+        while len(tagged_pids(value)) < 2 and time.monotonic() < deadline:  # a run is under way
             time.sleep(0.02)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
@@ -95,6 +83,6 @@ def test_ctrl_c_ends_the_tour_cleanly() -> None:
     assert "Interrupted" in err and "Traceback" not in err
     assert "1/9 · queue" in out
     deadline = time.monotonic() + 5
-    while _tagged(value) and time.monotonic() < deadline:
+    while tagged_pids(value) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _tagged(value) == []
+    assert tagged_pids(value) == []

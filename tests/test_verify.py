@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from concdemo.render.verify import figure_text, render
 from concdemo.runner import RunResult, RunSpec
 
 from conftest import cli, cli_json, start_methods, validate
+from proctree import tagged_pids
 
 # --- coverage ----------------------------------------------------------------
 
@@ -354,19 +354,6 @@ def test_verify_table_without_a_terminal_has_no_escapes() -> None:
     assert "holds, with a" in result.stdout  # P7's verdict
 
 
-def _tagged(tag: str) -> list[int]:
-    """Live processes whose environment carries the tag (the CLI's and every run's)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if tag.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_stops_concurrent_runs_and_leaves_no_process() -> None:
     tag = f"CONCDEMO_TEST_TAG=verify-{uuid.uuid4().hex}"
@@ -383,9 +370,9 @@ def test_ctrl_c_stops_concurrent_runs_and_leaves_no_process() -> None:
     try:
         deadline = time.monotonic() + 20
         # Wait until runs are under way: more tagged processes than the CLI alone.
-        while len(_tagged(tag)) < 3 and time.monotonic() < deadline:
+        while len(tagged_pids(tag)) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(_tagged(tag)) >= 3, "no run started"
+        assert len(tagged_pids(tag)) >= 3, "no run started"
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     finally:
@@ -395,9 +382,9 @@ def test_ctrl_c_stops_concurrent_runs_and_leaves_no_process() -> None:
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stderr and "Traceback" not in stderr
     deadline = time.monotonic() + 5
-    while _tagged(tag) and time.monotonic() < deadline:
+    while tagged_pids(tag) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _tagged(tag) == []
+    assert tagged_pids(tag) == []
 
 
 @pytest.mark.slow
