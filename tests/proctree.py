@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -109,6 +110,43 @@ def tagged_pids(text: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def interrupt_mid_run(
+    args: list[str], at_least: int, wait_s: float = 20
+) -> tuple[int, str, str, int, list[int]]:
+    """Start the CLI with a unique tag, wait until ``at_least`` tagged processes run,
+    press Ctrl-C (SIGINT); returns (exit code, stdout, stderr, processes seen, left).
+
+    ``left`` is what still carries the tag five seconds after the CLI ended.
+    """
+    tag = f"CONCDEMO_TEST_TAG=interrupt-{uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+    name, value = tag.split("=", 1)
+    env[name] = value
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "concdemo", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + wait_s
+        while len(tagged_pids(tag)) < at_least and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen = len(tagged_pids(tag))
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 5
+    while tagged_pids(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return proc.returncode, out, err, seen, tagged_pids(tag)
 
 
 def gone(proc: Proc) -> bool:

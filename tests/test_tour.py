@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 
@@ -15,7 +10,7 @@ from concdemo import catalog
 from concdemo import tour as touring
 
 from conftest import cli
-from proctree import tagged_pids
+from proctree import interrupt_mid_run
 
 
 def test_tour_runs_every_scenario_with_a_narration_and_exits_0() -> None:
@@ -58,31 +53,9 @@ def test_reading_time_is_bounded() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_ends_the_tour_cleanly() -> None:
-    value = f"tour-{uuid.uuid4().hex}"
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
-    env["CONCDEMO_TEST_TAG"] = value
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "concdemo", "tour"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while len(tagged_pids(value)) < 2 and time.monotonic() < deadline:  # a run is under way
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, err
+    code, out, err, seen, left = interrupt_mid_run(["tour"], at_least=2)  # a run under way
+    assert seen >= 2, "no run started"
+    assert code == 130, err
     assert "Interrupted" in err and "Traceback" not in err
     assert "1/9 · queue" in out
-    deadline = time.monotonic() + 5
-    while tagged_pids(value) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert tagged_pids(value) == []
+    assert left == []

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 import threading
 import time
-import uuid
 from typing import Any
 
 import pytest
@@ -22,7 +18,7 @@ from concdemo.render.verify import figure_text, render
 from concdemo.runner import RunResult, RunSpec
 
 from conftest import cli, cli_json, start_methods, validate
-from proctree import tagged_pids
+from proctree import interrupt_mid_run
 
 # --- coverage ----------------------------------------------------------------
 
@@ -356,35 +352,12 @@ def test_verify_table_without_a_terminal_has_no_escapes() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_stops_concurrent_runs_and_leaves_no_process() -> None:
-    tag = f"CONCDEMO_TEST_TAG=verify-{uuid.uuid4().hex}"
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
-    env[tag.split("=")[0]] = tag.split("=")[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "concdemo", "verify", "queue"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        # Wait until runs are under way: more tagged processes than the CLI alone.
-        while len(tagged_pids(tag)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(tagged_pids(tag)) >= 3, "no run started"
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, stderr
+    # More tagged processes than the CLI alone: runs are under way.
+    code, _, stderr, seen, left = interrupt_mid_run(["verify", "queue"], at_least=3)
+    assert seen >= 3, "no run started"
+    assert code == 130, stderr
     assert "Interrupted" in stderr and "Traceback" not in stderr
-    deadline = time.monotonic() + 5
-    while tagged_pids(tag) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert tagged_pids(tag) == []
+    assert left == []
 
 
 @pytest.mark.slow
