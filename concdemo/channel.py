@@ -26,7 +26,14 @@ from typing import Any
 PIPE_BUF = 4096  # POSIX guarantees atomic pipe writes up to this size on Linux
 _MAX_DETAIL_CHARS = 1500
 
-ENV_EVENTS = "CONCDEMO_EVENTS"
+# The environment the CLI hands to a scenario's processes: part of the wire, so
+# that the CLI side (runner, tracer) never needs to import the probe.
+ENV_EVENTS = "CONCDEMO_EVENTS"  # path of the FIFO
+ENV_RUN_DIR = "CONCDEMO_RUN_DIR"  # the run's scratch directory (stack dumps)
+ENV_T0 = "CONCDEMO_T0"  # the run's clock origin, monotonic nanoseconds
+ENV_PARAMS = "CONCDEMO_PARAMS"  # the scenario's parameters, a JSON object
+ENV_START_METHOD = "CONCDEMO_START_METHOD"
+ENV_CLI_PID = "CONCDEMO_CLI_PID"  # a main process whose parent is not this pid exits
 
 
 _QUOTED: dict[str, str] = {}

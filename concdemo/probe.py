@@ -29,14 +29,16 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
-from concdemo.channel import ENV_EVENTS, Writer, encode
+# The environment names live with the wire (the CLI reads them there); the
+# "X as X" form re-exports them for scenario code: ``from concdemo.probe import ENV_T0``.
+from concdemo.channel import ENV_CLI_PID as ENV_CLI_PID
+from concdemo.channel import ENV_EVENTS as ENV_EVENTS
+from concdemo.channel import ENV_PARAMS as ENV_PARAMS
+from concdemo.channel import ENV_RUN_DIR as ENV_RUN_DIR
+from concdemo.channel import ENV_START_METHOD as ENV_START_METHOD
+from concdemo.channel import ENV_T0 as ENV_T0
+from concdemo.channel import Writer, encode
 from concdemo.gate import ENV_GATE, Gate
-
-ENV_RUN_DIR = "CONCDEMO_RUN_DIR"
-ENV_T0 = "CONCDEMO_T0"
-ENV_PARAMS = "CONCDEMO_PARAMS"
-ENV_START_METHOD = "CONCDEMO_START_METHOD"
-ENV_CLI_PID = "CONCDEMO_CLI_PID"
 
 STACK_SIGNAL_NAME = "SIGUSR1"
 

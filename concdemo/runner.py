@@ -17,9 +17,15 @@ from typing import Any, Protocol
 
 from concdemo import procgroup, stacks
 from concdemo.catalog import Variant
-from concdemo.channel import ENV_EVENTS
+from concdemo.channel import (
+    ENV_CLI_PID,
+    ENV_EVENTS,
+    ENV_PARAMS,
+    ENV_RUN_DIR,
+    ENV_START_METHOD,
+    ENV_T0,
+)
 from concdemo.events import Decoder, Event, ordered
-from concdemo.probe import ENV_CLI_PID, ENV_PARAMS, ENV_RUN_DIR, ENV_START_METHOD, ENV_T0
 from concdemo.receiver import Reader
 
 _POLL_S = 0.02
