@@ -36,6 +36,15 @@ ENV_START_METHOD = "CONCDEMO_START_METHOD"
 ENV_CLI_PID = "CONCDEMO_CLI_PID"  # a main process whose parent is not this pid exits
 
 
+# A detail the probe cannot send as it is gets a repaired copy, marked with this
+# key: the reasons, e.g. ["nan", "bytes"]. The CLI counts these events as repaired.
+REPAIRED_KEY = "_repaired"
+_MAX_STR = 1000  # characters kept of one string value
+_MAX_ITEMS = 50  # items kept of one list or dict
+_MAX_DEPTH = 6  # nesting kept; deeper values become a shortened repr
+_MAX_NAME = 100  # characters kept of a process, task or kind name in an oversized event
+_QUOTED_CACHE_SIZE = 4096
+
 _QUOTED: dict[str, str] = {}
 
 
@@ -43,34 +52,143 @@ def _quoted(text: str) -> str:
     """JSON for a name; names repeat (process, thread, kind), so each is encoded once."""
     found = _QUOTED.get(text)
     if found is None:
-        found = _QUOTED[text] = json.dumps(text)
+        found = json.dumps(text)
+        if len(_QUOTED) < _QUOTED_CACHE_SIZE:  # a kind made per event must not grow it forever
+            _QUOTED[text] = found
     return found
 
 
-_SCALAR: dict[type, Callable[[Any], str]] = {
+def _encodable(text: str) -> bool:
+    """False for strings holding lone surrogates, which UTF-8 (and the CLI's output) refuses."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _finite(value: float) -> bool:
+    return value - value == 0  # False for nan, inf and -inf
+
+
+_SCALAR: dict[type, Callable[[Any], str | None]] = {
     bool: lambda v: "true" if v else "false",
-    int: int.__repr__,
-    float: lambda v: float.__repr__(v) if v - v == 0 else json.dumps(v),  # nan/inf
-    str: encode_basestring_ascii,
+    int: lambda v: int.__repr__(v) if -(2**63) <= v < 2**63 else None,
+    float: lambda v: float.__repr__(v) if _finite(v) else None,
+    str: lambda v: (
+        encode_basestring_ascii(v)
+        if len(v) <= _MAX_STR and (v.isascii() or _encodable(v))
+        else None
+    ),
     type(None): lambda v: "null",
 }
 
 
-def _encode_detail(detail: dict[str, Any]) -> str:
-    """JSON for the usual small details (str/int/bool keys and values) without
-    json.dumps' per-call encoder set-up; anything else takes the general path."""
+def _encode_detail(detail: dict[str, Any]) -> str | None:
+    """JSON for the usual small details (str keys, plain scalar values) without
+    json.dumps' per-call encoder set-up; None when anything needs the careful path."""
     if not detail:
         return "{}"
     parts = []
     for key, value in detail.items():
         convert = _SCALAR.get(type(value))
-        if convert is None or type(key) is not str:
-            try:
-                return json.dumps(detail)
-            except (TypeError, ValueError):
-                return json.dumps(detail, default=repr)
-        parts.append(f"{_quoted(key)}:{convert(value)}")
+        if convert is None or type(key) is not str or not (key.isascii() or _encodable(key)):
+            return None
+        text = convert(value)
+        if text is None:
+            return None
+        parts.append(f"{_quoted(key)}:{text}")
     return "{" + ",".join(parts) + "}"
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ (or one too deep) must not break the scenario
+        return f"<{type(value).__name__} object: repr failed>"
+    return _clean_str(text, set())
+
+
+def _clean_str(text: str, reasons: set[str]) -> str:
+    if not _encodable(text):
+        reasons.add("surrogates")
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) > _MAX_STR:
+        reasons.add("long")
+        text = f"{text[:_MAX_STR]}…[+{len(text) - _MAX_STR} chars]"
+    return text
+
+
+def _repair(value: Any, depth: int, reasons: set[str]) -> Any:
+    """A copy of ``value`` that strict JSON can carry; what was changed goes in ``reasons``."""
+    kind = type(value)
+    if value is None or kind is bool:
+        return value
+    if kind is int:
+        if -(2**63) <= value < 2**63:
+            return value
+        reasons.add("big int")  # also beyond what int -> str may convert (3.11+)
+        return f"<int of {value.bit_length()} bits>"
+    if kind is float:
+        if _finite(value):
+            return value
+        reasons.add("nan/inf")
+        return repr(value)
+    if kind is str:
+        return _clean_str(value, reasons)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        reasons.add("bytes")
+        return _clean_str(_safe_repr(bytes(value[: _MAX_STR + 1])), reasons)
+    if depth >= _MAX_DEPTH and isinstance(value, (dict, list, tuple)):
+        reasons.add("deep")
+        # Not its repr: that could be huge, cyclic or too deep to compute.
+        return f"<{kind.__name__} of {len(value)} items, nested too deep>"
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for i, (key, item) in enumerate(value.items()):
+            if i == _MAX_ITEMS:
+                reasons.add("long")
+                out["…"] = f"+{len(value) - _MAX_ITEMS} more"
+                break
+            if type(key) is str:
+                name = _clean_str(key, reasons)
+            elif key is None or type(key) in (bool, int) or (
+                type(key) is float and _finite(key)
+            ):
+                name = json.dumps(key)  # what json.dumps would make of the key anyway
+            else:
+                reasons.add("object")
+                name = _safe_repr(key)
+            out[name] = _repair(item, depth + 1, reasons)
+        return out
+    if isinstance(value, (list, tuple)):
+        items = [_repair(item, depth + 1, reasons) for item in value[:_MAX_ITEMS]]
+        if len(value) > _MAX_ITEMS:
+            reasons.add("long")
+            items.append(f"…+{len(value) - _MAX_ITEMS} more")
+        return items
+    reasons.add("object")
+    return _safe_repr(value)
+
+
+def repaired(detail: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A JSON-safe copy of a detail and the reasons it needed repair (empty if none)."""
+    reasons: set[str] = set()
+    clean = _repair(detail, 0, reasons)
+    return clean, sorted(reasons)
+
+
+def _plain_name(name: Any) -> bool:
+    return type(name) is str and (name.isascii() or _encodable(name))
+
+
+def _clean_name(name: Any) -> str:
+    text = name if type(name) is str else _safe_repr(name)
+    if not _encodable(text):
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def encode(
@@ -83,27 +201,50 @@ def encode(
     span: str,
     detail: dict[str, Any],
 ) -> bytes:
-    """One atomic message; oversized details are shortened, never split."""
-    body = _encode_detail(detail)
+    """One atomic message, always valid (strict) JSON of at most ``PIPE_BUF`` bytes.
+
+    Values JSON cannot carry (nan, bytes, lone surrogates, objects), deep nesting
+    and oversized details are repaired, never sent raw and never split; a repaired
+    detail says so under ``REPAIRED_KEY``.
+    """
+    names_ok = _plain_name(process) and _plain_name(task) and _plain_name(kind)
+    if not names_ok:
+        process, task, kind = _clean_name(process), _clean_name(task), _clean_name(kind)
+    body = _encode_detail(detail) if names_ok else None
+    if body is None:
+        clean, reasons = repaired(detail)
+        if not names_ok:
+            reasons.append("names")
+        if reasons:
+            clean[REPAIRED_KEY] = reasons
+        body = json.dumps(clean, allow_nan=False)
     line = (
         f"[{seq},{t_ns},{pid},{_quoted(process)},{_quoted(task)},"
         f"{_quoted(kind)},{_quoted(span)},{body}]\n"
     )
     if len(line) >= PIPE_BUF - 1:
-        short = {"truncated": repr(detail)[:_MAX_DETAIL_CHARS]}
-        line = json.dumps([seq, t_ns, pid, process[:100], task[:100], kind[:100], span, short])
+        # Still too big for one atomic write (many keys, long names): send the
+        # start of the detail's JSON as text.
+        why = {"size", *(json.loads(body).get(REPAIRED_KEY) or [])}
+        short = {"truncated": body[: _MAX_STR + 500] + "…", REPAIRED_KEY: sorted(why)}
+        line = json.dumps(
+            [seq, t_ns, pid, process[:_MAX_NAME], task[:_MAX_NAME], kind[:_MAX_NAME], span, short]
+        )
         line += "\n"
     return line.encode()
 
 
 class Writer:
-    """The sending end, one per process: opened lazily, reopened after fork."""
+    """The sending end, one per process: opened lazily, reopened after fork, and
+    reopened when the process closed it (``os.closerange``) or reused its number."""
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._fd = -1
         self._pid = -1
+        self._ident = (0, 0)  # (st_dev, st_ino) of the FIFO behind self._fd
         self.broken = False
+        self.reopened = 0  # times the descriptor was found closed or replaced
 
     def write(self, message: bytes) -> bool:
         if self.broken:
@@ -111,26 +252,51 @@ class Writer:
         pid = os.getpid()
         if pid != self._pid:
             self._reopen(pid)
+        elif not self._still_ours():
+            # Closed behind our back, and maybe the number now names the
+            # scenario's own file: never write there, fetch the channel again.
+            self.reopened += 1
+            self._fd = -1
+            self._reopen(pid)
+        if self.broken:
+            return False
         try:
             os.write(self._fd, message)
         except OSError:
+            # Closed between the check and the write (another thread): one more try.
+            if not self._still_ours():
+                self._fd = -1
+                self._reopen(pid)
+                if not self.broken:
+                    with contextlib.suppress(OSError):
+                        os.write(self._fd, message)
+                        return True
             # The CLI went away (EPIPE) or the pipe vanished: stop trying, but
             # never break the scenario because its audience left.
             self.broken = True
             return False
         return True
 
+    def _still_ours(self) -> bool:
+        """One fstat: is our descriptor still open on our FIFO?"""
+        try:
+            st = os.fstat(self._fd)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._ident
+
     def _reopen(self, pid: int) -> None:
         # After fork the inherited descriptor would work too, but a fresh one
         # keeps each process's state its own and survives close-all-fds code.
-        if self._fd >= 0 and self._pid != pid:
+        if self._fd >= 0 and self._still_ours():
             with contextlib.suppress(OSError):
                 os.close(self._fd)
+        self._fd = -1
         try:
             fd = os.open(self._path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:
-            self.broken = True
+            self.broken = True  # no reader (ENXIO) or no FIFO: the CLI is gone
             return
         os.set_blocking(fd, True)
-        self._fd = fd
-        self._pid = pid
+        st = os.fstat(fd)
+        self._fd, self._pid, self._ident = fd, pid, (st.st_dev, st.st_ino)

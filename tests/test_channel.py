@@ -44,7 +44,9 @@ def test_round_trip_keeps_every_field() -> None:
 def test_oversized_detail_is_shortened_to_stay_atomic() -> None:
     line = encode(0, 0, 1, "p", "t", "big", "", {"blob": "x" * 100_000})
     assert len(line) < PIPE_BUF
-    assert json.loads(line)[7]["truncated"].startswith("{'blob': 'xxx")
+    detail = json.loads(line)[7]
+    assert detail["blob"].startswith("xxx") and detail["blob"].endswith("[+99000 chars]")
+    assert detail["_repaired"] == ["long"]
 
 
 def test_unserialisable_detail_falls_back_to_repr() -> None:
