@@ -145,6 +145,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{dropped} events dropped, {malformed} malformed",
         "丢弃了 {dropped} 个事件，{malformed} 个格式错误",
     ),
+    "events_repaired": _m(
+        "{count} events carried values JSON cannot (nan, bytes, objects, deep or huge data):"
+        " sent repaired, marked _repaired",
+        "{count} 个事件含有 JSON 无法表示的值（nan、bytes、对象、过深或过大的数据）："
+        "已修复后发送，标记为 _repaired",
+    ),
+    "gap_no_process_end": _m(
+        "events stopped arriving: the main process exited without its closing event"
+        " (os._exit, exec, or a lost channel); its last events and checks may be missing",
+        "事件中断：主进程退出时没有发出结束事件（os._exit、exec 或通道丢失），"
+        "最后的事件和检查可能缺失",
+    ),
+    "gap_no_checks": _m(
+        "checks never arrived: the script makes checks, but not one was received",
+        "检查没有到达：脚本会做检查，但一个也没有收到",
+    ),
+    "unresponsive": _m(
+        "{process}[{pid}] was stopped (SIGSTOP): it cannot report where it was",
+        "{process}[{pid}] 已被暂停（SIGSTOP）：无法报告它停在哪里",
+    ),
     "stderr_tail": _m("stderr (last lines)", "stderr（最后几行）"),
     "what_you_just_saw": _m("what you just saw", "刚才发生了什么"),
     "totals": _m(

@@ -60,6 +60,22 @@ def members(pgid: int) -> list[int]:
     return [pid for pid, state, _ in _group(pgid) if state != "Z"]
 
 
+def stopped(pgid: int) -> set[int]:
+    """Members halted by SIGSTOP/SIGTSTP (state T): they cannot run a signal handler,
+    so they can neither dump their stack nor unwind until they get SIGCONT."""
+    if not Path("/proc").is_dir():
+        return set()
+    return {pid for pid, state, _ in _group(pgid) if state in ("T", "t")}
+
+
+def _continue_stopped(pgid: int) -> None:
+    # SIGINT and SIGTERM stay pending on a stopped process; only SIGCONT lets it
+    # act on them (SIGKILL needs no help). Sent only when someone is stopped.
+    if stopped(pgid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGCONT)
+
+
 def reap(pgid: int) -> list[int]:
     """Collect our zombie children in the group (orphans come to us, the subreaper);
     returns the live members seen in the same scan.
@@ -107,6 +123,8 @@ def stop_group(pgid: int, poll: Callable[[], object], graceful: bool = True) -> 
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, sig)
             sent.append(sig.name)
+        if sig != signal.SIGKILL:
+            _continue_stopped(pgid)
         if _wait_empty(pgid, grace, poll):
             return sent
     return sent

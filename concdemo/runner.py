@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from concdemo import procgroup, stacks
+from concdemo import completeness, procgroup, stacks
 from concdemo.catalog import Variant
 from concdemo.channel import (
     ENV_CLI_PID,
@@ -79,6 +79,15 @@ class RunResult:
     malformed_events: int = 0
     stderr_tail: str = ""
     signals_sent: list[str] = field(default_factory=list)
+    # Why events or checks may have stopped arriving (see completeness.py).
+    gaps: list[completeness.Gap] = field(default_factory=list)
+    # Processes of a hung run that could not tell where they were (stopped).
+    unresponsive: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def repaired_events(self) -> int:
+        """Events whose detail the probe had to repair to send it (nan, bytes, ...)."""
+        return completeness.repaired_count(self.events)
 
     @property
     def expected(self) -> str:
@@ -119,6 +128,7 @@ class RunResult:
             and all(c.ok for c in self.checks)
             and not self.unexpected_errors
             and not wrong_error
+            and not self.gaps
         )
 
     @property
@@ -305,6 +315,7 @@ def run(
     popen: subprocess.Popen[bytes] | None = None
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
+    halted: set[int] = set()
     helpers: dict[int, str] = {}
     signals_sent: list[str] = []
     end_ns = t0_ns
@@ -330,7 +341,9 @@ def run(
             if time.monotonic() >= deadline:
                 hung = True
                 end_ns = time.monotonic_ns()
-                found = stacks.collect(run_dir, set(procgroup.members(popen.pid)))
+                alive = set(procgroup.members(popen.pid))
+                halted = procgroup.stopped(popen.pid) & alive  # could not answer: say so
+                found = stacks.collect(run_dir, alive - halted)
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
@@ -359,6 +372,9 @@ def run(
     events = ordered(events)
     returncode = popen.returncode
     outcome, error = _classify(hung, None if hung else returncode, events, stderr)
+    gaps = completeness.gaps(
+        events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
+    )
     return RunResult(
         spec=spec,
         outcome=outcome,
@@ -372,4 +388,6 @@ def run(
         malformed_events=decoder.malformed,
         stderr_tail="\n".join(stderr.splitlines()[-_STDERR_TAIL:]),
         signals_sent=signals_sent,
+        gaps=gaps,
+        unresponsive=stacks.unresponsive_docs(halted, {e.pid: e.process for e in events}),
     )

@@ -93,3 +93,16 @@ def collect(run_dir: Path, alive: set[int]) -> dict[int, list[Stack]]:
             if stacks:
                 found[pid] = stacks
     return found
+
+
+def unresponsive_docs(pids: set[int], names: dict[int, str]) -> list[dict[str, Any]]:
+    """The processes of a hung run that were stopped (SIGSTOP) and so could not be asked."""
+    return [
+        {
+            "pid": pid,
+            "process": names.get(pid, "?"),
+            "state": "stopped",
+            "message": "stopped by a signal (SIGSTOP): it cannot report where it was",
+        }
+        for pid in sorted(pids)
+    ]

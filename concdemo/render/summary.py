@@ -136,8 +136,22 @@ def _problems(result: RunResult) -> list[RenderableType]:
             "events_dropped", dropped=result.dropped_events, malformed=result.malformed_events
         )
         parts.append(Text(shown, style="yellow"))
+    parts.extend(_losses(result))
     if not result.as_expected and result.outcome in ("error", "crash") and result.stderr_tail:
         parts.append(Panel(Text(result.stderr_tail), title=tr("stderr_tail"), expand=False))
+    return parts
+
+
+def _losses(result: RunResult) -> list[RenderableType]:
+    """What the channel had to repair, and why events may have stopped arriving."""
+    parts: list[RenderableType] = []
+    for doc in result.unresponsive:
+        parts.append(Text(tr("unresponsive", process=doc["process"], pid=doc["pid"]), "yellow"))
+    if result.repaired_events:
+        parts.append(Text(tr("events_repaired", count=result.repaired_events), "yellow"))
+    for gap in result.gaps:
+        if gap.reason != "lost-events":  # the dropped-events line above says it
+            parts.append(Text(tr("gap_" + gap.reason.replace("-", "_")), "bold red"))
     return parts
 
 
