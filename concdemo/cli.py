@@ -9,10 +9,39 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from concdemo import __version__
 
+EXIT_CLOSED_STDOUT = 141  # 128 + SIGPIPE: what the shell shows for `yes | head`
+
+
+class _Commands(TyperGroup):
+    """Every command: a reader that leaves early (``concdemo run pipe | head -3``)
+    ends the CLI quietly, like any Unix filter killed by SIGPIPE, once the run in
+    progress has been stopped and reaped (the runner does that on its way out)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(EXIT_CLOSED_STDOUT) from None
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit; pointed at /dev/null that flush
+    # cannot fail and print "Exception ignored ... BrokenPipeError".
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     # Usage errors are our own one-liners; Rich tracebacks would only cost start-up time.
     pretty_exceptions_enable=False,

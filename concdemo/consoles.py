@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -14,10 +15,18 @@ def is_interactive(plain: bool = False) -> bool:
     return not plain and sys.stdout.isatty() and term not in ("dumb", "unknown")
 
 
+class _StdoutConsole(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 on the spot, which reads as "a run was not as
+        # expected"; the CLI turns this into its quiet closed-stdout exit instead.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "stdout was closed by its reader")
+
+
 def stdout_console() -> Console:
     # Rich already honours NO_COLOR and writes no escapes when stdout is not a terminal.
     term = os.environ.get("TERM", "")
-    return Console(highlight=False, color_system=None if term == "dumb" else "auto")
+    return _StdoutConsole(highlight=False, color_system=None if term == "dumb" else "auto")
 
 
 def stderr_console() -> Console:
