@@ -54,7 +54,11 @@ class _State:
         self.t0_ns = int(t0) if t0 else time.monotonic_ns()
         self.pid = os.getpid()
         self.seq = 0
-        self.stack_file: Any = None
+        # faulthandler's dump file for this process, as a bare descriptor (no file
+        # object whose finalizer could close a number the scenario reused).
+        self.stack_fd = -1
+        self.stack_ident = (0, 0)  # (st_dev, st_ino) of the file behind stack_fd
+        self.channel_reopens = 0
         gate = os.environ.get(ENV_GATE)
         self.gate: Gate | None = Gate(gate) if gate and self.writer is not None else None
 
@@ -107,6 +111,12 @@ def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> Non
     task = task or _task_name()
     if state.writer is not None:
         state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
+        if state.writer.reopened != state.channel_reopens:
+            # The process closed descriptors (the channel's among them): the stack
+            # file's may be gone too, and faulthandler must not dump into
+            # whatever file took its number.
+            state.channel_reopens = state.writer.reopened
+            _open_stack_file()
         if state.gate is not None:
             state.gate.wait()  # step mode: the CLI shows this event, then lets us go
         return
@@ -362,15 +372,25 @@ def _open_stack_file() -> None:
     if _state.run_dir is None:
         return
     path = os.path.join(_state.run_dir, "stacks", f"{os.getpid()}.txt")
+    old_fd, old_ours = _state.stack_fd, _is_open_on(_state.stack_fd, _state.stack_ident)
     try:
-        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     except OSError:
         return
-    faulthandler.register(signal.SIGUSR1, file=handle, all_threads=True)
-    if _state.stack_file is not None:
+    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True)
+    if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
         with contextlib.suppress(OSError):
-            _state.stack_file.close()
-    _state.stack_file = handle
+            os.close(old_fd)
+    st = os.fstat(fd)
+    _state.stack_fd, _state.stack_ident = fd, (st.st_dev, st.st_ino)
+
+
+def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == ident
 
 
 def _die_with_parent() -> None:

@@ -173,6 +173,17 @@ def test_closing_every_descriptor_loses_nothing(run_procs: RunProcesses) -> None
     assert "after closing" in [e["kind"] for e in run["events"]]
 
 
+def test_a_process_that_closed_its_descriptors_still_tells_where_it_hangs(
+    run_procs: RunProcesses,
+) -> None:
+    # Its stack file's descriptor was closed and its number reused by the
+    # scenario: the dump must go to a fresh stack file, not into that file.
+    run = _abuse(run_procs, "--variant", "close-fds-hang")["close-fds-hang"]
+    assert (run["outcome"], run["as_expected"]) == ("hang", True)
+    where = {(s["process"], s["function"]) for s in run["stacks"]}
+    assert ("MainProcess", "<module>") in where, run["stacks"]
+
+
 # --- events or checks that stopped arriving ---------------------------------------
 
 
