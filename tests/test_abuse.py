@@ -144,24 +144,35 @@ def test_a_scenario_sending_bad_values_is_shown_exported_and_counted(
 # --- a process that closes its descriptors ----------------------------------------
 
 
-def test_writer_never_writes_into_a_file_that_took_its_descriptor_number(
+def test_writer_gets_its_channel_back_and_leaves_the_scenarios_files_alone(
     tmp_path: Path,
 ) -> None:
     reader = Reader(str(tmp_path / "events"))
+    own: list[int] = []
     try:
         writer = Writer(reader.path)
         assert writer.write(b"first\n")
-        fd = writer._fd
-        os.close(fd)
-        own = os.open(tmp_path / "own.txt", os.O_RDWR | os.O_CREAT)
-        assert own == fd, "the scenario's file took the channel's number"
+        # What os.closerange does to it, then the scenario opens files of its own.
+        os.close(writer._fd)
+        own = [os.open(tmp_path / f"own-{i}", os.O_RDWR | os.O_CREAT) for i in range(8)]
         assert writer.write(b"second\n")
-        assert os.fstat(own).st_size == 0, "an event landed in the scenario's own file"
-        os.close(own)
-        assert writer.reopened == 1 and not writer.broken
+        assert [os.fstat(fd).st_size for fd in own] == [0] * 8, "an event landed in a file"
+        # A read-only file of the scenario's on the channel's very number.
+        taken = writer._fd
+        read_only = os.open(tmp_path / "ro", os.O_RDONLY | os.O_CREAT)
+        os.dup2(read_only, taken)
+        os.close(read_only)
+        assert writer.write(b"third\n")
+        assert os.fstat(taken).st_ino == os.stat(tmp_path / "ro").st_ino, (
+            "the scenario's descriptor was closed or replaced by the writer"
+        )
+        os.close(taken)
+        assert writer.reopened == 2 and not writer.broken
         received = b"\n".join(reader.drain())
-        assert b"first" in received and b"second" in received
+        assert [m for m in (b"first", b"second", b"third") if m not in received] == []
     finally:
+        for fd in own:
+            os.close(fd)
         reader.close()
 
 
