@@ -77,7 +77,7 @@ def _finite(value: float) -> bool:
 _SCALAR: dict[type, Callable[[Any], str | None]] = {
     bool: lambda v: "true" if v else "false",
     int: lambda v: int.__repr__(v) if -(2**63) <= v < 2**63 else None,
-    float: lambda v: float.__repr__(v) if _finite(v) else None,
+    float: lambda v: float.__repr__(v) if v - v == 0 else None,  # not nan/inf
     str: lambda v: (
         encode_basestring_ascii(v)
         if len(v) <= _MAX_STR and (v.isascii() or _encodable(v))
@@ -95,12 +95,17 @@ def _encode_detail(detail: dict[str, Any]) -> str | None:
     parts = []
     for key, value in detail.items():
         convert = _SCALAR.get(type(value))
-        if convert is None or type(key) is not str or not (key.isascii() or _encodable(key)):
+        if convert is None:
             return None
+        quoted_key = _QUOTED.get(key)  # keys repeat: a known one is a clean str
+        if quoted_key is None:
+            if type(key) is not str or not _encodable(key):
+                return None
+            quoted_key = _quoted(key)
         text = convert(value)
         if text is None:
             return None
-        parts.append(f"{_quoted(key)}:{text}")
+        parts.append(f"{quoted_key}:{text}")
     return "{" + ",".join(parts) + "}"
 
 
@@ -208,7 +213,10 @@ def encode(
     and oversized details are repaired, never sent raw and never split; a repaired
     detail says so under ``REPAIRED_KEY``.
     """
-    names_ok = _plain_name(process) and _plain_name(task) and _plain_name(kind)
+    # Names repeat: one already quoted was already found clean.
+    names_ok = (process in _QUOTED and task in _QUOTED and kind in _QUOTED) or (
+        _plain_name(process) and _plain_name(task) and _plain_name(kind)
+    )
     if not names_ok:
         process, task, kind = _clean_name(process), _clean_name(task), _clean_name(kind)
     body = _encode_detail(detail) if names_ok else None
