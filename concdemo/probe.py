@@ -41,6 +41,7 @@ from concdemo.channel import Writer, encode
 from concdemo.gate import ENV_GATE, Gate
 
 STACK_SIGNAL_NAME = "SIGUSR1"
+_STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
 
 
 class _State:
@@ -377,12 +378,27 @@ def _open_stack_file() -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     except OSError:
         return
+    fd = _move_high(fd)
     faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True)
     if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
         with contextlib.suppress(OSError):
             os.close(old_fd)
     st = os.fstat(fd)
     _state.stack_fd, _state.stack_ident = fd, (st.st_dev, st.st_ino)
+
+
+def _move_high(fd: int) -> int:
+    """Far above the numbers the scenario's own files get: after it closed every
+    descriptor, a dump on SIGUSR1 then fails on a closed one instead of being
+    written into whichever of its files took the old, low number."""
+    import fcntl
+
+    try:
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, _STACK_FD_MIN)
+    except OSError:
+        return fd  # e.g. a descriptor limit below it: keep the low number
+    os.close(fd)
+    return high
 
 
 def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:

@@ -48,11 +48,13 @@ def run_procs() -> Iterator[RunProcesses]:
             procs.kill_and_reap()
 
 
-def _abuse(procs: RunProcesses, *args: str, timeout: float = 120) -> dict[str, dict[str, Any]]:
+def _abuse(
+    procs: RunProcesses, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Run abuse variants with --json; check the document and that nothing is left."""
     with watching(procs):
-        result = cli("run", "abuse", *args, "--json", fixtures=True, env=procs.env,
-                     timeout=timeout)
+        result = cli("run", "abuse", *args, "--json", fixtures=True,
+                     env={**procs.env, **(env or {})}, timeout=timeout)
     assert "Traceback" not in result.stderr, result.stderr
     doc = _strict_json(result.stdout)
     validate(doc, "run-1")
@@ -193,6 +195,19 @@ def test_a_process_that_closed_its_descriptors_still_tells_where_it_hangs(
     assert (run["outcome"], run["as_expected"]) == ("hang", True)
     where = {(s["process"], s["function"]) for s in run["stacks"]}
     assert ("MainProcess", "<module>") in where, run["stacks"]
+
+
+def test_a_stack_dump_never_lands_in_a_file_that_took_its_descriptor_number(
+    run_procs: RunProcesses, tmp_path: Path
+) -> None:
+    # The process closed everything, opened files of its own and sent nothing
+    # since: asked for its stack, it cannot answer, but must not write into them.
+    run = _abuse(run_procs, "--variant", "close-fds-quiet-hang",
+                 env={"CONCDEMO_TEST_OUT": str(tmp_path)})["close-fds-quiet-hang"]
+    assert (run["outcome"], run["as_expected"]) == ("hang", True)
+    written = {p.name: p.stat().st_size for p in tmp_path.glob("own-*.txt")}
+    assert len(written) == 16
+    assert [name for name, size in written.items() if size] == []
 
 
 # --- events or checks that stopped arriving ---------------------------------------
