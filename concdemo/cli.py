@@ -1,6 +1,7 @@
 """The command line: parse, call the core, hand results to a renderer."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads every command's annotations
+# at start-up, and real objects spare it compiling each string with eval().
 
 import contextlib
 import signal
@@ -162,17 +163,48 @@ def list_command(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List the scenarios, their variants and parameters."""
-    from concdemo import catalog, report
+    from concdemo import catalog
 
     _use_lang(lang)
     scenarios = list(catalog.load().values())
     if as_json:
+        from concdemo import report
+
         report.print_json(report.list_doc(scenarios))
         return
+    from concdemo.catalog_cache import fresh
     from concdemo.consoles import stdout_console
-    from concdemo.render.catalog import scenarios_table
+    from concdemo.i18n import active_lang
+    from concdemo.render.cached import print_cached
 
-    stdout_console().print(scenarios_table(scenarios))
+    def draw() -> Any:
+        from concdemo.render.catalog import scenarios_table
+
+        return scenarios_table(scenarios)
+
+    files = catalog.signature()
+    print_cached(
+        stdout_console(),
+        "list",
+        (__version__, active_lang(), files),
+        LIST_DRAWN_BY,
+        draw,
+        keep=not any(fresh(stamp) for _, stamp in files[1:]),
+    )
+
+
+# The modules whose code decides what `concdemo list` shows (its table is kept until
+# one of them, a scenario file, the language or the console changes).
+LIST_DRAWN_BY = (
+    "render/catalog.py",
+    "render/prose.py",
+    "render/style.py",
+    "render/cached.py",
+    "i18n.py",
+    "i18n_scenarios.py",
+    "claims.py",
+    "consoles.py",
+)
 
 
 @app.command()
