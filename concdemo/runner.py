@@ -328,7 +328,10 @@ def run(
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
-            time.sleep(_POLL_S)
+            # Not a plain sleep: wait() returns as soon as the scenario ends, so its
+            # end is not noticed up to a poll interval late.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popen.wait(_POLL_S)
         if not hung:
             end_ns = time.monotonic_ns()
             if not procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll):

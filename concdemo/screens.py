@@ -9,19 +9,23 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from concdemo import report, session
 from concdemo.consoles import is_interactive, stderr_console, stdout_console
 from concdemo.i18n import active_lang, outcome, tr
 from concdemo.runner import RunResult, RunSpec
 
+if TYPE_CHECKING:  # only compare and verify draw a bar; `run` need not import it first
+    from rich.progress import Progress
+
 
 def progress_bar(console: Console) -> Progress:
     """A transient bar on stderr, so stdout keeps only the results."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
