@@ -312,22 +312,40 @@ def compare(
 @app.command()
 def bench(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    repeat: int = typer.Option(10, "--repeat", min=1, help="Start-up timings per command."),
+    quick: bool = typer.Option(
+        False, "--quick", help="Few samples and small bursts: seconds, not minutes; rough."
+    ),
+    repeat: int | None = typer.Option(
+        None, "--repeat", min=1, help="Samples per figure (default 10 start-ups, 5 or 3 others)."
+    ),
+    only: list[str] = typer.Option(
+        [], "--only", help="A section to measure (repeatable): startup, run, channel, burst, ipc."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Measure start-up time and the event channel on this machine."""
+    """Measure what concdemo costs (start-up, a run, the event channel, a burst through
+    each view) and what the IPC channels cost, on this machine."""
     from concdemo import bench as benchmark
-    from concdemo import report
 
     _use_lang(lang)
-    doc = benchmark.measure(repeat=repeat)
+    unknown = [name for name in only if name not in benchmark.SECTIONS]
+    if unknown:
+        from concdemo.errors import did_you_mean
+
+        _usage_error(
+            f"No bench section '{unknown[0]}'.{did_you_mean(unknown[0], benchmark.SECTIONS)}"
+            f" Choose from: {', '.join(benchmark.SECTIONS)}."
+        )
+    doc = benchmark.measure(quick=quick, repeat=repeat, only=tuple(only) or benchmark.SECTIONS)
     if as_json:
+        from concdemo import report
+
         report.print_json(doc)
         return
     from concdemo.consoles import stdout_console
-    from concdemo.render.bench import bench_table
+    from concdemo.render.bench import bench_tables
 
-    stdout_console().print(bench_table(doc))
+    stdout_console().print(*bench_tables(doc))
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:
