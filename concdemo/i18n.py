@@ -291,7 +291,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{events:,} 个中丢失 {lost:,} 个",
     ),
     "col_command": _m("command", "命令"),
-    "col_cpu": _m("CPU", "CPU"),
+    "col_cpu": _m("CPU", "CPU 时间"),
     "col_ratio_floor": _m("× floor", "× 基准"),
     "col_view": _m("view", "视图"),
     "col_whole_command": _m("whole command", "整个命令"),
