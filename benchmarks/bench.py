@@ -1,7 +1,7 @@
-"""Benchmarks for the closing notes: `python benchmarks/bench.py [--json]`.
+"""Benchmarks for the closing notes: `python benchmarks/bench.py [--json] [--quick]`.
 
-The same measurements as `concdemo bench`: CLI start-up against importing
-Typer and Rich, the event channel's cost per event, and a 200,000-event burst.
+The same measurements as `concdemo bench` (see the README's Benchmarks section);
+`benchmarks/ipc_bare.py` takes the IPC figures without concdemo, to check them.
 """
 
 import sys

@@ -3,17 +3,17 @@
 Each scenario is a folder (``scenarios/2_pipe/``) with an ``about.py`` that
 declares its name, title, variants and parameters, and one script per variant.
 Metadata is read with ``ast`` (module-level literals and the docstring), so
-listing the catalogue never imports or runs a scenario.
+listing the catalogue never imports or runs a scenario; what was read is kept
+in a cache (``concdemo.catalog_cache``) until the file changes.
 """
 
 from __future__ import annotations
 
-import ast
 import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from concdemo.errors import UsageError, did_you_mean
 
@@ -21,6 +21,9 @@ OUTCOMES = ("ok", "error", "hang", "crash")
 START_METHODS = ("fork", "spawn", "forkserver")
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_HANG_TIMEOUT_S = 2.0
+
+if TYPE_CHECKING:
+    from concdemo.catalog_cache import LiteralCache
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ def _header(source: str) -> str:
 
 
 def _literals(path: Path, whole: bool = False) -> tuple[str, dict[str, Any]]:
+    import ast  # only on a cache miss: `concdemo list` usually needs no parser
+
     source = path.read_text(encoding="utf-8")
     try:
         tree = ast.parse(source if whole else _header(source), filename=str(path))
@@ -174,15 +179,28 @@ def _param(spec: dict[str, Any]) -> Param:
     )
 
 
-def read_scenario(folder: Path) -> Scenario:
-    doc, about = _literals(folder / "about.py")
+def _cached_literals(path: Path, literals: LiteralCache | None) -> tuple[str, dict[str, Any]]:
+    if literals is None:
+        return _literals(path)
+    from concdemo.catalog_cache import stamp
+
+    current = stamp(path)
+    found = literals.get(path, current)
+    if found is None:
+        found = _literals(path)
+        literals.put(path, current, *found)
+    return found
+
+
+def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenario:
+    doc, about = _cached_literals(folder / "about.py", literals)
     name = about["NAME"]
     defaults = set(about.get("DEFAULTS", ()))
     by_name: dict[str, Variant] = {}
     for script in sorted(folder.glob("*.py")):
         if script.name == "about.py" or script.name.startswith("_"):
             continue
-        vdoc, meta = _literals(script)
+        vdoc, meta = _cached_literals(script, literals)
         if "VARIANT" not in meta:
             continue
         title, explanation = _split_doc(vdoc)
@@ -232,14 +250,30 @@ def load() -> dict[str, Scenario]:
     return _load(tuple(roots()))
 
 
+def signature() -> tuple[Any, ...]:
+    """Every file the catalogue was read from, with its size and times: equal
+    signatures mean the same catalogue (what a rendered listing may be kept by)."""
+    folders = tuple(roots())
+    _load(folders)
+    return _signatures[folders]
+
+
+_signatures: dict[tuple[Path, ...], tuple[Any, ...]] = {}
+
+
 @cache
 def _load(folders: tuple[Path, ...]) -> dict[str, Scenario]:
+    from concdemo.catalog_cache import LiteralCache
+
+    literals = LiteralCache()
     found: dict[str, Scenario] = {}
     for root in folders:
         abouts = sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name))
         for about in abouts:
-            scenario = read_scenario(about.parent)
+            scenario = read_scenario(about.parent, literals)
             found.setdefault(scenario.name, scenario)
+    literals.save()
+    _signatures[folders] = (tuple(str(f) for f in folders), *literals.seen)
     return found
 
 

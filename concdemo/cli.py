@@ -1,6 +1,7 @@
 """The command line: parse, call the core, hand results to a renderer."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads every command's annotations
+# at start-up, and real objects spare it compiling each string with eval().
 
 import contextlib
 import signal
@@ -191,17 +192,48 @@ def list_command(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List the scenarios, their variants and parameters."""
-    from concdemo import catalog, report
+    from concdemo import catalog
 
     _use_lang(lang)
     scenarios = list(catalog.load().values())
     if as_json:
+        from concdemo import report
+
         report.print_json(report.list_doc(scenarios))
         return
+    from concdemo.catalog_cache import fresh
     from concdemo.consoles import stdout_console
-    from concdemo.render.catalog import scenarios_table
+    from concdemo.i18n import active_lang
+    from concdemo.render.cached import print_cached
 
-    stdout_console().print(scenarios_table(scenarios))
+    def draw() -> Any:
+        from concdemo.render.catalog import scenarios_table
+
+        return scenarios_table(scenarios)
+
+    files = catalog.signature()
+    print_cached(
+        stdout_console(),
+        "list",
+        (__version__, active_lang(), files),
+        LIST_DRAWN_BY,
+        draw,
+        keep=not any(fresh(stamp) for _, stamp in files[1:]),
+    )
+
+
+# The modules whose code decides what `concdemo list` shows (its table is kept until
+# one of them, a scenario file, the language or the console changes).
+LIST_DRAWN_BY = (
+    "render/catalog.py",
+    "render/prose.py",
+    "render/style.py",
+    "render/cached.py",
+    "i18n.py",
+    "i18n_scenarios.py",
+    "claims.py",
+    "consoles.py",
+)
 
 
 @app.command()
@@ -309,22 +341,40 @@ def compare(
 @app.command()
 def bench(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    repeat: int = typer.Option(10, "--repeat", min=1, help="Start-up timings per command."),
+    quick: bool = typer.Option(
+        False, "--quick", help="Few samples and small bursts: seconds, not minutes; rough."
+    ),
+    repeat: int | None = typer.Option(
+        None, "--repeat", min=1, help="Samples per figure (default 10 start-ups, 5 or 3 others)."
+    ),
+    only: list[str] = typer.Option(
+        [], "--only", help="A section to measure (repeatable): startup, run, channel, burst, ipc."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Measure start-up time and the event channel on this machine."""
+    """Measure what concdemo costs (start-up, a run, the event channel, a burst through
+    each view) and what the IPC channels cost, on this machine."""
     from concdemo import bench as benchmark
-    from concdemo import report
 
     _use_lang(lang)
-    doc = benchmark.measure(repeat=repeat)
+    unknown = [name for name in only if name not in benchmark.SECTIONS]
+    if unknown:
+        from concdemo.errors import did_you_mean
+
+        _usage_error(
+            f"No bench section '{unknown[0]}'.{did_you_mean(unknown[0], benchmark.SECTIONS)}"
+            f" Choose from: {', '.join(benchmark.SECTIONS)}."
+        )
+    doc = benchmark.measure(quick=quick, repeat=repeat, only=tuple(only) or benchmark.SECTIONS)
     if as_json:
+        from concdemo import report
+
         report.print_json(doc)
         return
     from concdemo.consoles import stdout_console
-    from concdemo.render.bench import bench_table
+    from concdemo.render.bench import bench_tables
 
-    stdout_console().print(bench_table(doc))
+    stdout_console().print(*bench_tables(doc))
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:

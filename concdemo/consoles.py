@@ -23,11 +23,16 @@ class _StdoutConsole(Console):
         raise BrokenPipeError(errno.EPIPE, "stdout was closed by its reader")
 
 
+# No ":name:" emoji codes: nothing we show uses them, a scenario's text could
+# contain one by accident, and the replacement (a 3,600-entry table and a regex
+# pass over every cell) was a quarter of the time `concdemo list` spent drawing.
 def stdout_console() -> Console:
     # Rich already honours NO_COLOR and writes no escapes when stdout is not a terminal.
     term = os.environ.get("TERM", "")
-    return _StdoutConsole(highlight=False, color_system=None if term == "dumb" else "auto")
+    return _StdoutConsole(
+        highlight=False, emoji=False, color_system=None if term == "dumb" else "auto"
+    )
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)

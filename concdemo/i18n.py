@@ -279,16 +279,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "concdemo bench (Python {python}, {cpus} CPUs)",
         "concdemo bench（Python {python}，{cpus} 个 CPU）",
     ),
-    "col_measure": _m("measure", "测量项"),
-    "col_value": _m("value", "数值"),
-    "bench_startup": _m("{name} (median of {repeat})", "{name}（{repeat} 次的中位数）"),
-    "bench_ratio": _m("{name} / import typer, rich", "{name} / import typer, rich 的比值"),
-    "bench_emit_cost": _m(
-        "emit cost per event (median burst)", "每个事件的发送开销（突发的中位数）"
+    "bench_load": _m(
+        "load average {before} at the start, {after} at the end; medians, commands interleaved",
+        "开始时负载 {before}，结束时 {after}；取中位数，命令交替运行",
     ),
-    "bench_burst": _m("burst of {events:,} events", "{events:,} 个事件的突发"),
-    "bench_events_per_s": _m("{rate:,} events/s", "每秒 {rate:,} 个事件"),
-    "bench_lost": _m("events lost in all bursts", "所有突发中丢失的事件"),
+    "bench_startup_title": _m(
+        "Start-up against `{floor}` (median of {repeat})",
+        "启动时间，与 `{floor}` 相比（{repeat} 次的中位数）",
+    ),
+    "bench_run_title": _m(
+        "A run against the bare article script: {tasks} tasks × {delay} s, {workers} workers"
+        " (median of {repeat})",
+        "一次运行与原文脚本相比：{tasks} 个任务 × {delay} 秒，{workers} 个工作进程"
+        "（{repeat} 次的中位数）",
+    ),
+    "bench_burst_title": _m(
+        "{events:,} events from {processes} processes through each view, against {floor}"
+        " (median of {repeat})",
+        "{processes} 个进程发出的 {events:,} 个事件经过各个视图，与{floor}相比"
+        "（{repeat} 次的中位数）",
+    ),
+    "bench_burst_floor": _m("floor (bare reader)", "基准（只读不处理）"),
+    "bench_ipc_title": _m(
+        "IPC between two processes ({start_method}), against {floor} (median of {repeat})",
+        "两个进程之间的 IPC（{start_method}），与 {floor} 相比（{repeat} 次的中位数）",
+    ),
+    "bench_channel": _m(
+        "Event channel: {emit:.2f} µs per event for the writer; {rate:,} events/s received;"
+        " {lost:,} of {events:,} lost",
+        "事件通道：写入方每个事件 {emit:.2f} 微秒；每秒收到 {rate:,} 个事件；"
+        "{events:,} 个中丢失 {lost:,} 个",
+    ),
+    "col_command": _m("command", "命令"),
+    "col_cpu": _m("CPU", "CPU 时间"),
+    "col_ratio_floor": _m("× floor", "× 基准"),
+    "col_view": _m("view", "视图"),
+    "col_whole_command": _m("whole command", "整个命令"),
+    "col_scenario_own": _m("scenario's own", "场景自身"),
+    "col_peak_rss": _m("peak RSS", "峰值内存"),
+    "col_channel": _m("channel", "通道"),
+    "col_size": _m("size", "大小"),
+    "col_round_trip": _m("round trip", "往返"),
+    "col_one_way": _m("one way", "单向"),
     # `concdemo tour` (concdemo/tour.py; the narrations are in concdemo.i18n_scenarios)
     "tour_shortened": _m("Shortened for the tour: {shown}.", "为导览缩短了：{shown}。"),
     "param_with_default": _m(

@@ -319,6 +319,7 @@ def run(
     helpers: dict[int, str] = {}
     signals_sent: list[str] = []
     end_ns = t0_ns
+    settled = False  # the group emptied by itself: nobody left to stop
     try:
         env = _child_env(run_dir, spec, t0_ns)
         if stepper is not None:
@@ -347,17 +348,23 @@ def run(
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
-            time.sleep(_POLL_S)
+            # Not a plain sleep: wait() returns as soon as the scenario ends, so its
+            # end is not noticed up to a poll interval late.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popen.wait(_POLL_S)
         if not hung:
             end_ns = time.monotonic_ns()
-            if not procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll):
+            settled = procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll)
+            if not settled:
                 signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         pump(reader.drain())
     finally:
         # Every path out (an error here, Ctrl-C) leaves no process of the run behind.
-        if popen is not None:
+        if popen is not None and not settled:
+            # (Once empty, a group stays empty: no member is left to start another;
+            # the scan of /proc that would say so costs milliseconds on a busy host.)
             if popen.poll() is None or procgroup.members(popen.pid):
                 procgroup.stop_group(popen.pid, popen.poll)
             with contextlib.suppress(subprocess.TimeoutExpired):

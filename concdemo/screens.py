@@ -9,19 +9,23 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from concdemo import report, session
+from concdemo import session
 from concdemo.consoles import is_interactive, stderr_console, stdout_console
 from concdemo.i18n import active_lang, outcome, tr
 from concdemo.runner import RunResult, RunSpec
 
+if TYPE_CHECKING:  # only compare and verify draw a bar; `run` need not import it first
+    from rich.progress import Progress
+
 
 def progress_bar(console: Console) -> Progress:
     """A transient bar on stderr, so stdout keeps only the results."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -42,15 +46,16 @@ def run_and_show(
 ) -> list[RunResult]:
     """Each run live (or line by line), then its summary and timeline; or one JSON document."""
     if as_json:
+        _import_meanwhile("concdemo.report")
         results = session.execute(specs, view=None)
         if outputs is not None:
             with on_output_error():
                 outputs.write(results)
+        from concdemo import report
+
         report.print_json(report.run_doc(results))
         return results
-    from concdemo.render import summary
-    from concdemo.render.timeline import timeline
-
+    _import_meanwhile("concdemo.render.summary", "concdemo.render.timeline")
     console = stdout_console()
     stepper = None
     keys: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
@@ -64,16 +69,44 @@ def run_and_show(
         results = session.execute(
             specs,
             view,
-            after_each=lambda r: console.print(summary.render(r), timeline(r.events)),
+            after_each=lambda r: _show_result(console, r),
             stepper=stepper,
         )
     if len(results) > 1:
+        from concdemo.render import summary
+
         console.print(summary.totals_line(results))
     if outputs is not None:
         with on_output_error():
             for line in outputs.write(results):
                 console.print(line, soft_wrap=True)
     return results
+
+
+def _show_result(console: Console, result: RunResult) -> None:
+    from concdemo.render import summary
+    from concdemo.render.timeline import timeline
+
+    console.print(summary.render(result), timeline(result.events))
+
+
+def _import_meanwhile(*modules: str) -> None:
+    """Import what is only needed once a run has ended while the run goes on.
+
+    The scenario starts a few milliseconds after this returns; from then on the
+    CLI mostly waits, so these imports (Rich's tables, the summary, the timeline)
+    no longer add to the time from start to the end of the report. Imports are
+    thread-safe: a module still loading here is waited for where it is used.
+    """
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in modules:
+            with contextlib.suppress(Exception):  # it fails again, visibly, where used
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="concdemo-import", daemon=True).start()
 
 
 def compare_with_progress(specs: list[RunSpec], repeat: int, warmup: int, show: bool) -> Any:

@@ -31,12 +31,19 @@ _CLEARED = (
 )
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests' own catalogue and listing cache, never the user's ~/.cache."""
+    return tmp_path_factory.mktemp("concdemo-cache")
+
+
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def clean_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Iterator[None]:
     # Like Rich's own conftest: the outer terminal must not leak into results.
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERMINAL_WIDTH", "100")
+    monkeypatch.setenv("CONCDEMO_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
     # The shown language is a process setting: an in-process CLI run (CliRunner) with
     # --lang zh must not leave later renders in Chinese.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, OverflowMethod, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -113,6 +112,8 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
         body.append(prose(shown, style="dim"))
     if explanation:
         body += [Text(""), Text(tr("what_a_run_shows"), style="underline"), prose(explanation)]
+    from rich.panel import Panel  # `concdemo list` draws no panel
+
     header = Panel(Group(*body), title=f"{scenario.name} · {variant.name}", title_align="left")
     from rich.syntax import Syntax  # only `show --variant` needs the highlighter
 

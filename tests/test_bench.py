@@ -1,0 +1,86 @@
+"""`concdemo bench`: every section runs to the end and its JSON keeps to the schema.
+
+The figures themselves are the machine's; these tests check that each one was
+measured (no failed command, no missing view or channel) and is shown, not its value.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from concdemo.ipc_bench import KINDS, SIZES
+from concdemo.render.bench import bench_tables, ratio_bar
+
+from conftest import cli, cli_json, validate
+
+
+@pytest.fixture(scope="module")
+def quick_bench() -> dict[str, Any]:
+    # Every section once, at --quick sizes: about 20 s on an idle 2-core machine.
+    return cli_json("bench", "--quick", "--repeat", "1", timeout=600)
+
+
+@pytest.mark.slow
+def test_quick_bench_document_validates_against_its_schema(quick_bench: dict[str, Any]) -> None:
+    assert quick_bench["_exit"] == 0
+    validate(quick_bench, "bench-1")
+    assert {"startup", "run", "channel", "burst", "ipc"} <= quick_bench.keys()
+
+
+@pytest.mark.slow
+def test_every_timed_command_and_view_finished(quick_bench: dict[str, Any]) -> None:
+    for section in ("startup", "run"):
+        failed = {r["name"]: r["failed"] for r in quick_bench[section]["commands"] if r["failed"]}
+        assert not failed, f"{section}: commands that failed: {failed}"
+    views = {r["view"]: r for r in quick_bench["burst"]["views"]}
+    assert set(views) == {"floor", "plain", "json", "live"}
+    broken = {name: r for name, r in views.items() if r["failed"] or r["scenario_s"] is None}
+    assert not broken, f"views whose burst did not report its own time: {broken}"
+    channel = quick_bench["channel"]
+    assert channel["received"] == channel["events"], "the channel lost events"
+
+
+@pytest.mark.slow
+def test_ipc_table_has_every_channel_and_size_against_the_floor(
+    quick_bench: dict[str, Any],
+) -> None:
+    rows = {(r["channel"], r["size"]): r for r in quick_bench["ipc"]["rows"]}
+    assert set(rows) == {(kind, size) for kind in KINDS for size in SIZES}
+    for size in SIZES:
+        floor = rows[("os.pipe", size)]
+        assert floor["rtt_ratio"] == 1.0 and floor["throughput_ratio"] == 1.0
+    assert all(r["rtt_us"] > 0 and r["mib_per_s"] > 0 for r in rows.values())
+
+
+@pytest.mark.slow
+def test_terminal_tables_show_a_bar_per_ratio(quick_bench: dict[str, Any]) -> None:
+    out = io.StringIO()
+    Console(file=out, width=120, color_system=None).print(*bench_tables(quick_bench))
+    text = out.getvalue()
+    for channel in KINDS:
+        assert channel in text
+    shown_ratios = text.count("×")
+    ratios = (
+        len(quick_bench["startup"]["commands"])
+        + len(quick_bench["run"]["commands"])
+        + len(quick_bench["burst"]["views"]) * 2
+        + len(quick_bench["ipc"]["rows"]) * 2
+    )
+    assert shown_ratios >= ratios, "a ratio is missing from the tables"
+
+
+def test_a_bar_grows_with_its_ratio_and_stops_at_the_widest() -> None:
+    short, long, widest, capped = (ratio_bar(r, widest=4.0).plain for r in (1.0, 2.0, 4.0, 9.0))
+    assert short.count("█") < long.count("█") < widest.count("█") == capped.count("█")
+    assert capped.endswith("9.00×"), "a capped bar still names its own ratio"
+
+
+def test_an_unknown_section_is_a_usage_error() -> None:
+    result = cli("bench", "--only", "ipcc")
+    assert result.returncode == 2
+    assert "'ipcc'" in result.stderr and "ipc" in result.stderr
+    assert "Traceback" not in result.stderr
