@@ -1,0 +1,154 @@
+"""What a run showed, as named values that explanation templates can read.
+
+Derived once from a ``RunResult``: the parameters, outcome, phases against
+their theory, span counts (how many ran, in how many processes, how many at the
+peak), the last event of each kind with its details, the checks and where
+each process was blocked. A value that was not observed is simply absent:
+``facts["x"]`` (and ``facts.x``) then raise ``MissingFact``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from concdemo.explain.template import MissingFact
+
+if TYPE_CHECKING:
+    from concdemo.runner import RunResult
+
+
+def ident(name: str) -> str:
+    """A fact name made from a phase, span or event name: 'run time' -> 'run_time'."""
+    return re.sub(r"\W+", "_", name).strip("_").lower()
+
+
+class Facts(Mapping[str, Any]):
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = {k: v for k, v in values.items() if v is not None}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise MissingFact(name) from None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def with_values(self, **more: Any) -> Facts:
+        return Facts({**self._values, **more})
+
+
+def peak(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one moment (an end at t comes before a start at t)."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = highest = 0
+    for _, step in edges:
+        running += step
+        highest = max(highest, running)
+    return highest
+
+
+def _span_facts(result: RunResult) -> dict[str, Any]:
+    from concdemo.runner import pair_spans
+
+    found: dict[str, Any] = {}
+    by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}
+    for start, end in pair_spans(result.events):
+        if start.span_name == "phase":
+            continue
+        by_name.setdefault(ident(start.span_name), []).append(
+            (start.t, None if end is None else end.t, start.pid, start.task)
+        )
+    for name, spans in by_name.items():
+        done = [(s, e) for s, e, _, _ in spans if e is not None]
+        found[f"{name}_started"] = len(spans)
+        found[f"{name}_done"] = len(done)
+        found[f"{name}_unfinished"] = len(spans) - len(done)
+        found[f"{name}_processes"] = len({pid for _, _, pid, _ in spans})
+        found[f"{name}_tasks"] = len({(pid, task) for _, _, pid, task in spans})
+        # A span still open at the end counts as running until the run ended.
+        open_until_end = [(s, result.wall_s if e is None else e) for s, e, _, _ in spans]
+        found[f"{name}_peak"] = peak(open_until_end)
+    return found
+
+
+def _event_facts(result: RunResult) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for event in result.events:
+        if event.span or event.kind == "check":
+            continue
+        name = ident(event.kind)
+        counts[name] = counts.get(name, 0) + 1
+        for key, value in event.detail.items():
+            if isinstance(value, (str, int, float, bool)):
+                found[f"{name}_{ident(key)}"] = value  # the last event of the kind wins
+    found.update({f"{name}_count": n for name, n in counts.items()})
+    return found
+
+
+def _phase_facts(result: RunResult) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for phase in result.phases:
+        name = ident(phase.name)
+        found[f"phase_{name}_s"] = phase.seconds
+        found[f"phase_{name}_theory_s"] = phase.theory_s
+    return found
+
+
+def _stack_facts(result: RunResult) -> dict[str, Any]:
+    if not result.stacks:
+        return {}
+    first = result.stacks[0]
+    return {
+        "blocked_count": len(result.stacks),
+        "blocked_process": first["process"],
+        "blocked_function": first["blocked_in"]["function"],
+        "blocked_line": first["line"],
+        "blocked_file": first["file"].rsplit("/", 1)[-1],
+    }
+
+
+def derive(result: RunResult) -> Facts:
+    spec = result.spec
+    values: dict[str, Any] = {ident(k): v for k, v in spec.params.items()}
+    if isinstance(spec.params.get("url"), list):
+        values["url"] = ", ".join(spec.params["url"]) or None
+        values["url_count"] = len(spec.params["url"]) or None
+    checks = result.checks
+    values.update(
+        scenario=spec.variant.scenario,
+        variant=spec.variant.name,
+        start_method=spec.start_method,
+        outcome=result.outcome,
+        expected=result.expected,
+        as_expected=result.as_expected,
+        wall_s=result.wall_s,
+        timeout_s=spec.timeout_s,
+        checks_total=len(checks),
+        checks_failed=sum(not c.ok for c in checks),
+        processes=len(result.processes),
+        dropped_events=result.dropped_events,
+    )
+    if result.error:
+        values.update(
+            error_type=result.error.get("type"),
+            error_message=result.error.get("message"),
+            error_process=result.error.get("process"),
+        )
+    values.update(_phase_facts(result))
+    values.update(_span_facts(result))
+    values.update(_event_facts(result))
+    values.update(_stack_facts(result))
+    return Facts(values)
