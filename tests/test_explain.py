@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from concdemo import catalog
-from concdemo.runner import RunSpec, run
+import dataclasses
+import json
+import re
+
+from recorded import RUNS, recorded, result_from_json
+
+from concdemo import catalog, explain
+from concdemo.explain import generic
+from concdemo.explain.template import Line, render_all
+from concdemo.runner import RunResult, RunSpec, run
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_a_fetch_that_fails_at_run_time_is_counted_as_failed() -> None:
@@ -17,3 +27,173 @@ def test_a_fetch_that_fails_at_run_time_is_counted_as_failed() -> None:
     assert done == [(2, 2)], result.stderr_tail
     errors = [e.detail.get("error", "") for e in result.events if e.kind == "fetch-end"]
     assert any(text.startswith("ValueError") for text in errors), errors
+
+
+def _issue_runs() -> list[RunResult]:
+    """Real runs of the issue's examples (other parameters, a hang, a failing fetch, fixed=true)."""
+    return [
+        result_from_json(doc)
+        for path in sorted((RUNS / "issue").glob("*.json"))
+        for doc in json.loads(path.read_text())["runs"]
+    ]
+
+
+# --- the templates ----------------------------------------------------------------------
+
+
+def _all_lines() -> list[tuple[str, Line]]:
+    """Every sentence a run can show: the generic ones and every scenario's stories."""
+    found = [
+        (f"generic.{name}", line)
+        for name, value in vars(generic).items()
+        for line in (value if isinstance(value, list) else [value])
+        if isinstance(line, Line)
+    ]
+    for scenario in catalog.load().values():
+        module = explain.templates(scenario.folder)
+        for variant, lines in (getattr(module, "STORIES", {}) if module else {}).items():
+            found += [(f"{scenario.name}/{variant}", line) for line in lines]
+    return found
+
+
+def test_templates_hold_no_number_and_both_languages_name_the_same_facts() -> None:
+    bad = []
+    for where, line in _all_lines():
+        for lang in ("en", "zh"):
+            fixed_text = re.sub(r"\{[^{}]*\}", "", line.text(lang))
+            if re.search(r"\d", fixed_text):
+                bad.append((where, lang, "a number not from the run", fixed_text))
+        if line.fields("en") != line.fields("zh"):
+            bad.append((where, "zh", "names other facts than the English", line.zh))
+        if not CJK.search(line.zh):
+            bad.append((where, "zh", "is not Chinese", line.zh))
+    assert not bad, "\n".join(map(str, bad))
+
+
+def test_every_shipped_variant_has_a_story_and_every_story_a_variant() -> None:
+    missing, orphans = [], []
+    for scenario in catalog.load().values():
+        module = explain.templates(scenario.folder)
+        stories = getattr(module, "STORIES", {}) if module else {}
+        names = {v.name for v in scenario.variants}
+        missing += [f"{scenario.name}/{n}" for n in sorted(names - set(stories))]
+        orphans += [f"{scenario.name}/{n}" for n in sorted(set(stories) - names)]
+    assert not orphans, f"stories for variants that do not exist: {orphans}"
+    assert not missing, f"variants told only by the generic sentences: {missing}"
+
+
+# --- recorded and doctored runs -----------------------------------------------------------
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _run_numbers(result: RunResult) -> set[str]:
+    """Every way a number this run produced may be written (facts, phases, checks, notes)."""
+    values: list[object] = list(explain.facts_of(result).values())
+    values += [p.seconds for p in result.phases] + [p.theory_s for p in result.phases]
+    values += [v for c in result.checks for v in c.detail.values()]
+    values += [c.what for c in result.checks]
+    values += [note for note in result.spec.variant.notes.values()]
+    values += [result.error, result.stacks]
+    shown: set[str] = set()
+    for value in values:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)):
+            shown |= {str(value), f"{value:g}"} | {f"{value:.{d}f}" for d in range(4)}
+        else:
+            shown |= set(NUMBER.findall(str(value)))
+    return shown
+
+
+def _strange_numbers(result: RunResult) -> list[str]:
+    known = _run_numbers(result)
+    text = " ".join(explain.explain(result, "en") + explain.explain(result, "zh"))
+    return [n for n in NUMBER.findall(text) if n not in known]
+
+
+def _story_sentences(result: RunResult) -> list[str]:
+    lines = explain.story(result) or []
+    return [
+        sentence
+        for lang in ("en", "zh")
+        for sentence in render_all(lines, explain.facts_of(result, lang), lang)
+    ]
+
+
+def _with_other_params(result: RunResult) -> RunResult:
+    """The same events under other parameter values: sentences must show the new ones."""
+    changed = {
+        k: (v * 3 + 1 if isinstance(v, int) else round(v * 3 + 0.07, 3))
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+        else v
+        for k, v in result.spec.params.items()
+    }
+    return dataclasses.replace(result, spec=dataclasses.replace(result.spec, params=changed))
+
+
+def test_recorded_runs_tell_their_story_with_the_runs_own_numbers() -> None:
+    bad = []
+    for result in recorded() + _issue_runs():
+        where = f"{result.spec.variant.scenario}/{result.spec.variant.name}"
+        for lang in ("en", "zh"):
+            if not explain.explain(result, lang):
+                bad.append((where, lang, "no explanation at all"))
+        if result.as_expected and explain.story(result) and not _story_sentences(result):
+            bad.append((where, "story", "not one story sentence found its facts"))
+        for told in (result, _with_other_params(result)):
+            strange = _strange_numbers(told)
+            if strange:
+                bad.append((where, told.spec.params, f"numbers the run did not produce: {strange}"))
+    assert not bad, "\n".join(map(str, bad))
+
+
+def _doctored(result: RunResult) -> list[tuple[str, RunResult]]:
+    """The run gone wrong in each way a run can: hang, error, unexpected end, failed check."""
+    stack = {
+        "pid": 1, "process": "MainProcess", "thread": "0x1 (current)", "file": "/x/demo.py",
+        "line": 7, "function": "main", "blocked_in": {"file": "/x/q.py", "line": 3,
+                                                      "function": "get"}, "frames": [],
+    }
+    expected = result.expected
+    found = []
+    if expected != "hang":
+        found.append(("hang", dataclasses.replace(result, outcome="hang", stacks=[stack])))
+    if expected != "error":
+        error = {"type": "RuntimeError", "message": "doctored", "process": "MainProcess"}
+        found.append(("error", dataclasses.replace(result, outcome="error", error=error)))
+    if expected != "ok":
+        found.append(("ended ok", dataclasses.replace(result, outcome="ok", error=None, stacks=[])))
+    checks = [i for i, e in enumerate(result.events) if e.kind == "check"]
+    if checks:
+        events = list(result.events)
+        last = events[checks[-1]]
+        events[checks[-1]] = dataclasses.replace(last, detail={**last.detail, "ok": False})
+        found.append(("failed check", dataclasses.replace(result, events=events)))
+    return found
+
+
+def test_a_run_gone_wrong_says_what_happened_never_the_success_story() -> None:
+    bad = []
+    for result in recorded():
+        if not result.as_expected:
+            continue
+        story = set(_story_sentences(result))
+        where = f"{result.spec.variant.scenario}/{result.spec.variant.name}"
+        for how, wrong in _doctored(result):
+            assert not wrong.as_expected, (where, how)
+            for lang in ("en", "zh"):
+                shown = explain.explain(wrong, lang)
+                told = story & set(shown)
+                if told:
+                    bad.append((where, how, lang, "tells the success story", told))
+                if not shown:
+                    bad.append((where, how, lang, "says nothing"))
+            shown_en = " ".join(explain.explain(wrong, "en"))
+            if how == "hang" and "blocked in get() at demo.py:7" not in shown_en:
+                bad.append((where, how, "does not point at the blocked stack", shown_en))
+            if how == "failed check" and "Failed check:" not in shown_en:
+                bad.append((where, how, "does not name the failed check", shown_en))
+            if how == "error" and "RuntimeError ended MainProcess (doctored)" not in shown_en:
+                bad.append((where, how, "does not name the error", shown_en))
+    assert not bad, "\n".join(map(str, bad))

@@ -43,7 +43,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from concdemo.explain import generic
-from concdemo.explain.facts import Facts, derive
+from concdemo.explain.facts import Facts, derive, finished_phases
 from concdemo.explain.template import Line, render_all
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
 
 def _phase_lines(result: RunResult, lang: str) -> list[str]:
     shown = []
-    for phase in result.phases:
+    for phase in finished_phases(result):
         values = Facts({"name": phase.name, "seconds": phase.seconds, "theory_s": phase.theory_s})
         if phase.seconds is None:
             line = generic.PHASE_UNFINISHED
@@ -136,6 +136,8 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         if lines is None:
             sentences += _phase_lines(result, lang)
             sentences += render_all(generic.CHECKS_HELD, facts, lang)
+            if not sentences:
+                sentences += render_all([generic.NO_STORY], facts, lang)
         else:
             sentences += render_all(lines, facts, lang)
         note = variant_note(result.spec.variant, result.spec.start_method, lang)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from concdemo.explain.template import MissingFact
 
 if TYPE_CHECKING:
-    from concdemo.runner import RunResult
+    from concdemo.runner import Phase, RunResult
 
 
 def ident(name: str) -> str:
@@ -59,16 +60,23 @@ def peak(intervals: list[tuple[float, float]]) -> int:
     return highest
 
 
+def cut_off(result: RunResult) -> float:
+    """After a hang, what ended past this moment was ended by the stop, not by the story."""
+    return result.wall_s if result.outcome == "hang" else float("inf")
+
+
 def _span_facts(result: RunResult) -> dict[str, Any]:
     from concdemo.runner import pair_spans
 
     found: dict[str, Any] = {}
     by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}
+    limit = cut_off(result)
     for start, end in pair_spans(result.events):
         if start.span_name == "phase":
             continue
+        ended = None if end is None or end.t > limit else end.t
         by_name.setdefault(ident(start.span_name), []).append(
-            (start.t, None if end is None else end.t, start.pid, start.task)
+            (start.t, ended, start.pid, start.task)
         )
     for name, spans in by_name.items():
         done = [(s, e) for s, e, _, _ in spans if e is not None]
@@ -98,9 +106,18 @@ def _event_facts(result: RunResult) -> dict[str, Any]:
     return found
 
 
+def finished_phases(result: RunResult) -> list[Phase]:
+    """The run's phases, those cut short by a hang's stop counted as unfinished."""
+    limit = cut_off(result)
+    return [
+        p if p.seconds is None or p.start_t + p.seconds <= limit else replace(p, seconds=None)
+        for p in result.phases
+    ]
+
+
 def _phase_facts(result: RunResult) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for phase in result.phases:
+    for phase in finished_phases(result):
         name = ident(phase.name)
         found[f"phase_{name}_s"] = phase.seconds
         found[f"phase_{name}_theory_s"] = phase.theory_s

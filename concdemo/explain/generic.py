@@ -101,8 +101,8 @@ PHASE = Line(
 )
 PHASE_NO_THEORY = Line("{name}: {seconds:.3f} s measured.", "{name}：实测 {seconds:.3f} 秒。")
 PHASE_UNFINISHED = Line(
-    "{name} never finished: the run ended inside it.",
-    "{name} 没有完成：运行在它进行中结束了。",
+    "{name} never finished: the run was stopped inside it.",
+    "{name} 没有完成：运行在它进行中被停止了。",
 )
 
 # Shown for a variant that has no story of its own yet: only what the run itself says.
@@ -118,6 +118,11 @@ CHECKS_HELD = [
         when=lambda f: f.checks_total > 1 and f.checks_failed == 0,
     ),
 ]
+
+NO_STORY = Line(
+    "The run ended {outcome_shown}, as this variant expects.",
+    "运行以“{outcome_shown}”结束，符合本变体的预期。",
+)
 
 DROPPED = Line(
     "{dropped_events} events were lost on the way, so the counts above may be short.",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from concdemo.explain.facts import Facts
 
 
-class MissingFact(LookupError):
+class MissingFact(KeyError):
     """A sentence asked for a fact this run did not produce."""
 
 
