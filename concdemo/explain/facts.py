@@ -115,6 +115,22 @@ def finished_phases(result: RunResult) -> list[Phase]:
     ]
 
 
+def _check_facts(result: RunResult) -> dict[str, Any]:
+    """What the checks measured, as ``check_<key>`` (the last check naming a key wins)."""
+    found: dict[str, Any] = {}
+    for check in result.checks:
+        for key, value in check.detail.items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                found[f"check_{ident(key)}"] = value
+    return found
+
+
+def _printed(result: RunResult) -> dict[str, Any]:
+    """The article's own print lines (``print`` events), in the order they came."""
+    texts = [str(e.detail.get("text")) for e in result.events if e.kind == "print"]
+    return {"printed": ", ".join(texts), "first_print": texts[0]} if texts else {}
+
+
 def _phase_facts(result: RunResult) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for phase in finished_phases(result):
@@ -168,4 +184,6 @@ def derive(result: RunResult) -> Facts:
     values.update(_span_facts(result))
     values.update(_event_facts(result))
     values.update(_stack_facts(result))
+    values.update(_check_facts(result))
+    values.update(_printed(result))
     return Facts(values)
