@@ -133,15 +133,16 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
         lines = story(result)
-        if lines is None:
+        if lines is not None:
+            sentences += render_all(lines, facts, lang)
+        else:
             sentences += _phase_lines(result, lang)
             sentences += render_all(generic.CHECKS_HELD, facts, lang)
             if not sentences:
                 sentences += render_all([generic.NO_STORY], facts, lang)
-        else:
-            sentences += render_all(lines, facts, lang)
-        note = variant_note(result.spec.variant, result.spec.start_method, lang)
-        if note:
-            sentences.append(note)
+            # A story tells the start method's part itself; the catalogue's note is static.
+            note = variant_note(result.spec.variant, result.spec.start_method, lang)
+            if note:
+                sentences.append(note)
     sentences += render_all([generic.DROPPED], facts, lang)
     return sentences
