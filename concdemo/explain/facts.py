@@ -102,6 +102,7 @@ def _event_facts(result: RunResult) -> dict[str, Any]:
         for key, value in event.detail.items():
             if isinstance(value, (str, int, float, bool)):
                 found[f"{name}_{ident(key)}"] = value  # the last event of the kind wins
+                found.setdefault(f"first_{name}_{ident(key)}", value)
     found.update({f"{name}_count": n for name, n in counts.items()})
     return found
 
