@@ -198,3 +198,68 @@ def test_a_run_gone_wrong_says_what_happened_never_the_success_story() -> None:
             if how == "error" and "RuntimeError ended MainProcess (doctored)" not in shown_en:
                 bad.append((where, how, "does not name the error", shown_en))
     assert not bad, "\n".join(map(str, bad))
+
+
+# --- the issue's three examples, recorded for real ----------------------------------------
+
+
+def _issue_run(name: str) -> RunResult:
+    doc = json.loads((RUNS / "issue" / f"{name}.json").read_text())
+    return result_from_json(doc["runs"][0])
+
+
+def test_pool_with_other_parameters_tells_those_numbers() -> None:
+    result = _issue_run("pool-20-4")  # run pool --variant apply_async tasks=20 workers=4
+    text = " ".join(explain.explain(result, "en"))
+    for told in ("all 20 tasks", "the 4 workers", "up to 4 at a time", "5 rounds of 0.05 s"):
+        assert told in text, (told, text)
+    for stale in ("47", "five", "ten rounds"):
+        assert stale not in text, (stale, text)
+    zh = "".join(explain.explain(result, "zh"))
+    assert "全部 20 个任务" in zh and "5 轮" in zh, zh
+
+
+def test_pool_stopped_as_a_hang_says_so_and_points_at_the_stacks() -> None:
+    result = _issue_run("pool-hang")  # run pool --variant apply_async --timeout 0.5
+    text = " ".join(explain.explain(result, "en"))
+    assert "stopped as a hang after 0.5 s" in text
+    assert "blocked in join() at pool_apply_async.py" in text
+    assert "apply_async never finished" in text
+    assert "join() waited until all" not in text and "rounds of" not in text
+
+
+def test_a_failed_fetch_is_told_as_failed() -> None:
+    result = _issue_run("crawler-refused")  # gevent-crawler --variant gevent url=<refused>
+    text = " ".join(explain.explain(result, "en"))
+    assert "0 of the 1 fetches succeeded and 1 failed" in text
+    assert "Connection refused" in text
+    assert "in flight at once" not in text  # nothing was in flight together
+
+
+def test_fixed_runs_tell_the_fix_not_the_failure() -> None:
+    queue = " ".join(explain.explain(_issue_run("queue-fixed"), "en"))
+    assert queue.startswith("With fixed=true the parent got the 1048576 bytes first")
+    assert "deadlock" not in queue
+    manager = " ".join(explain.explain(_issue_run("manager-fixed"), "en"))
+    assert manager.startswith("With fixed=true the parent joined the children")
+    assert "died" not in manager
+
+
+def test_the_explanation_reaches_json_svg_and_the_summary() -> None:
+    from rich.console import Console
+
+    from concdemo import report
+    from concdemo.export.svg import picture
+    from concdemo.render import summary
+
+    from conftest import validate
+
+    result = _issue_run("pool-20-4")
+    sentences = explain.explain(result, "en")
+    doc = report.run_doc([result])
+    validate(doc, "run-1")
+    assert doc["runs"][0]["explanation"] == sentences
+    assert "rounds&#160;of&#160;0.05&#160;s&#160;instead&#160;of&#160;20" in picture([result])
+    console = Console(width=200, color_system=None, record=True)
+    console.print(summary.render(result))
+    assert sentences[0] in " ".join(console.export_text().split())
