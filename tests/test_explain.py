@@ -142,7 +142,10 @@ def test_recorded_runs_tell_their_story_with_the_runs_own_numbers() -> None:
                 bad.append((where, lang, "no explanation at all"))
         if result.as_expected and explain.story(result) and not _story_sentences(result):
             bad.append((where, "story", "not one story sentence found its facts"))
-        for told in (result, _with_other_params(result)):
+        nothing_observed = dataclasses.replace(result, events=[])
+        if result.as_expected and _story_sentences(nothing_observed):
+            bad.append((where, "nothing observed", _story_sentences(nothing_observed)))
+        for told in (result, _with_other_params(result), nothing_observed):
             strange = _strange_numbers(told)
             if strange:
                 bad.append((where, told.spec.params, f"numbers the run did not produce: {strange}"))

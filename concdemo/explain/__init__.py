@@ -133,13 +133,15 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
         lines = story(result)
-        if lines is not None:
-            sentences += render_all(lines, facts, lang)
-        else:
+        told = render_all(lines, facts, lang) if lines is not None else []
+        if told:
+            sentences += told
+        else:  # no story, or none of its facts observed: only what the run itself says
             sentences += _phase_lines(result, lang)
             sentences += render_all(generic.CHECKS_HELD, facts, lang)
             if not sentences:
                 sentences += render_all([generic.NO_STORY], facts, lang)
+        if lines is None:
             # A story tells the start method's part itself; the catalogue's note is static.
             note = variant_note(result.spec.variant, result.spec.start_method, lang)
             if note:

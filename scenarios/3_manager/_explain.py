@@ -17,7 +17,7 @@ STORIES = {
              when=lambda f: f.outcome == "error" and not f.fixed),
         Line("Run again with --param fixed=true to join the children first.",
              "用 --param fixed=true 再运行一次，先 join 子进程。",
-             when=lambda f: f.outcome == "error" and not f.fixed),
+             when=lambda f: f.outcome == "error" and not f.fixed and f.failed_children > 0),
         Line("With fixed=true the parent joined the children before the manager shut down: all {append_count} appends arrived and the list has {result_len} items: {result}.",
              "使用 fixed=true 时，父进程在 manager 关闭之前 join 了子进程：{append_count} 次 append 全部到达，列表有 {result_len} 个元素：{result}。",
              when=lambda f: f.outcome == "ok" and f.fixed),

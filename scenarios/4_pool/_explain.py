@@ -71,7 +71,8 @@ def extra_facts(result, facts):
     params = result.spec.params
     if params.get("tasks") and params.get("workers"):
         found["rounds"] = math.ceil(params["tasks"] / params["workers"])
-        found["never_started"] = params["tasks"] - facts.get("task_started", 0)
+        if "task_started" in facts:
+            found["never_started"] = params["tasks"] - facts["task_started"]
     phases = result.phases
     if len(phases) == 1:
         found["phase_s"] = phases[0].seconds
