@@ -38,7 +38,9 @@ def _heading(text: str) -> Text:
 
 
 def _phases(result: RunResult) -> Group | None:
-    phases = result.phases
+    from concdemo.explain.facts import finished_phases
+
+    phases = finished_phases(result)  # a hang's stop ends no phase: shown as unfinished
     if not phases:
         return None
     table = Table(box=None, header_style="bold")
