@@ -266,3 +266,28 @@ def test_the_explanation_reaches_json_svg_and_the_summary() -> None:
     console = Console(width=200, color_system=None, record=True)
     console.print(summary.render(result))
     assert sentences[0] in " ".join(console.export_text().split())
+
+
+def test_a_total_near_the_other_figure_is_given_as_figures_not_as_about() -> None:
+    """A busy machine slows a run down: "near the longest latency" must then not be said."""
+    cases = {  # variant -> (slow-down, a sentence start that must go, one that must come)
+        ("pool", "apply_async"): (4.0, "That is 2 rounds", "The phase took"),
+        ("gevent-crawler", "gevent"): (3.0, "The total, ", "The total was"),
+        ("gevent", "sleep"): (1.5, "The two sleeps overlapped", "joinall took"),
+    }
+    bad = []
+    seen = set()
+    for result in recorded():
+        key = (result.spec.variant.scenario, result.spec.variant.name)
+        if key not in cases:
+            continue
+        seen.add(key)
+        factor, gone, come = cases[key]
+        slowed = [dataclasses.replace(e, t=e.t * factor) for e in result.events]
+        told = explain.explain(dataclasses.replace(result, events=slowed), "en")
+        if not any(s.startswith(gone) for s in explain.explain(result, "en")):
+            bad.append((key, "the recorded run lacks the sentence to test", gone))
+        if any(s.startswith(gone) for s in told) or not any(s.startswith(come) for s in told):
+            bad.append((key, told))
+    assert not bad, "\n".join(map(str, bad))
+    assert seen == set(cases)

@@ -55,6 +55,15 @@ class Line:
             return None
 
 
+def nearer(value: float, to: float, than: float) -> bool:
+    """``value`` is closer to ``to`` than to ``than``: the honest meaning of "about" here.
+
+    A measured total is "about the longest latency" only when it is nearer to that
+    than to the sum it is contrasted with; otherwise a sentence says the figures.
+    """
+    return abs(value - to) < abs(value - than)
+
+
 def render_all(lines: Iterable[Line], facts: Facts, lang: str) -> list[str]:
     shown = (line.render(facts, lang) for line in lines)
     return [text for text in shown if text]

@@ -1,6 +1,6 @@
 """What each greenlet variant showed, told from the run's facts (see concdemo.explain)."""
 
-from concdemo.explain.template import Line
+from concdemo.explain.template import Line, nearer
 
 STORIES = {
     "switch": [
@@ -19,6 +19,10 @@ STORIES = {
              "time.sleep 对 greenlet 一无所知：foo 睡眠时 bar 无法运行，反过来也一样（同一时刻最多只有 {sleep_peak} 个睡眠）。",
              when=lambda f: f.sleep_peak == 1),
         Line("So the total, {phase_two_greenlets_sleep_s:.2f} s, is the sum of both sleeps ({phase_two_greenlets_sleep_theory_s:.2f} s), though the prints still came {printed}. Waiting in parallel needs something that switches on I/O: gevent.",
-             "所以总耗时 {phase_two_greenlets_sleep_s:.2f} 秒，是两次睡眠之和（{phase_two_greenlets_sleep_theory_s:.2f} 秒），尽管打印顺序仍然是 {printed}。要并行等待，需要能在 I/O 时切换的东西：gevent。"),
+             "所以总耗时 {phase_two_greenlets_sleep_s:.2f} 秒，是两次睡眠之和（{phase_two_greenlets_sleep_theory_s:.2f} 秒），尽管打印顺序仍然是 {printed}。要并行等待，需要能在 I/O 时切换的东西：gevent。",
+             when=lambda f: nearer(f.phase_two_greenlets_sleep_s, f.phase_two_greenlets_sleep_theory_s, f.delay)),
+        Line("The two sleeps took {phase_two_greenlets_sleep_s:.2f} s in all; one alone is {delay:g} s and both together {phase_two_greenlets_sleep_theory_s:.2f} s.",
+             "两次睡眠总共用了 {phase_two_greenlets_sleep_s:.2f} 秒；单独一次是 {delay:g} 秒，两次合计 {phase_two_greenlets_sleep_theory_s:.2f} 秒。",
+             when=lambda f: not nearer(f.phase_two_greenlets_sleep_s, f.phase_two_greenlets_sleep_theory_s, f.delay)),
     ],
 }
