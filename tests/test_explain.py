@@ -6,10 +6,11 @@ import dataclasses
 import json
 import re
 
+import pytest
 from recorded import RUNS, recorded, result_from_json
 
 from concdemo import catalog, explain
-from concdemo.explain import generic
+from concdemo.explain import generic, template
 from concdemo.explain.template import Line, render_all
 from concdemo.runner import RunResult, RunSpec, run
 
@@ -29,6 +30,12 @@ def test_a_fetch_that_fails_at_run_time_is_counted_as_failed() -> None:
     assert done == [(2, 2)], result.stderr_tail
     errors = [e.detail.get("error", "") for e in result.events if e.kind == "fetch-end"]
     assert any(text.startswith("ValueError") for text in errors), errors
+
+
+@pytest.fixture(autouse=True)
+def strict_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Here a template's slip (a wrong format spec, an extra_facts error) fails the test."""
+    monkeypatch.setattr(template, "STRICT", True)
 
 
 def _issue_runs() -> list[RunResult]:
@@ -133,9 +140,20 @@ def _with_other_params(result: RunResult) -> RunResult:
     return dataclasses.replace(result, spec=dataclasses.replace(result.spec, params=changed))
 
 
+def _checks_passed(result: RunResult) -> RunResult:
+    """A run whose checks failed (cpu-sweep on a busy machine) as if they had held."""
+    events = [
+        dataclasses.replace(e, detail={**e.detail, "ok": True}) if e.kind == "check" else e
+        for e in result.events
+    ]
+    return dataclasses.replace(result, events=events)
+
+
 def test_recorded_runs_tell_their_story_with_the_runs_own_numbers() -> None:
     bad = []
-    for result in recorded() + _issue_runs():
+    runs = recorded() + _issue_runs()
+    runs += [_checks_passed(r) for r in runs if any(not c.ok for c in r.checks)]
+    for result in runs:
         where = f"{result.spec.variant.scenario}/{result.spec.variant.name}"
         for lang in ("en", "zh"):
             if not explain.explain(result, lang):
@@ -291,3 +309,16 @@ def test_a_total_near_the_other_figure_is_given_as_figures_not_as_about() -> Non
             bad.append((key, told))
     assert not bad, "\n".join(map(str, bad))
     assert seen == set(cases)
+
+
+def test_a_sentence_with_a_fact_of_the_wrong_type_is_dropped_not_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = Line("took {seconds:.2f} s", "用了 {seconds:.2f} 秒")
+    facts = explain.Facts({"seconds": "soon"})
+    monkeypatch.setattr(template, "STRICT", False)
+    assert line.render(facts, "en") is None  # after a real run: the summary still shows
+    monkeypatch.setattr(template, "STRICT", True)
+    with pytest.raises(ValueError):
+        line.render(facts, "en")  # in the tests: the slip is found
+    assert line.render(explain.Facts({"seconds": 1.234}), "zh") == "用了 1.23 秒"

@@ -42,7 +42,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from concdemo.explain import generic
+from concdemo.explain import generic, template
 from concdemo.explain.facts import Facts, derive, finished_phases
 from concdemo.explain.template import Line, render_all
 
@@ -87,7 +87,13 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
     module = templates(variant.path.parent)
     extra = getattr(module, "extra_facts", None)
     if extra is not None:
-        more.update(extra(result, facts))
+        try:
+            more.update(extra(result, facts))
+        except Exception:
+            # A scenario's slip must not break the summary of a run that already
+            # happened: its own facts are missing, so its sentences are dropped.
+            if template.STRICT:
+                raise
     return facts.with_values(**more)
 
 

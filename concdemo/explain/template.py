@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from concdemo.explain.facts import Facts
 
 
+STRICT = False  # the tests set it: a template's or extra_facts' slip then raises
+
+
 class MissingFact(KeyError):
     """A sentence asked for a fact this run did not produce."""
 
@@ -46,12 +49,20 @@ class Line:
         return names
 
     def render(self, facts: Facts, lang: str) -> str | None:
-        """The sentence filled in from ``facts``; None if a fact is missing or ``when`` says no."""
+        """The sentence filled in from ``facts``; None if a fact is missing or ``when`` says no.
+
+        A fact of an unexpected type (a template's slip) also drops the sentence rather
+        than break the summary after a run; with ``STRICT`` (the tests) it raises.
+        """
         try:
             if self.when is not None and not self.when(facts):
                 return None
             return self.text(lang).format_map(facts)
         except MissingFact:
+            return None
+        except (TypeError, ValueError, AttributeError, IndexError):
+            if STRICT:
+                raise
             return None
 
 
