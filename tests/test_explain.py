@@ -60,8 +60,9 @@ def _all_lines() -> list[tuple[str, Line]]:
     ]
     for scenario in catalog.load().values():
         module = explain.templates(scenario.folder)
-        for variant, lines in (getattr(module, "STORIES", {}) if module else {}).items():
-            found += [(f"{scenario.name}/{variant}", line) for line in lines]
+        for table in ("STORIES", "INSTEAD"):
+            for variant, lines in (getattr(module, table, {}) if module else {}).items():
+                found += [(f"{scenario.name}/{variant}", line) for line in lines]
     return found
 
 
@@ -246,6 +247,7 @@ def test_pool_stopped_as_a_hang_says_so_and_points_at_the_stacks() -> None:
     assert "stopped as a hang after 0.5 s" in text
     assert "blocked in join() at pool_apply_async.py" in text
     assert "apply_async never finished" in text
+    assert "of the 47 tasks had finished when the run ended" in text
     assert "join() waited until all" not in text and "rounds of" not in text
 
 

@@ -5,7 +5,8 @@
 them by what happened:
 
 - the run went as the variant expects: the variant's story, filled in from the
-  run's facts, then the start method's note;
+  run's facts (a variant without one: its phases, its checks and the
+  catalogue's start-method note);
 - it did not (a hang, an error, a failed check, an unexpected outcome): what
   happened instead and what to look at (the ✗ checks, the blocked stacks, the
   error), never the story of the success.
@@ -24,11 +25,15 @@ A variant's story lives next to its scenario, in ``scenarios/N_name/_explain.py`
         ],
     }
 
+    INSTEAD = {"apply_async": [...]}  # optional: how far a run that went wrong got
+
     def extra_facts(result, facts):  # optional: facts only this scenario can read
         return {"printed": ", ".join(...)}
 
 A sentence is dropped when a fact it names (in the text or in ``when``) was not
-observed; the facts every run has are listed in ``concdemo.explain.facts``.
+observed; the facts every run has are listed in ``concdemo.explain.facts``. Say
+"near X" only under ``when=lambda f: nearer(f.total_s, f.x_s, f.y_s)`` (from
+``concdemo.explain.template``), with a sentence giving the bare figures otherwise.
 Templates hold no number literals: every number shown comes from the run
 (tests/test_explain.py scans them). A variant without a story gets the generic,
 run-true sentences only (its phases against their theory, its checks).
@@ -65,10 +70,14 @@ def templates(folder: Path) -> ModuleType | None:
     return module
 
 
-def story(result: RunResult) -> list[Line] | None:
-    """The variant's own sentences, or None when it has none yet."""
+def story(result: RunResult, table: str = "STORIES") -> list[Line] | None:
+    """The variant's own sentences, or None when it has none yet.
+
+    ``STORIES`` tell a run that went as expected; the optional ``INSTEAD`` add, to
+    a run that did not, how far it got (never what it would have shown).
+    """
     module = templates(result.spec.variant.path.parent)
-    stories: dict[str, list[Line]] = getattr(module, "STORIES", {}) if module else {}
+    stories: dict[str, list[Line]] = getattr(module, table, {}) if module else {}
     return stories.get(result.spec.variant.name)
 
 
@@ -133,6 +142,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         sentences += _failed_checks(result, lang)
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
+        sentences += render_all(story(result, "INSTEAD") or [], facts, lang)
         sentences += [s for s in _phase_lines(result, lang) if s]
     else:
         sentences = render_all(generic.EXPECTED_END, facts, lang)

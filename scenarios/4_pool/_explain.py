@@ -75,6 +75,12 @@ STORIES = {
     ],
 }
 
+# A run that did not go as expected: how far it got.
+PROGRESS = Line("{task_done} of the {tasks} tasks had finished when the run ended.",
+                "运行结束时，{tasks} 个任务中有 {task_done} 个已经完成。",
+                when=lambda f: f.task_done < f.tasks)
+INSTEAD = {name: [PROGRESS] for name in ("apply", "apply_async", "callback", "join-before-close")}
+
 
 def extra_facts(result, facts):
     found = {}

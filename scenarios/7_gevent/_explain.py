@@ -47,7 +47,7 @@ STORIES = {
              "较慢的查询（{slow_dns_seconds:g} 秒）在超时的时候还在运行：它的 .value 也是 None，看起来就像“没有结果”，直到 killall() 结束了它。"),
     ],
     "dns": [
-        Line("While {gethostbyname_done} lookups ran ({phase_lookups_s:.3f} s), the ticker greenlet kept its beat: it ticked {check_ticks_during_lookups} times meanwhile and its longest gap was {check_longest_gap_s:.3f} s.",
+        Line("While {gethostbyname_done} lookups ran ({phase_lookups_s:.3f} s), the ticker greenlet kept its beat: it ticked {check_ticks_during_lookups} time(s) meanwhile and its longest gap was {check_longest_gap_s:.3f} s.",
              "在 {gethostbyname_done} 次查询进行期间（{phase_lookups_s:.3f} 秒），计时 greenlet 一直保持节拍：其间它跳了 {check_ticks_during_lookups} 次，最长的间隔是 {check_longest_gap_s:.3f} 秒。"),
         Line("{resolved_count} name(s) resolved ({resolved}); {failed_name} failed with {failed_error}, kept in .exception: joinall did not raise.",
              "{resolved_count} 个名字解析成功（{resolved}）；{failed_name} 以 {failed_error} 失败，异常保存在 .exception 里：joinall 没有抛出异常。"),

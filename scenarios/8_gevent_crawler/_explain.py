@@ -64,6 +64,12 @@ STORIES = {
     ],
 }
 
+# A run that did not go as expected: how far it got.
+INSTEAD = {name: [Line("{fetch_done} of the {fetch_started} fetches that started had finished when the run ended.",
+                       "运行结束时，已开始的 {fetch_started} 次抓取中有 {fetch_done} 次已经完成。"),
+                  ANSWERS[0]]
+           for name in STORIES}
+
 
 def extra_facts(result, facts):
     failures = []
