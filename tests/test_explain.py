@@ -213,7 +213,7 @@ def test_a_run_gone_wrong_says_what_happened_never_the_success_story() -> None:
                 if not shown:
                     bad.append((where, how, lang, "says nothing"))
             shown_en = " ".join(explain.explain(wrong, "en"))
-            if how == "hang" and "blocked in get() at demo.py:7" not in shown_en:
+            if how == "hang" and "MainProcess waited in get() at demo.py:7" not in shown_en:
                 bad.append((where, how, "does not point at the blocked stack", shown_en))
             if how == "failed check" and "Failed check:" not in shown_en:
                 bad.append((where, how, "does not name the failed check", shown_en))
@@ -245,7 +245,8 @@ def test_pool_stopped_as_a_hang_says_so_and_points_at_the_stacks() -> None:
     result = _issue_run("pool-hang")  # run pool --variant apply_async --timeout 0.5
     text = " ".join(explain.explain(result, "en"))
     assert "stopped as a hang after 0.5 s" in text
-    assert "blocked in join() at pool_apply_async.py" in text
+    assert "MainProcess waited in join() at pool_apply_async.py:35" in text
+    assert "ForkPoolWorker-1, ForkPoolWorker-2, ForkPoolWorker-3, … waited in foo()" in text
     assert "apply_async never finished" in text
     assert "of the 47 tasks had finished when the run ended" in text
     assert "join() waited until all" not in text and "rounds of" not in text

@@ -93,6 +93,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
         "error_foreseen": not variant.errors or error_type in variant.errors,
         "unexpected_count": len(result.unexpected_errors),
     }
+    more["blocked_all"] = _blocked(result, lang)
     module = templates(variant.path.parent)
     extra = getattr(module, "extra_facts", None)
     if extra is not None:
@@ -104,6 +105,29 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
             if template.STRICT:
                 raise
     return facts.with_values(**more)
+
+
+_MOST_NAMED = 3  # processes named per place; more are shown as "…"
+
+
+def _blocked(result: RunResult, lang: str) -> str | None:
+    """Where the processes waited: the scenario's own lines first, each with who waited there."""
+    folder = str(result.spec.variant.path.parent)
+    own = [s for s in result.stacks if s["file"].startswith(folder)] or result.stacks
+    places: dict[tuple[str, str, int], list[str]] = {}
+    for stack in own:
+        key = (stack["blocked_in"]["function"], stack["file"].rsplit("/", 1)[-1], stack["line"])
+        names = places.setdefault(key, [])
+        if stack["process"] not in names:
+            names.append(stack["process"])
+    shown = []
+    for (function, file, line), names in places.items():
+        who = ", ".join(names[:_MOST_NAMED]) + (", …" if len(names) > _MOST_NAMED else "")
+        if lang == "zh":
+            shown.append(f"{who} 阻塞在 {file}:{line} 的 {function}() 中")
+        else:
+            shown.append(f"{who} waited in {function}() at {file}:{line}")
+    return ("；" if lang == "zh" else "; ").join(shown) or None
 
 
 def _phase_lines(result: RunResult, lang: str) -> list[str]:

@@ -141,19 +141,6 @@ def _phase_facts(result: RunResult) -> dict[str, Any]:
     return found
 
 
-def _stack_facts(result: RunResult) -> dict[str, Any]:
-    if not result.stacks:
-        return {}
-    first = result.stacks[0]
-    return {
-        "blocked_count": len(result.stacks),
-        "blocked_process": first["process"],
-        "blocked_function": first["blocked_in"]["function"],
-        "blocked_line": first["line"],
-        "blocked_file": first["file"].rsplit("/", 1)[-1],
-    }
-
-
 def derive(result: RunResult) -> Facts:
     spec = result.spec
     values: dict[str, Any] = {ident(k): v for k, v in spec.params.items()}
@@ -184,7 +171,7 @@ def derive(result: RunResult) -> Facts:
     values.update(_phase_facts(result))
     values.update(_span_facts(result))
     values.update(_event_facts(result))
-    values.update(_stack_facts(result))
+    values["blocked_count"] = len(result.stacks) or None
     values.update(_check_facts(result))
     values.update(_printed(result))
     return Facts(values)

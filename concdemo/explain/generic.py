@@ -22,19 +22,8 @@ EXPECTED_END = [
 
 BLOCKED = [
     Line(
-        "When it was stopped, {blocked_process} was blocked in {blocked_function}() at "
-        "{blocked_file}:{blocked_line} (the table above).",
-        "停止时，{blocked_process} 阻塞在 {blocked_file}:{blocked_line} 的 "
-        "{blocked_function}() 中（见上面的表格）。",
-        when=lambda f: f.blocked_count == 1,
-    ),
-    Line(
-        "When it was stopped, {blocked_process} was blocked in {blocked_function}() at "
-        "{blocked_file}:{blocked_line}; the table above shows where each of the "
-        "{blocked_count} blocked threads waited.",
-        "停止时，{blocked_process} 阻塞在 {blocked_file}:{blocked_line} 的 "
-        "{blocked_function}() 中；上面的表格列出了全部 {blocked_count} 个阻塞线程各自在哪里等待。",
-        when=lambda f: f.blocked_count > 1,
+        "When it was stopped, {blocked_all} (the table above lists every thread).",
+        "停止时，{blocked_all}（上面的表格列出了每个线程）。",
     ),
 ]
 
