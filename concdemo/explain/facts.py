@@ -1,9 +1,24 @@
 """What a run showed, as named values that explanation templates can read.
 
-Derived once from a ``RunResult``: the parameters, outcome, phases against
-their theory, span counts (how many ran, in how many processes, how many at the
-peak), the last event of each kind with its details, the checks and where
-each process was blocked. A value that was not observed is simply absent:
+Derived once from a ``RunResult`` (names made with ``ident``: "run time" -> run_time):
+
+- each parameter (``tasks``, ``fail_rate``, ``fixed``; ``url`` joined by ", ");
+- ``scenario``, ``variant``, ``start_method``, ``outcome``, ``expected``,
+  ``as_expected``, ``wall_s``, ``timeout_s``, ``processes``, ``dropped_events``,
+  ``checks_total``, ``checks_failed``, ``error_type``/``_message``/``_process``;
+- each phase: ``phase_<name>_s`` (absent if it never ended, or ended only by a
+  hang's stop) and ``phase_<name>_theory_s``;
+- each span kind (``task``, ``fetch``, ``sleep``): ``<span>_started``, ``_done``,
+  ``_unfinished``, ``_processes`` and ``_tasks`` (how many took one), ``_peak``
+  (the most at one moment);
+- each event kind: ``<kind>_count``, and each scalar detail of its last event
+  (``done_failed``) and of its first (``first_recv_msg``);
+- each scalar detail of the checks: ``check_<key>`` (the last one wins);
+- ``printed`` (the ``print`` events' texts in order) and ``first_print``.
+
+``concdemo.explain.facts_of`` adds ``blocked_all`` (where each process waited),
+``outcome_shown``/``expected_shown`` in the language shown, and the scenario's
+own ``extra_facts``. A value that was not observed is simply absent:
 ``facts["x"]`` (and ``facts.x``) then raise ``MissingFact``.
 """
 
