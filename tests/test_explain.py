@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from pathlib import Path
 
 import pytest
 from recorded import RUNS, recorded, result_from_json
@@ -325,3 +326,8 @@ def test_a_sentence_with_a_fact_of_the_wrong_type_is_dropped_not_raised(
     with pytest.raises(ValueError):
         line.render(facts, "en")  # in the tests: the slip is found
     assert line.render(explain.Facts({"seconds": 1.234}), "zh") == "用了 1.23 秒"
+
+
+def test_templates_are_read_from_scenario_folders_only(tmp_path: Path) -> None:
+    (tmp_path / "_explain.py").write_text("raise SystemExit('executed')\n")
+    assert explain.templates(tmp_path) is None  # no about.py: not a scenario folder

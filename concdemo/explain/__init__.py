@@ -59,9 +59,13 @@ TEMPLATES_FILE = "_explain.py"
 
 @cache
 def templates(folder: Path) -> ModuleType | None:
-    """The scenario's ``_explain.py``, loaded from its own folder (none: generic only)."""
+    """The scenario's ``_explain.py``, loaded from its own folder (none: generic only).
+
+    Only a scenario folder (one with an ``about.py``) is looked in: a user's own
+    script run with ``concdemo run PATH.py`` never has a neighbour executed.
+    """
     path = folder / TEMPLATES_FILE
-    if not path.is_file():
+    if not path.is_file() or not (folder / "about.py").is_file():
         return None
     spec = importlib.util.spec_from_file_location(f"concdemo_explain_{folder.name}", path)
     assert spec is not None and spec.loader is not None
