@@ -36,6 +36,9 @@ class Param:
     max: float | None = None
     choices: tuple[str, ...] | None = None
     repeatable: bool = False
+    check: str | None = None  # a named check from concdemo.validators ("url")
+    pattern: str | None = None  # a regular expression the whole value must match
+    pattern_help: str = ""  # the pattern in words, for the error message
 
     def as_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"name": self.name, "type": self.type, "default": self.default}
@@ -176,6 +179,9 @@ def _param(spec: dict[str, Any]) -> Param:
         max=spec.get("max"),
         choices=tuple(choices) if choices else None,
         repeatable=bool(spec.get("repeatable", False)),
+        check=spec.get("check"),
+        pattern=spec.get("pattern"),
+        pattern_help=spec.get("pattern_help", ""),
     )
 
 

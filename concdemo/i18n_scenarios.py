@@ -391,7 +391,7 @@ VARIANTS_ZH: dict[str, dict[str, str]] = {
     },
     # yield
     "yield/producer-consumer": {
-        "title": "生成器协程：生产者 send()，消费者回答 '200 OK'，严格轮流。",
+        "title": "生成器协程：生产者 send()，消费者回答 '200 Ok'，严格轮流。",
         "explanation": (
             "next(c) 让消费者运行到第一个 yield；每次 c.send(n) 都带着 n 恢复它，"
             "它一直运行到下一个 yield，把 r 交还给生产者。两条泳道从不重叠："

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from concdemo import validators
 from concdemo.catalog import Param, Scenario
 from concdemo.errors import UsageError, did_you_mean
 
@@ -46,6 +47,7 @@ def _convert(param: Param, raw: str) -> Any:
                 else (f"at least {low}" if low is not None else f"at most {high}")
             )
             raise UsageError(f"Parameter '{param.name}' must be {bounds}, not {raw}.")
+    validators.validate(param.name, value, param.check, param.pattern, param.pattern_help)
     return value
 
 

@@ -68,6 +68,8 @@ def run_head(result: RunResult) -> dict[str, Any]:
 
 
 def run_json(result: RunResult) -> dict[str, Any]:
+    from concdemo.explain import explain  # JSON is for programs: always in English
+
     return {
         **run_head(result),
         "timeout_s": result.spec.timeout_s,
@@ -88,6 +90,7 @@ def run_json(result: RunResult) -> dict[str, Any]:
         "unresponsive": result.unresponsive,
         "signals_sent": result.signals_sent,
         "stderr": result.stderr_tail,
+        "explanation": explain(result, "en"),
     }
 
 

@@ -36,6 +36,14 @@ def _run(*args: str) -> tuple[int, str]:
         (["run", "pipe", "--timeout", "0"], "--timeout must be a positive number"),
         (["show", "pipe", "--variant", "nope"], "No variant 'nope' in scenario 'pipe'"),
         (["show", "nothing"], "No scenario 'nothing'"),
+        (
+            ["run", "gevent-crawler", "--param", "url=notaurl"],
+            "'url' value 'notaurl' has no scheme: give an http:// or https:// URL",
+        ),
+        (
+            ["run", "gevent-crawler", "--variant", "gevent", "--param", "url=ftp://x"],
+            "'url' value 'ftp://x' uses 'ftp:', which the crawler cannot fetch",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args: list[str], needle: str) -> None:
@@ -132,3 +140,39 @@ def test_step_without_a_terminal_is_refused() -> None:
     assert result.stdout == ""
     with_json = cli("run", "pipe", "--step", "--json")
     assert with_json.returncode == 2 and "cannot be used with --json" in with_json.stderr
+
+
+def test_declared_checks_catch_bad_values_and_let_good_ones_through() -> None:
+    from concdemo import validators
+    from concdemo.errors import UsageError
+
+    bad = [
+        ("url", "url", None, "notaurl"),
+        ("url", "url", None, "file:///etc/passwd"),
+        ("url", "url", None, "https://"),
+        ("size", None, r"[0-9]+[kM]", "12G"),
+        ("size", "no-such-check", None, "1k"),
+    ]
+    let_through = [
+        (name, value)
+        for name, check, pattern, value in bad
+        if not _raises(UsageError, validators.validate, name, value, check, pattern, "")
+    ]
+    assert not let_through
+    validators.validate("url", "http://127.0.0.1:8000/a", "url", None, "")
+    validators.validate("size", "12k", None, r"[0-9]+[kM]", "")
+    shipped = [
+        (s.name, p.name, p.check)
+        for s in catalog.load().values()
+        for p in s.params
+        if p.check is not None and not validators.known(p.check)
+    ]
+    assert not shipped, f"parameters declaring unknown checks: {shipped}"
+
+
+def _raises(kind: type[Exception], fn: object, *args: object) -> bool:
+    try:
+        fn(*args)  # type: ignore[operator]
+    except kind:
+        return True
+    return False

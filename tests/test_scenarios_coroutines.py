@@ -95,7 +95,7 @@ def test_yield_producer_and_consumer_strictly_alternate_and_sleeps_add_up() -> N
     ]
     assert turns == [(who, n) for n in range(1, 5) for who in ("producer", "consumer")]
     replies = [e["detail"]["msg"] for e in run["events"] if e["kind"] == "return"]
-    assert replies == ["[PRODUCER] Consumer return: 200 OK"] * 4
+    assert replies == ["[PRODUCER] Consumer return: 200 Ok"] * 4
     crawl = phase(run, "produce and consume")
     assert 0.95 * 0.2 <= crawl["seconds"] < 0.2 * 3  # the sleeps add up: no time saved
 

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.i18n import active_lang, outcome, tr
-from concdemo.i18n_scenarios import variant_note, variant_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 from concdemo.runner import RunResult
@@ -39,7 +38,9 @@ def _heading(text: str) -> Text:
 
 
 def _phases(result: RunResult) -> Group | None:
-    phases = result.phases
+    from concdemo.explain.facts import finished_phases
+
+    phases = finished_phases(result)  # a hang's stop ends no phase: shown as unfinished
     if not phases:
         return None
     table = Table(box=None, header_style="bold")
@@ -160,14 +161,14 @@ def _short(path: str) -> str:
 
 
 def _lesson(result: RunResult) -> Panel | None:
-    variant = result.spec.variant
+    """The explanation computed from this run (concdemo.explain), not a fixed text."""
+    from concdemo.explain import explain
+
     lang = active_lang()
-    _, text = variant_text(variant, lang)
-    note = variant_note(variant, result.spec.start_method, lang)
-    if note:
-        text = f"{text}\n\n{note}" if text else note
-    if not text:
+    sentences = explain(result, lang)
+    if not sentences:
         return None
+    text = ("" if lang == "zh" else " ").join(sentences)
     return Panel(prose(text), title=tr("what_you_just_saw"), title_align="left", expand=True)
 
 

@@ -1,4 +1,4 @@
-"""A generator coroutine: the producer send()s, the consumer answers '200 OK', strictly in turn.
+"""A generator coroutine: the producer send()s, the consumer answers '200 Ok', strictly in turn.
 
 next(c) ran the consumer up to its first yield; every c.send(n) resumed it
 with n, and it ran until the next yield handed r back to the producer. The
@@ -32,7 +32,7 @@ def consumer(delay):
         probe.event("consume", task="consumer", n=n, msg=f"[CONSUMER] ←← Consuming {n}...")
         with probe.span("sleep", task="consumer", seconds=delay):
             time.sleep(delay)  # the article's time.sleep(1), scaled by the delay parameter
-        r = "200 OK"
+        r = "200 Ok"  # the article's own reply, verbatim
 
 
 def produce(c, items):
@@ -59,7 +59,7 @@ if __name__ == "__main__":
 
     expected = [(who, n) for n in range(1, params["items"] + 1) for who in ("PRODUCER", "CONSUMER")]
     probe.check("PRODUCER and CONSUMER strictly alternate", turns == expected)
-    probe.check("every send() came back with '200 OK'", replies == ["200 OK"] * params["items"])
+    probe.check("every send() came back with '200 Ok'", replies == ["200 Ok"] * params["items"])
     probe.check(
         "no time saved: the consumer's sleeps add up",
         elapsed >= 0.95 * sleeps and elapsed < sleeps * 1.5 + 0.2,

@@ -27,7 +27,7 @@ def get_page(url):
                 status, size = response.status, len(response.read())
         except urllib.error.HTTPError as exc:  # an answer such as 500: an event, not a crash
             status, size = exc.code, 0
-        except OSError as exc:  # no answer at all: refused, timed out, unknown name
+        except (OSError, ValueError) as exc:  # no answer: refused, timed out, not a URL
             status, size = None, 0
             s.note(error=f"{type(exc).__name__}: {exc}")
         s.note(status=status, bytes=size)  # the article: '%d bytes received from %s'

@@ -23,6 +23,6 @@ PARAMS = [
      "help": "extra random wait per page, up to this many seconds (same pages every run)"},
     {"name": "fail-rate", "type": "float", "default": 0.0, "min": 0.0, "max": 1.0,
      "help": "share of pages the local server answers with 500 (same pages every run)"},
-    {"name": "url", "type": "str", "default": [], "repeatable": True,
+    {"name": "url", "type": "str", "default": [], "repeatable": True, "check": "url",
      "help": "fetch this URL instead of the local server (repeat for several); uses the network"},
 ]

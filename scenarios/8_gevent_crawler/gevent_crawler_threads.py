@@ -26,6 +26,7 @@ if __name__ == "__main__":
     params = probe.start()
     with _crawl.site(params) as site:
         theory_s = site.theory("pool", workers=THREADS)
+        probe.event("thread pool", threads=THREADS)
         start_time = time.time()
         with probe.phase("crawl", theory_s=theory_s), ThreadPoolExecutor(
             max_workers=THREADS, thread_name_prefix="fetcher"

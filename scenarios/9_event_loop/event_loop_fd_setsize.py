@@ -67,6 +67,7 @@ if __name__ == "__main__":
         reader, writer = socket.socketpair()
         writer.send(b"x")  # so that whoever watches the reader sees it ready
         low, high = FD_SETSIZE - 1, FD_SETSIZE
+        probe.event("descriptors", low=low, high=high, fd_setsize=FD_SETSIZE)
         probe.check("descriptors 1023 and 1024 are free", is_free(low) and is_free(high))
         os.dup2(reader.fileno(), low)
         os.dup2(reader.fileno(), high)  # the same socket, under the number select cannot take

@@ -1,0 +1,192 @@
+"""What a run showed, as named values that explanation templates can read.
+
+Derived once from a ``RunResult`` (names made with ``ident``: "run time" -> run_time):
+
+- each parameter (``tasks``, ``fail_rate``, ``fixed``; ``url`` joined by ", ");
+- ``scenario``, ``variant``, ``start_method``, ``outcome``, ``expected``,
+  ``as_expected``, ``wall_s``, ``timeout_s``, ``processes``, ``dropped_events``,
+  ``checks_total``, ``checks_failed``, ``error_type``/``_message``/``_process``;
+- each phase: ``phase_<name>_s`` (absent if it never ended, or ended only by a
+  hang's stop) and ``phase_<name>_theory_s``;
+- each span kind (``task``, ``fetch``, ``sleep``): ``<span>_started``, ``_done``,
+  ``_unfinished``, ``_processes`` and ``_tasks`` (how many took one), ``_peak``
+  (the most at one moment);
+- each event kind: ``<kind>_count``, and each scalar detail of its last event
+  (``done_failed``) and of its first (``first_recv_msg``);
+- each scalar detail of the checks: ``check_<key>`` (the last one wins);
+- ``printed`` (the ``print`` events' texts in order) and ``first_print``.
+
+``concdemo.explain.facts_of`` adds ``blocked_all`` (where each process waited),
+``outcome_shown``/``expected_shown`` in the language shown, and the scenario's
+own ``extra_facts``. A value that was not observed is simply absent:
+``facts["x"]`` (and ``facts.x``) then raise ``MissingFact``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from concdemo.explain.template import MissingFact
+
+if TYPE_CHECKING:
+    from concdemo.runner import Phase, RunResult
+
+
+def ident(name: str) -> str:
+    """A fact name made from a phase, span or event name: 'run time' -> 'run_time'."""
+    return re.sub(r"\W+", "_", name).strip("_").lower()
+
+
+class Facts(Mapping[str, Any]):
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = {k: v for k, v in values.items() if v is not None}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise MissingFact(name) from None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def with_values(self, **more: Any) -> Facts:
+        return Facts({**self._values, **more})
+
+
+def peak(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one moment (an end at t comes before a start at t)."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = highest = 0
+    for _, step in edges:
+        running += step
+        highest = max(highest, running)
+    return highest
+
+
+def cut_off(result: RunResult) -> float:
+    """After a hang, what ended past this moment was ended by the stop, not by the story."""
+    return result.wall_s if result.outcome == "hang" else float("inf")
+
+
+def _span_facts(result: RunResult) -> dict[str, Any]:
+    from concdemo.runner import pair_spans
+
+    found: dict[str, Any] = {}
+    by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}
+    limit = cut_off(result)
+    for start, end in pair_spans(result.events):
+        if start.span_name == "phase":
+            continue
+        ended = None if end is None or end.t > limit else end.t
+        by_name.setdefault(ident(start.span_name), []).append(
+            (start.t, ended, start.pid, start.task)
+        )
+    for name, spans in by_name.items():
+        done = [(s, e) for s, e, _, _ in spans if e is not None]
+        found[f"{name}_started"] = len(spans)
+        found[f"{name}_done"] = len(done)
+        found[f"{name}_unfinished"] = len(spans) - len(done)
+        found[f"{name}_processes"] = len({pid for _, _, pid, _ in spans})
+        found[f"{name}_tasks"] = len({(pid, task) for _, _, pid, task in spans})
+        # A span still open at the end counts as running until the run ended.
+        open_until_end = [(s, result.wall_s if e is None else e) for s, e, _, _ in spans]
+        found[f"{name}_peak"] = peak(open_until_end)
+    return found
+
+
+def _event_facts(result: RunResult) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for event in result.events:
+        if event.span or event.kind == "check":
+            continue
+        name = ident(event.kind)
+        counts[name] = counts.get(name, 0) + 1
+        for key, value in event.detail.items():
+            if isinstance(value, (str, int, float, bool)):
+                found[f"{name}_{ident(key)}"] = value  # the last event of the kind wins
+                found.setdefault(f"first_{name}_{ident(key)}", value)
+    found.update({f"{name}_count": n for name, n in counts.items()})
+    return found
+
+
+def finished_phases(result: RunResult) -> list[Phase]:
+    """The run's phases, those cut short by a hang's stop counted as unfinished."""
+    limit = cut_off(result)
+    return [
+        p if p.seconds is None or p.start_t + p.seconds <= limit else replace(p, seconds=None)
+        for p in result.phases
+    ]
+
+
+def _check_facts(result: RunResult) -> dict[str, Any]:
+    """What the checks measured, as ``check_<key>`` (the last check naming a key wins)."""
+    found: dict[str, Any] = {}
+    for check in result.checks:
+        for key, value in check.detail.items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                found[f"check_{ident(key)}"] = value
+    return found
+
+
+def _printed(result: RunResult) -> dict[str, Any]:
+    """The article's own print lines (``print`` events), in the order they came."""
+    texts = [str(e.detail.get("text")) for e in result.events if e.kind == "print"]
+    return {"printed": ", ".join(texts), "first_print": texts[0]} if texts else {}
+
+
+def _phase_facts(result: RunResult) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for phase in finished_phases(result):
+        name = ident(phase.name)
+        found[f"phase_{name}_s"] = phase.seconds
+        found[f"phase_{name}_theory_s"] = phase.theory_s
+    return found
+
+
+def derive(result: RunResult) -> Facts:
+    spec = result.spec
+    values: dict[str, Any] = {ident(k): v for k, v in spec.params.items()}
+    if isinstance(spec.params.get("url"), list):
+        values["url"] = ", ".join(spec.params["url"]) or None
+        values["url_count"] = len(spec.params["url"]) or None
+    checks = result.checks
+    values.update(
+        scenario=spec.variant.scenario,
+        variant=spec.variant.name,
+        start_method=spec.start_method,
+        outcome=result.outcome,
+        expected=result.expected,
+        as_expected=result.as_expected,
+        wall_s=result.wall_s,
+        timeout_s=spec.timeout_s,
+        checks_total=len(checks),
+        checks_failed=sum(not c.ok for c in checks),
+        processes=len(result.processes),
+        dropped_events=result.dropped_events,
+    )
+    if result.error:
+        values.update(
+            error_type=result.error.get("type"),
+            error_message=result.error.get("message"),
+            error_process=result.error.get("process"),
+        )
+    values.update(_phase_facts(result))
+    values.update(_span_facts(result))
+    values.update(_event_facts(result))
+    values["blocked_count"] = len(result.stacks) or None
+    values.update(_check_facts(result))
+    values.update(_printed(result))
+    return Facts(values)

@@ -1,0 +1,120 @@
+"""The sentences every variant gets: how the run ended against what was expected,
+what failed and where to look, and (for variants without a story of their own)
+the phases against their theory."""
+
+from __future__ import annotations
+
+from concdemo.explain.template import Line
+
+# The run went as the variant expects, but ended in a hang or an error: say so, and where.
+EXPECTED_END = [
+    Line(
+        "The run hung, as this variant expects: it was stopped after {timeout_s:.1f} s.",
+        "运行挂起了，这正是本变体预期的结果：{timeout_s:.1f} 秒后它被停止。",
+        when=lambda f: f.outcome == "hang",
+    ),
+    Line(
+        "{error_type} ended {error_process}, as this variant expects: {error_message}.",
+        "{error_type} 结束了 {error_process}，这正是本变体预期的：{error_message}。",
+        when=lambda f: f.outcome == "error",
+    ),
+]
+
+BLOCKED = [
+    Line(
+        "When it was stopped, {blocked_all} (the table above lists every thread).",
+        "停止时，{blocked_all}（上面的表格列出了每个线程）。",
+    ),
+]
+
+# The run did not go as expected: what happened instead, never the story of the success.
+INSTEAD = [
+    Line(
+        "The run did not finish: it was stopped as a hang after {timeout_s:.1f} s, so what "
+        "this variant demonstrates did not happen on this run.",
+        "运行没有结束：{timeout_s:.1f} 秒后它被当作挂起停止了，"
+        "所以本变体要演示的内容在这次运行中没有发生。",
+        when=lambda f: f.outcome == "hang" and f.expected != "hang",
+    ),
+    Line(
+        "{error_type} ended {error_process} ({error_message}), so what this variant "
+        "demonstrates did not happen on this run; the error above says where.",
+        "{error_type} 结束了 {error_process}（{error_message}），"
+        "所以本变体要演示的内容在这次运行中没有发生；"
+        "上面的错误信息指出了位置。",
+        when=lambda f: f.outcome == "error" and f.expected != "error",
+    ),
+    Line(
+        "{error_process} was killed ({error_message}) before the story could end.",
+        "{error_process} 被杀死了（{error_message}），故事没能讲完。",
+        when=lambda f: f.outcome == "crash",
+    ),
+    Line(
+        "The run ended normally, but this variant is expected to end with {expected_shown}: what "
+        "it demonstrates did not happen on this run.",
+        "运行正常结束了，但本变体预期的结果是{expected_shown}："
+        "它要演示的内容在这次运行中没有发生。",
+        when=lambda f: f.outcome == "ok" and f.expected != "ok",
+    ),
+    Line(
+        "The run ended with {outcome_shown} as expected, but {error_type} ({error_message}) "
+        "is not the error this variant demonstrates.",
+        "运行如预期以{outcome_shown}结束，"
+        "但 {error_type}（{error_message}）不是本变体要演示的错误。",
+        when=lambda f: f.outcome == f.expected == "error" and not f.error_foreseen,
+    ),
+    Line(
+        "{checks_failed} of the {checks_total} checks failed (marked ✗ above), so the "
+        "article's claim was not shown on this run.",
+        "{checks_total} 项检验中有 {checks_failed} 项没有通过（上面标为 ✗），"
+        "所以这次运行没有展示出文章的说法。",
+        when=lambda f: f.checks_failed > 0,
+    ),
+    Line(
+        "{unexpected_count} process(es) ended with an exception the story does not foresee "
+        "(shown in red above).",
+        "有 {unexpected_count} 个进程因故事之外的异常而结束（上面红色显示）。",
+        when=lambda f: f.unexpected_count > 0,
+    ),
+]
+
+FAILED_CHECK = Line(
+    "Failed check: {what}{measured}.",
+    "未通过的检验：{what}{measured}。",
+)
+MEASURED = Line(" (measured: {values})", "（实测：{values}）")
+
+PHASE = Line(
+    "{name}: {seconds:.3f} s measured, {theory_s:.3f} s in theory.",
+    "{name}：实测 {seconds:.3f} 秒，理论 {theory_s:.3f} 秒。",
+)
+PHASE_NO_THEORY = Line("{name}: {seconds:.3f} s measured.", "{name}：实测 {seconds:.3f} 秒。")
+PHASE_UNFINISHED = Line(
+    "{name} never finished: the run was stopped inside it.",
+    "{name} 没有完成：运行在它进行中被停止了。",
+)
+
+# Shown for a variant that has no story of its own yet: only what the run itself says.
+CHECKS_HELD = [
+    Line(
+        "The check above held on this run.",
+        "上面的检验在这次运行中通过了。",
+        when=lambda f: f.checks_total == 1 and f.checks_failed == 0,
+    ),
+    Line(
+        "All {checks_total} checks above held on this run.",
+        "上面的 {checks_total} 项检验在这次运行中全部通过。",
+        when=lambda f: f.checks_total > 1 and f.checks_failed == 0,
+    ),
+]
+
+NO_STORY = Line(
+    "The run ended {outcome_shown}, as this variant expects.",
+    "运行以“{outcome_shown}”结束，符合本变体的预期。",
+)
+
+DROPPED = Line(
+    "{dropped_events} events were lost on the way, so the counts above may be short.",
+    "有 {dropped_events} 个事件在传递中丢失，所以上面的计数可能偏少。",
+    when=lambda f: f.dropped_events > 0,
+)

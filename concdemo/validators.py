@@ -1,0 +1,56 @@
+"""Checks a scenario can ask for on a parameter's value before the run starts.
+
+In ``about.py`` PARAMS, ``"check": "url"`` names one of ``CHECKS``, and
+``"pattern": r"..."`` requires the whole value to match a regular expression
+(with ``"pattern_help"`` saying in words what is expected). A failed check is a
+usage error: one line that names the value and the fix, exit 2, nothing run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from concdemo.errors import UsageError
+
+FETCHABLE_SCHEMES = ("http", "https")
+
+
+def _url(name: str, value: str) -> None:
+    """Only what the crawler can fetch: an http(s) URL with a host."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
+        return
+    if not parts.scheme:
+        problem = "has no scheme"
+    elif parts.scheme.lower() not in FETCHABLE_SCHEMES:
+        problem = f"uses '{parts.scheme}:', which the crawler cannot fetch"
+    else:
+        problem = "names no host"
+    raise UsageError(
+        f"Parameter '{name}' value '{value}' {problem}: give an http:// or https:// URL"
+        f" (for example --param {name}=http://127.0.0.1:8000/)."
+    )
+
+
+CHECKS: dict[str, Callable[[str, str], None]] = {"url": _url}
+
+
+def known(check: str) -> bool:
+    return check in CHECKS
+
+
+def validate(name: str, value: object, check: str | None, pattern: str | None, hint: str) -> None:
+    """Raise UsageError when ``value`` fails the parameter's declared check or pattern."""
+    if check is not None:
+        checker = CHECKS.get(check)
+        if checker is None:  # a scenario author's slip, named so it can be fixed
+            raise UsageError(
+                f"Parameter '{name}' declares check '{check}' in its about.py;"
+                f" known checks: {', '.join(CHECKS)}."
+            )
+        checker(name, str(value))
+    if pattern is not None and not re.fullmatch(pattern, str(value)):
+        wanted = hint or f"a value matching {pattern}"
+        raise UsageError(f"Parameter '{name}' value '{value}' is not {wanted}.")

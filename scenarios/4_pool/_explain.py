@@ -1,0 +1,117 @@
+"""What each pool variant showed, told from the run's facts (see concdemo.explain)."""
+
+import math
+
+from concdemo.explain.template import Line, nearer
+
+# When the total is not clearly nearer one model than the other: the figures, no verdict.
+TIMES = Line("The phase took {phase_s:.2f} s; tasks × delay is {serial_s:.2f} s and ceil(tasks / workers) × delay is {rounds_s:.2f} s.",
+             "这一阶段用了 {phase_s:.2f} 秒；任务数 × 延时是 {serial_s:.2f} 秒，ceil(任务数 / 工作进程数) × 延时是 {rounds_s:.2f} 秒。",
+             when=lambda f: not nearer(f.phase_s, f.phase_theory_s, f.other_model_s))
+
+STORIES = {
+    "apply": [
+        Line("apply() handed over one task and waited for its result before the loop could hand over the next, so the {task_done} tasks ran one after another: never more than {task_peak} at a time, although the pool had {workers} workers.",
+             "apply() 每次交出一个任务，并等它的结果回来，循环才能交出下一个，所以这 {task_done} 个任务一个接一个地运行：同一时刻最多只有 {task_peak} 个，尽管进程池有 {workers} 个工作进程。",
+             when=lambda f: f.task_peak == 1),
+        Line("{task_processes} different workers took tasks (look at the pids), but never two at once.",
+             "有 {task_processes} 个不同的工作进程接过任务（看看 PID），但从来不会两个同时运行。",
+             when=lambda f: f.task_processes > 1),
+        Line("In all {phase_apply_s:.2f} s, near tasks × delay = {tasks} × {delay:g} s = {phase_apply_theory_s:.2f} s rather than {rounds_s:.2f} s for {rounds} rounds; compare apply_async.",
+             "总共 {phase_apply_s:.2f} 秒，接近 任务数 × 延时 = {tasks} × {delay:g} 秒 = {phase_apply_theory_s:.2f} 秒，而不是 {rounds} 轮的 {rounds_s:.2f} 秒；可以和 apply_async 对比。",
+             when=lambda f: nearer(f.phase_s, f.phase_theory_s, f.other_model_s)),
+        TIMES,
+    ],
+    "apply_async": [
+        Line("apply_async() returned at once, so the loop handed over all {tasks} tasks without waiting, and the {workers} workers ran them side by side: up to {task_peak} at a time, and {task_processes} of the workers took tasks.",
+             "apply_async() 立即返回，所以循环不用等待就交出了全部 {tasks} 个任务，{workers} 个工作进程同时运行它们：同一时刻最多 {task_peak} 个，有 {task_processes} 个工作进程接过任务。",
+             when=lambda f: f.task_started == f.tasks),
+        Line("That is {rounds} rounds of {delay:g} s instead of {tasks}: {phase_apply_async_s:.2f} s in all, against a theory of {phase_apply_async_theory_s:.2f} s.",
+             "也就是 {rounds} 轮、每轮 {delay:g} 秒，而不是 {tasks} 轮：总共 {phase_apply_async_s:.2f} 秒，理论值是 {phase_apply_async_theory_s:.2f} 秒。",
+             when=lambda f: f.rounds < f.tasks and nearer(f.phase_s, f.phase_theory_s, f.other_model_s)),
+        TIMES,
+        Line("With {workers} worker(s) for {tasks} task(s) there was only one round, so apply_async could not beat apply here: {phase_apply_async_s:.2f} s in all.",
+             "{tasks} 个任务配 {workers} 个工作进程，只有一轮，所以这里 apply_async 无法比 apply 更快：总共 {phase_apply_async_s:.2f} 秒。",
+             when=lambda f: f.rounds == f.tasks),
+        Line("close() then said no more tasks would come, and join() waited until all {task_done} had finished and the workers had exited.",
+             "随后 close() 表示不会再有新任务，join() 一直等到全部 {task_done} 个任务完成、工作进程退出。",
+             when=lambda f: f.task_done == f.tasks),
+    ],
+    "join-before-close": [
+        Line("join() before close() raised ValueError (\u201c{join_message}\u201d) at once instead of waiting forever: the workers of a running pool never exit.",
+             "在 close() 之前调用 join() 立刻抛出了 ValueError（“{join_message}”），而不是永远等下去：运行中的进程池的工作进程永远不会退出。"),
+        Line("After close(), the same join() waited for the {task_done} queued tasks and returned.",
+             "close() 之后，同样的 join() 等待排队的 {task_done} 个任务完成后返回了。"),
+    ],
+    "async-result": [
+        Line("While the task ran, ready() was False, successful() raised ValueError and get(timeout) raised multiprocessing.TimeoutError; once it was done, get() returned {ready_value}.",
+             "任务运行期间，ready() 为 False，successful() 抛出 ValueError，get(timeout) 抛出 multiprocessing.TimeoutError；任务完成后，get() 返回了 {ready_value}。"),
+        Line("The task that raised was ready but not successful, and get() raised the worker's {worker_error} again in the parent.",
+             "抛出异常的任务是 ready 的，但不是 successful 的，get() 在父进程中再次抛出了工作进程的 {worker_error}。"),
+    ],
+    "callback": [
+        Line("The workers ran up to {task_peak} tasks at a time, but every callback ran in the parent's one result-handler thread, one at a time ({callback_done} callbacks, at most {callback_peak} at once), each sleeping {delay:g} s.",
+             "工作进程同一时刻最多运行 {task_peak} 个任务，但每个回调都在父进程唯一的结果处理线程中运行，一次一个（{callback_done} 个回调，同时最多 {callback_peak} 个），每个睡眠 {delay:g} 秒。",
+             when=lambda f: f.callback_tasks == 1),
+        Line("So the results were handled one after another and the whole run took {phase_s:.2f} s, near tasks × delay = {phase_theory_s:.2f} s rather than {rounds_s:.2f} s for {rounds} rounds: as slow as apply(). A callback must not block.",
+             "所以结果只能一个接一个地处理，整个运行用了 {phase_s:.2f} 秒，接近 任务数 × 延时 = {phase_theory_s:.2f} 秒，而不是 {rounds} 轮的 {rounds_s:.2f} 秒：和 apply() 一样慢。回调不能阻塞。",
+             when=lambda f: nearer(f.phase_s, f.phase_theory_s, f.other_model_s)),
+        TIMES,
+    ],
+    "terminate": [
+        Line("{task_started} of the {tasks} tasks had started and {terminated_finished} had finished when terminate() killed the workers: {task_unfinished} task bar(s) have a start and no end.",
+             "terminate() 杀死工作进程时，{tasks} 个任务中有 {task_started} 个已经开始、{terminated_finished} 个已经完成：{task_unfinished} 个任务条只有开始没有结束。"),
+        Line("The {never_started} task(s) still queued never ran.",
+             "还在排队的 {never_started} 个任务从未运行。",
+             when=lambda f: f.never_started > 0),
+        Line("terminate() and join() took {phase_terminate_s:.3f} s, and no task finished afterwards.",
+             "terminate() 和 join() 用了 {phase_terminate_s:.3f} 秒，之后再没有任务完成。"),
+    ],
+    "cpu-sweep": [
+        Line("On this machine's {cores} cores, {cores} workers ran the job {speedup_at_cores:.2f}× as fast as one worker; the best was {best_speedup:.2f}× with {best_workers} workers.",
+             "在这台机器的 {cores} 个核心上，{cores} 个工作进程完成这项工作的速度是一个工作进程的 {speedup_at_cores:.2f} 倍；最好的是 {best_workers} 个工作进程时的 {best_speedup:.2f} 倍。"),
+        Line("Past the core count the speedup stayed at most {beyond_best:.2f}×: extra workers only take turns on the same cores.",
+             "超过核心数以后，加速比最多只有 {beyond_best:.2f} 倍：多出来的工作进程只是在同样的核心上轮流运行。"),
+    ],
+}
+
+# A run that did not go as expected: how far it got.
+PROGRESS = Line("{task_done} of the {tasks} tasks had finished when the run ended.",
+                "运行结束时，{tasks} 个任务中有 {task_done} 个已经完成。",
+                when=lambda f: f.task_done < f.tasks)
+INSTEAD = {name: [PROGRESS] for name in ("apply", "apply_async", "callback", "join-before-close")}
+
+
+def extra_facts(result, facts):
+    found = {}
+    params = result.spec.params
+    if params.get("tasks") and params.get("workers"):
+        found["rounds"] = math.ceil(params["tasks"] / params["workers"])
+        if "delay" in params:
+            found["rounds_s"] = found["rounds"] * params["delay"]
+            found["serial_s"] = params["tasks"] * params["delay"]
+            # The model this variant is contrasted with: apply_async's against apply's.
+            serial = result.spec.variant.name != "apply_async"
+            found["other_model_s"] = found["rounds_s"] if serial else found["serial_s"]
+        if "task_started" in facts:
+            found["never_started"] = params["tasks"] - facts["task_started"]
+    phases = result.phases
+    if len(phases) == 1:
+        found["phase_s"] = phases[0].seconds
+        found["phase_theory_s"] = phases[0].theory_s
+    raised = [e.detail for e in result.events if e.kind == "raised"]
+    if result.spec.variant.name == "join-before-close" and raised:
+        found["join_message"] = raised[0].get("message")
+    if result.spec.variant.name == "async-result" and raised:
+        found["worker_error"] = raised[-1].get("type")
+    sweep = {e.detail["workers"]: e.detail for e in result.events if e.kind == "speedup"}
+    if sweep:
+        cores = next(iter(sweep.values()))["cores"]
+        best = max(sweep.values(), key=lambda d: d["speedup"])
+        found.update(cores=cores, best_speedup=best["speedup"], best_workers=best["workers"])
+        if cores in sweep:
+            found["speedup_at_cores"] = sweep[cores]["speedup"]
+        beyond = [d["speedup"] for w, d in sweep.items() if w > cores]
+        if beyond:
+            found["beyond_best"] = max(beyond)
+    return found
