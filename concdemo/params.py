@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from concdemo.catalog import Param, Scenario
@@ -33,6 +34,12 @@ def _convert(param: Param, raw: str) -> Any:
             f"Parameter '{param.name}' takes {'an' if kind == 'int' else 'a'} {kind}, not '{raw}'"
             f" (for example --param {param.name}={example})."
         ) from None
+    if param.pattern and not re.fullmatch(param.pattern, str(value)):
+        form = param.form or f"a match for {param.pattern}"
+        raise UsageError(
+            f"Parameter '{param.name}' must be {form}, not '{raw}'"
+            f" (for example --param {param.name}={param.default})."
+        )
     if param.choices and value not in param.choices:
         raise UsageError(
             f"Parameter '{param.name}' must be one of {', '.join(param.choices)}, not '{raw}'."
