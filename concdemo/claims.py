@@ -52,8 +52,8 @@ CLAIMS: dict[str, str] = {
     "GE8": "LIBEV_FLAGS=1/2/4/8 picks select/poll/epoll/kqueue.",
     "GE9": "epoll's cost does not grow with idle descriptors; select is limited by FD_SETSIZE.",
     # --- beyond the article: the cluster scenario (issue 12) ---------------------
-    "X5": "Dask's per-task overhead is bounded (≤ 50 ms a no-op task), though well above "
-    "Pool.apply_async's.",
+    "X5": "Dask's per-task overhead is bounded (≤ 0.1 s a no-op task, the default task's "
+    "length), though well above Pool.apply_async's.",
     "X6": "Dask spreads the tasks over all its workers, one per worker thread at a time: "
     "about ceil(tasks / workers) × delay.",
     # --- end of the cluster scenario's claims -------------------------------------

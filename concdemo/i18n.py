@@ -472,7 +472,8 @@ CLAIMS_ZH: dict[str, str] = {
     "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
     "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
     # --- beyond the article: the cluster scenario (issue 12) ---------------------
-    "X5": "Dask 每个任务的额外开销有上限（一个空任务 ≤ 50 毫秒），但远高于 Pool.apply_async。",
+    "X5": "Dask 每个任务的额外开销有上限（一个空任务 ≤ 0.1 秒，即默认任务本身的长度），"
+    "但远高于 Pool.apply_async。",
     "X6": "Dask 把任务分散到它的所有工作进程上，每个工作线程一次一个："
     "总耗时约 ceil(tasks / workers) × delay。",
     # --- end of the cluster scenario's claims -------------------------------------

@@ -33,11 +33,11 @@ NOOP_ROUNDS = 3  # the best round counts: another program's burst slows one roun
 CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 EVENTS_HOME_TIMEOUT_S = 10.0  # after gather(): time for the last relayed events to arrive
-# Per no-op task, best round. Dask's docs put its overhead at about 1 ms a task; we
-# measured 2-8 ms on a quiet 2-core machine and up to about 35 ms with a load average
-# of 18 on it. 50 ms leaves room for that and still tells Dask's per-task cost
-# (milliseconds) from a retry, a lost worker or a hang (seconds).
-OVERHEAD_BOUND_S = 0.05
+# Per no-op task, best round: the default task's own length (delay = 0.1 s). Past
+# it, Dask would spend more on each task than the task itself works. Dask's docs
+# put the cost at about 1 ms; we measured 2-8 ms on a quiet 2-core machine, and
+# 11-88 ms (median of 5 runs, per round of 100) at a load average of 17 on it.
+OVERHEAD_BOUND_S = 0.1
 
 
 def check_scheduler(value: str) -> None:
