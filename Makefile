@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (Python >= 3.10, git, make):
 #   make demo   creates .venv, installs concdemo, runs the main demo
-#   make test   installs concdemo with its test tools, runs ruff, mypy and pytest
+#   make test   installs concdemo with its test tools and the cluster extra (Dask),
+#               runs ruff, mypy and pytest
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -19,7 +20,7 @@ demo: install
 
 # A plain (non-editable) install: the tests exercise exactly what users get.
 test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/python -m pip install --quiet ".[test,cluster]"
 	$(BIN)/ruff check concdemo scenarios tests benchmarks scripts
 	$(BIN)/mypy
 	CONCDEMO_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_ARGS)

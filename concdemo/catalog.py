@@ -49,6 +49,8 @@ class Param:
             doc["choices"] = list(self.choices)
         if self.repeatable:
             doc["repeatable"] = True
+        if self.pattern:
+            doc["pattern"] = self.pattern
         doc["help"] = self.help
         return doc
 
@@ -97,6 +99,26 @@ class Scenario:
     folder: Path
     params: tuple[Param, ...]
     variants: tuple[Variant, ...]
+    # An optional extra (`pip install 'concdemo[cluster]'`) and the modules it brings.
+    requires: str | None = None
+    requires_modules: tuple[str, ...] = ()
+
+    @property
+    def install_command(self) -> str:
+        return f"pip install 'concdemo[{self.requires}]'" if self.requires else ""
+
+    @property
+    def missing_extra(self) -> bool:
+        """True when the extra this scenario needs is not installed (nothing is imported)."""
+        return any(not module_available(m) for m in self.requires_modules)
+
+    def check_available(self) -> None:
+        """A usage error naming the install command when the extra is missing."""
+        if self.missing_extra:
+            raise UsageError(
+                f"Scenario '{self.name}' needs the '{self.requires}' extra:"
+                f" {self.install_command}"
+            )
 
     @property
     def default_variants(self) -> tuple[Variant, ...]:
@@ -114,6 +136,22 @@ class Scenario:
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+
+@cache
+def module_available(name: str) -> bool:
+    """Whether ``import name`` would find the module, without importing it.
+
+    Importing Dask to find out would cost `concdemo list` a second; the finders
+    only look at the file system. A finder that refuses the name (an import
+    blocker) counts as "not installed".
+    """
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def scenarios_root() -> Path:
@@ -237,6 +275,8 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
         folder=folder,
         params=tuple(_param(p) for p in about.get("PARAMS", ())),
         variants=variants,
+        requires=about.get("REQUIRES"),
+        requires_modules=tuple(about.get("REQUIRES_MODULES", ())),
     )
 
 

@@ -1,4 +1,8 @@
-"""The article's claims, one line each (the ids of seed-claims.md)."""
+"""The article's claims, one line each (the ids of seed-claims.md), and concdemo's own.
+
+Claims whose id starts with X go beyond the article (issue 12: asyncio,
+executors, Dask); `show`, `verify` and the docs mark them so.
+"""
 
 from __future__ import annotations
 
@@ -47,4 +51,17 @@ CLAIMS: dict[str, str] = {
     "GE7": "A crawler with spawn + joinall fetches pages concurrently.",
     "GE8": "LIBEV_FLAGS=1/2/4/8 picks select/poll/epoll/kqueue.",
     "GE9": "epoll's cost does not grow with idle descriptors; select is limited by FD_SETSIZE.",
+    # --- beyond the article: the cluster scenario (issue 12) ---------------------
+    "X5": "Dask's per-task overhead is bounded (≤ 0.1 s a no-op task, the default task's "
+    "length), though well above Pool.apply_async's.",
+    "X6": "Dask spreads the tasks over all its workers, one per worker thread at a time: "
+    "about ceil(tasks / workers) × delay.",
+    # --- end of the cluster scenario's claims -------------------------------------
 }
+
+BEYOND_PREFIX = "X"
+
+
+def beyond_the_article(claim_id: str) -> bool:
+    """A claim of concdemo's own, not one the article makes."""
+    return claim_id.startswith(BEYOND_PREFIX)

@@ -73,7 +73,7 @@ def _usage_error(message: str) -> NoReturn:
     from concdemo.i18n import tr
 
     stderr_console().print(
-        f"[bold red]{escape(tr('error_prefix'))}[/] {message}", soft_wrap=True, markup=True
+        f"[bold red]{escape(tr('error_prefix'))}[/] {escape(message)}", soft_wrap=True, markup=True
     )
     raise typer.Exit(EXIT_USAGE)
 
@@ -166,7 +166,8 @@ def _interactive() -> None:
     try:
         choice = picker.pick(console, ask, methods, default_method)
         while True:
-            specs = plan.runs(choice.scenario, choice.variants, choice.start_method, [], None)
+            with usage_errors():  # a scenario whose extra is missing: how to install it
+                specs = plan.runs(choice.scenario, choice.variants, choice.start_method, [], None)
             with interruptible():
                 screens.run_and_show(specs, as_json=False, plain=False)
             action = picker.next_step(ask)

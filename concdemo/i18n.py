@@ -69,6 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_title": _m("title", "标题"),
     "col_variants": _m("variants", "变体"),
     "col_params_defaults": _m("parameters (defaults)", "参数（默认值）"),
+    "list_needs_extra": _m("needs {command}", "需要先安装：{command}"),
+    "list_extra_installed": _m(
+        "optional extra '{extra}': installed", "可选依赖 '{extra}'：已安装"
+    ),
     # `concdemo show SCENARIO`
     "params_title": _m("parameters", "参数"),
     "col_name": _m("name", "名称"),
@@ -87,6 +91,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     # `concdemo show SCENARIO --variant NAME`
     "article_claim": _m("The article's claim", "文章的说法"),
+    "beyond_article_claim": _m(
+        "Beyond the article (a claim of concdemo's own)", "文章之外（concdemo 自己的说法）"
+    ),
+    "beyond_article": _m("beyond the article", "文章之外"),
     "expected_outcome_label": _m("Expected outcome: ", "预期结果："),
     "every_start_method": _m("every start method", "所有启动方式"),
     "note_line": _m("{label}: {note}", "{label}：{note}"),
@@ -351,6 +359,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_runs": _m("runs: {runs}", "运行：{runs}"),
     "verify_tolerance": _m("tolerance: {tolerance}", "容差：{tolerance}"),
     "verify_note": _m("note: {note}", "注：{note}"),
+    "verify_skipped": _m(
+        "Skipped {ids} ({scenario}): the '{extra}' extra is not installed; {command} adds it.",
+        "已跳过 {ids}（{scenario}）：没有安装可选依赖 '{extra}'；用 {command} 安装。",
+    ),
     "verify_retried": _m("retried: {line}", "重试：{line}"),
     "verdict_failed": _m("FAILED", "失败"),
     "verdict_holds": _m("holds", "成立"),
@@ -511,4 +523,10 @@ CLAIMS_ZH: dict[str, str] = {
     "GE7": "用 spawn + joinall 写的爬虫会并发地抓取页面。",
     "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
     "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
+    # --- beyond the article: the cluster scenario (issue 12) ---------------------
+    "X5": "Dask 每个任务的额外开销有上限（一个空任务 ≤ 0.1 秒，即默认任务本身的长度），"
+    "但远高于 Pool.apply_async。",
+    "X6": "Dask 把任务分散到它的所有工作进程上，每个工作线程一次一个："
+    "总耗时约 ceil(tasks / workers) × delay。",
+    # --- end of the cluster scenario's claims -------------------------------------
 }

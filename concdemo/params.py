@@ -47,7 +47,7 @@ def _convert(param: Param, raw: str) -> Any:
                 else (f"at least {low}" if low is not None else f"at most {high}")
             )
             raise UsageError(f"Parameter '{param.name}' must be {bounds}, not {raw}.")
-    validators.validate(param.name, value, param.check, param.pattern, param.pattern_help)
+    validators.validate(param, value)
     return value
 
 

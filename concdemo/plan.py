@@ -47,6 +47,7 @@ def runs(
     timeout_s: float | None,
 ) -> list[RunSpec]:
     scenario = catalog.get(scenario_name)
+    scenario.check_available()
     variants: list[Variant] = catalog.pick_variants(scenario, variant_names)
     values = params.parse(scenario, param_pairs)
     if timeout_s is not None and not timeout_s > 0:

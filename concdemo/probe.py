@@ -144,6 +144,36 @@ def event(kind: str, /, *, task: str | None = None, **detail: Any) -> None:
     _emit(kind, "", task, detail)
 
 
+def relay(
+    kind: str,
+    /,
+    *,
+    t_ns: int,
+    pid: int,
+    process: str,
+    task: str,
+    seq: int,
+    span: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Pass on an event that another process could not send itself.
+
+    A Dask worker on another machine cannot reach the channel; its events come
+    home another way (Dask's event log) and the scenario re-emits them here
+    with the worker's own pid, name, sequence number and a time already on
+    this run's clock (``time.monotonic_ns()`` here). No step-mode gate: the
+    caller is a network thread, and the worker that made the event is not
+    waiting for it.
+    """
+    detail = detail or {}
+    if _state.writer is not None:
+        _state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
+        return
+    shown = "  ".join(f"{k}={v!r}" for k, v in detail.items())
+    elapsed = (t_ns - _state.t0_ns) / 1e9
+    _print_line(f"{elapsed:8.3f}s  {process}[{pid}]  {task}  {kind}  {shown}".rstrip())
+
+
 class Span:
     """A piece of work with a beginning and an end (a pool task, a fetch)."""
 

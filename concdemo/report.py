@@ -24,6 +24,7 @@ def list_doc(scenarios: list[Scenario]) -> dict[str, Any]:
         "schema": "concdemo/list-1",
         "scenarios": [
             {
+                **_requires(s),
                 "name": s.name,
                 "title": s.title,
                 "summary": s.summary,
@@ -41,6 +42,17 @@ def list_doc(scenarios: list[Scenario]) -> dict[str, Any]:
             }
             for s in scenarios
         ],
+    }
+
+
+def _requires(scenario: Scenario) -> dict[str, Any]:
+    """Only for a scenario that needs an optional extra: which, and whether it is here."""
+    if not scenario.requires:
+        return {}
+    return {
+        "requires": scenario.requires,
+        "requires_installed": not scenario.missing_extra,
+        "install": scenario.install_command,
     }
 
 

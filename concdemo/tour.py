@@ -2,7 +2,9 @@
 
 The article's story in about a minute: before each scenario a short narration
 says what comes next and why, then its runs play in the live table (or as
-plain lines without a terminal), each followed by its summary.
+plain lines without a terminal), each followed by its summary. Scenarios that
+need an optional extra (cluster: Dask) go beyond the article and are not part
+of the tour; `concdemo run cluster` runs them.
 """
 
 from __future__ import annotations
@@ -74,13 +76,18 @@ class Stop:
     shortened: dict[str, tuple[Any, Any]]  # param -> (value used, default)
 
 
+def in_the_tour() -> list[Scenario]:
+    """The article's scenarios: every one that needs no optional extra."""
+    return [s for s in catalog.load().values() if not s.requires]
+
+
 def stops(quick: bool = False) -> list[Stop]:
     from concdemo import plan
 
     method = plan.start_methods(None)
     table = QUICK_PARAMS if quick else TOUR_PARAMS
     found = []
-    for scenario in catalog.load().values():
+    for scenario in in_the_tour():
         pairs = [p for p in table.get(scenario.name, ()) if scenario.param(p.partition("=")[0])]
         values = params.parse(scenario, pairs)
         shortened = {}

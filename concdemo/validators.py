@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from concdemo.errors import UsageError
+
+if TYPE_CHECKING:
+    from concdemo.catalog import Param
 
 FETCHABLE_SCHEMES = ("http", "https")
 
@@ -41,8 +45,9 @@ def known(check: str) -> bool:
     return check in CHECKS
 
 
-def validate(name: str, value: object, check: str | None, pattern: str | None, hint: str) -> None:
+def validate(param: Param, value: object) -> None:
     """Raise UsageError when ``value`` fails the parameter's declared check or pattern."""
+    name, check, pattern = param.name, param.check, param.pattern
     if check is not None:
         checker = CHECKS.get(check)
         if checker is None:  # a scenario author's slip, named so it can be fixed
@@ -52,5 +57,8 @@ def validate(name: str, value: object, check: str | None, pattern: str | None, h
             )
         checker(name, str(value))
     if pattern is not None and not re.fullmatch(pattern, str(value)):
-        wanted = hint or f"a value matching {pattern}"
-        raise UsageError(f"Parameter '{name}' value '{value}' is not {wanted}.")
+        wanted = param.pattern_help or f"a value matching {pattern}"
+        raise UsageError(
+            f"Parameter '{name}' value '{value}' is not {wanted}"
+            f" (for example --param {name}={param.default})."
+        )

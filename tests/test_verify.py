@@ -12,7 +12,7 @@ from rich.console import Console
 
 from concdemo import catalog, verdicts
 from concdemo import verify as verifying
-from concdemo.claims import CLAIMS
+from concdemo.claims import CLAIMS, beyond_the_article
 from concdemo.events import Event
 from concdemo.render.verify import figure_text, render
 from concdemo.runner import RunResult, RunSpec
@@ -33,7 +33,7 @@ def _linked() -> dict[str, list[str]]:
 
 
 def test_every_claim_has_a_variant_and_every_variant_a_claim() -> None:
-    assert len(CLAIMS) == 44
+    assert len([c for c in CLAIMS if not beyond_the_article(c)]) == 44  # seed-claims.md
     linked = _linked()
     assert sorted(set(CLAIMS) - set(linked)) == [], "claims no variant demonstrates"
     assert sorted(set(linked) - set(CLAIMS)) == [], "claim ids the article does not have"
@@ -73,7 +73,8 @@ def test_the_plan_runs_each_variant_once_per_method_and_the_fixed_halves() -> No
     labels = [(s.variant.scenario, verifying.run_label(s), s.start_method) for s in plan.specs]
     assert len(labels) == len(set(labels))
     variants = {(s.variant.scenario, s.variant.name) for s in plan.specs}
-    assert len(variants) == sum(len(s.variants) for s in catalog.load().values())
+    installed = [s for s in catalog.load().values() if not s.missing_extra]
+    assert len(variants) == sum(len(s.variants) for s in installed)
     assert ("queue", "join-deadlock fixed=true", "fork") in labels
     assert plan.overrides["pool"]["delay"] == (0.05, 0.1)
     pool = next(s for s in plan.specs if s.variant.scenario == "pool")
@@ -368,8 +369,9 @@ def test_verify_everything_passes_on_this_machine() -> None:
     validate(doc, "verify-1")
     failed = [(c["id"], c["problems"]) for c in doc["claims"] if not c["holds"]]
     assert failed == [] and doc["_exit"] == 0
-    assert (doc["passed"], doc["failed"]) == (44, 0)
-    assert [c["id"] for c in doc["claims"]] == list(CLAIMS)
+    judged = [c for c in CLAIMS if not (c in ("X5", "X6") and doc.get("skipped"))]
+    assert (doc["passed"], doc["failed"]) == (len(judged), 0)
+    assert [c["id"] for c in doc["claims"]] == judged
     assert doc["start_methods"] == start_methods()
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["Q1"]["results"]["fork"] == "ok"

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalog import START_METHODS, Scenario, Variant
+from concdemo.claims import beyond_the_article
 from concdemo.i18n import active_lang, claim, outcome, tr
 from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
@@ -31,8 +32,19 @@ def scenarios_table(scenarios: list[Scenario]) -> Table:
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
         title, _ = scenario_text(scenario, lang)
-        table.add_row(scenario.name, cell(title), variants, _params_text(scenario))
+        extra = _extra_text(scenario) if scenario.missing_extra else None
+        shown: RenderableType = cell(title) if extra is None else Group(cell(title), extra)
+        table.add_row(scenario.name, shown, variants, _params_text(scenario))
     return table
+
+
+def _extra_text(scenario: Scenario) -> Text | None:
+    """For a scenario that needs an optional extra: how to get it, or that it is here."""
+    if not scenario.requires:
+        return None
+    if scenario.missing_extra:
+        return Text(tr("list_needs_extra", command=scenario.install_command), style="yellow")
+    return Text(tr("list_extra_installed", extra=scenario.requires), style="dim")
 
 
 def _expect_text(variant: Variant) -> Text:
@@ -54,6 +66,9 @@ def scenario_overview(scenario: Scenario) -> Group:
     head.append("  ")
     head.append(title)
     parts: list[RenderableType] = [head, prose(summary)]
+    extra = _extra_text(scenario)
+    if extra is not None:
+        parts.append(extra)
     if scenario.params:
         params = Table(
             title=tr("params_title"), title_justify="left", header_style="bold", box=None
@@ -75,9 +90,10 @@ def scenario_overview(scenario: Scenario) -> Group:
     variants.add_column(tr("col_expected_outcome"))
     variants.add_column(tr("col_teaches"), overflow=PROSE)
     for v in scenario.variants:
+        beyond = [c for c in v.claims if beyond_the_article(c)]
         variants.add_row(
             f"{v.name}{'*' if v.default else ''}",
-            ", ".join(v.claims),
+            ", ".join(v.claims) + (f"\n({tr('beyond_article')})" if beyond else ""),
             _expect_text(v),
             cell(variant_text(v, lang)[0]),
         )
@@ -94,10 +110,11 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
     claims.add_column(overflow=PROSE)
     for claim_id in variant.claims:
         claims.add_row(claim_id, cell(claim(claim_id, lang)))
+    beyond = bool(variant.claims) and all(beyond_the_article(c) for c in variant.claims)
     body: list[RenderableType] = [
         prose(title, style="bold"),
         Text(""),
-        Text(tr("article_claim"), style="underline"),
+        Text(tr("beyond_article_claim" if beyond else "article_claim"), style="underline"),
         claims,
         Text(""),
         Text.assemble((tr("expected_outcome_label"), "underline"), _expect_text(variant)),

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo import verdicts
+from concdemo.claims import beyond_the_article
 from concdemo.i18n import active_lang, tr
 from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
@@ -62,6 +63,8 @@ def verdict_cell(claim: ClaimResult) -> Text:
 
 def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
     text = prose(claim_text(claim.id, active_lang()) or claim.text)
+    if beyond_the_article(claim.id):
+        text.append("\n" + tr("beyond_article"), style="italic magenta")
     variants = claim.variants
     if len(variants) > 1 or len(claim.runs) > len(claim.start_methods):
         one_scenario = len({v.scenario for v in variants}) == 1
@@ -157,4 +160,6 @@ def render(verification: Verification) -> Group:
     line = overrides_line(verification.overrides, active_lang())
     if line:
         parts.append(prose(line, style="dim"))
+    for skip in verification.skipped:
+        parts.append(prose(skip.note(active_lang()), style="yellow"))
     return Group(*parts)
