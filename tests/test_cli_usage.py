@@ -156,11 +156,11 @@ def test_declared_checks_catch_bad_values_and_let_good_ones_through() -> None:
     let_through = [
         (name, value)
         for name, check, pattern, value in bad
-        if not _raises(UsageError, validators.validate, name, value, check, pattern, "")
+        if not _raises(UsageError, validators.validate, _param(name, check, pattern), value)
     ]
     assert not let_through
-    validators.validate("url", "http://127.0.0.1:8000/a", "url", None, "")
-    validators.validate("size", "12k", None, r"[0-9]+[kM]", "")
+    validators.validate(_param("url", "url", None), "http://127.0.0.1:8000/a")
+    validators.validate(_param("size", None, r"[0-9]+[kM]"), "12k")
     shipped = [
         (s.name, p.name, p.check)
         for s in catalog.load().values()
@@ -168,6 +168,10 @@ def test_declared_checks_catch_bad_values_and_let_good_ones_through() -> None:
         if p.check is not None and not validators.known(p.check)
     ]
     assert not shipped, f"parameters declaring unknown checks: {shipped}"
+
+
+def _param(name: str, check: str | None, pattern: str | None) -> catalog.Param:
+    return catalog.Param(name=name, type="str", default="", help="", check=check, pattern=pattern)
 
 
 def _raises(kind: type[Exception], fn: object, *args: object) -> bool:
