@@ -1,6 +1,13 @@
-"""The article's claims, one line each (the ids of seed-claims.md)."""
+"""The article's claims, one line each (the ids of seed-claims.md), then the ones beyond it.
+
+Claims whose id starts with X are not the article's: they carry its story on to
+asyncio, async/await, concurrent.futures and Dask (issue 12), and every view
+that shows a claim marks them "beyond the article".
+"""
 
 from __future__ import annotations
+
+BEYOND_ARTICLE_PREFIX = "X"
 
 CLAIMS: dict[str, str] = {
     "Q1": "A module-level Queue in the main script is not the child's queue: get() blocks forever.",
@@ -47,4 +54,16 @@ CLAIMS: dict[str, str] = {
     "GE7": "A crawler with spawn + joinall fetches pages concurrently.",
     "GE8": "LIBEV_FLAGS=1/2/4/8 picks select/poll/epoll/kqueue.",
     "GE9": "epoll's cost does not grow with idle descriptors; select is limited by FD_SETSIZE.",
+    # Beyond the article (X5 and X6: the cluster scenario's).
+    "X1": "An asyncio crawler (a task per page, an async HTTP client) takes about the longest "
+    "latency, like patched gevent.",
+    "X2": "async def / await with an asyncio.Queue: producer and consumer still take strict turns.",
+    "X3": "ProcessPoolExecutor.submit runs the tasks concurrently, in about apply_async's time.",
+    "X4": "executor.map(chunksize=c) hands out c tasks at a time: chunks coarser than "
+    "tasks / workers leave workers idle.",
 }
+
+
+def beyond_article(claim_id: str) -> bool:
+    """True for the claims concdemo adds to the article's own (ids X1, X2, ...)."""
+    return claim_id.startswith(BEYOND_ARTICLE_PREFIX)
