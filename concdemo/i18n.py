@@ -87,6 +87,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     # `concdemo show SCENARIO --variant NAME`
     "article_claim": _m("The article's claim", "文章的说法"),
+    # A claim of concdemo's own (ids X…), wherever claims are shown.
+    "beyond_article": _m("beyond the article", "文章之外"),
+    "beyond_article_claim": _m(
+        "Beyond the article (a claim concdemo adds)", "文章之外（concdemo 补充的说法）"
+    ),
+    "beyond_article_footnote": _m(
+        "{mark} beyond the article: a claim concdemo adds, not one the article makes",
+        "{mark} 文章之外：concdemo 补充的说法，不是文章本身的",
+    ),
     "expected_outcome_label": _m("Expected outcome: ", "预期结果："),
     "every_start_method": _m("every start method", "所有启动方式"),
     "note_line": _m("{label}: {note}", "{label}：{note}"),
@@ -459,4 +468,11 @@ CLAIMS_ZH: dict[str, str] = {
     "GE7": "用 spawn + joinall 写的爬虫会并发地抓取页面。",
     "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
     "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
+    # 文章之外（concdemo 补充的说法，编号 X…）
+    "X1": "asyncio 爬虫（每个页面一个任务，配合异步 HTTP 客户端）耗时约为最长的那一个延迟，"
+    "和打了补丁的 gevent 一样。",
+    "X2": "用 async def / await 和 asyncio.Queue 写的生产者和消费者，仍然严格轮流。",
+    "X3": "ProcessPoolExecutor.submit 让任务并发执行，耗时和 apply_async 差不多。",
+    "X4": "executor.map(chunksize=c) 每次分发 c 个任务：块比 任务数 / 工作进程数 还大时，"
+    "会有工作进程闲着。",
 }

@@ -25,7 +25,7 @@ from typing import Any
 
 from concdemo import catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
-from concdemo.claims import CLAIMS
+from concdemo.claims import CLAIMS, beyond_article
 from concdemo.runner import RunResult, RunSpec
 
 SCHEMA = "concdemo/verify-1"
@@ -236,6 +236,11 @@ class ClaimResult:
     @property
     def verdict(self) -> verdicts.Verdict:
         return verdicts.verdict(self.id)
+
+    @property
+    def beyond_article(self) -> bool:
+        """A claim of concdemo's own (X…), not one the article makes."""
+        return beyond_article(self.id)
 
     @property
     def holds(self) -> bool:
@@ -461,6 +466,7 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
         "expected": claim.expected,
         "holds": claim.holds,
         "note": verdict.note,
+        "beyond_article": claim.beyond_article,
         "kind": verdict.kind,
         "verdict": claim.headline,
         "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalog import START_METHODS, Scenario, Variant
+from concdemo.claims import beyond_article
 from concdemo.i18n import active_lang, claim, outcome, tr
 from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
@@ -20,6 +21,14 @@ PROSE: OverflowMethod = "fold"
 
 def _params_text(scenario: Scenario) -> str:
     return ", ".join(f"{p.name}={p.default!r}" for p in scenario.params)
+
+
+BEYOND_MARK = "†"  # a claim of concdemo's own; the table's footnote says so
+
+
+def claim_ids(variant: Variant) -> str:
+    """'PL2', or 'X3†' for a claim beyond the article (explained under the table)."""
+    return ", ".join(f"{c}{BEYOND_MARK}" if beyond_article(c) else c for c in variant.claims)
 
 
 def scenarios_table(scenarios: list[Scenario]) -> Table:
@@ -78,11 +87,13 @@ def scenario_overview(scenario: Scenario) -> Group:
     for v in scenario.variants:
         variants.add_row(
             f"{v.name}{'*' if v.default else ''}",
-            ", ".join(v.claims),
+            claim_ids(v),
             _expect_text(v),
             cell(variant_text(v, lang)[0]),
         )
     parts.append(variants)
+    if any(beyond_article(c) for v in scenario.variants for c in v.claims):
+        parts.append(Text(tr("beyond_article_footnote", mark=BEYOND_MARK), style="magenta"))
     parts.append(Text(tr("see_one_in_full", scenario=scenario.name), style="dim"))
     return Group(*parts)
 
@@ -95,10 +106,11 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
     claims.add_column(overflow=PROSE)
     for claim_id in variant.claims:
         claims.add_row(claim_id, cell(claim(claim_id, lang)))
+    beyond = bool(variant.claims) and all(beyond_article(c) for c in variant.claims)
     body: list[RenderableType] = [
         prose(title, style="bold"),
         Text(""),
-        Text(tr("article_claim"), style="underline"),
+        Text(tr("beyond_article_claim" if beyond else "article_claim"), style="underline"),
         claims,
         Text(""),
         Text.assemble((tr("expected_outcome_label"), "underline"), _expect_text(variant)),

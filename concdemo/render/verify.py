@@ -61,7 +61,11 @@ def verdict_cell(claim: ClaimResult) -> Text:
 
 
 def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
-    text = prose(claim_text(claim.id, active_lang()) or claim.text)
+    # concdemo's own claims (X…) say so first: the verdict is about them, not the article.
+    label = tr("beyond_article") + "\n" if claim.beyond_article else ""
+    text = prose(label + (claim_text(claim.id, active_lang()) or claim.text))
+    if label:
+        text.stylize("bold magenta", 0, len(label) - 1)
     variants = claim.variants
     if len(variants) > 1 or len(claim.runs) > len(claim.start_methods):
         one_scenario = len({v.scenario for v in variants}) == 1
