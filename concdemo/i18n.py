@@ -130,6 +130,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "heading_checks": _m(
         "what the article claims, checked on this run", "文章的说法，在本次运行中的检验"
     ),
+    "heading_checks_beyond": _m(
+        "beyond the article: concdemo's claims, checked on this run",
+        "文章之外：concdemo 补充的说法，在本次运行中的检验",
+    ),
     "heading_processes": _m("events per process", "各进程的事件数"),
     "col_pid": _m("pid", "PID"),
     "col_events": _m("events", "事件数"),
