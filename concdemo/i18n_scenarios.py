@@ -93,7 +93,7 @@ SCENARIOS_ZH: dict[str, dict[str, str]] = {
             "127.0.0.1 上启动的真实 HTTP 服务器（每个页面在 `latency` 秒后才回应），"
             "所以结果与互联网无关：顺序抓取和未打补丁的 gevent 耗时为各延迟之和，"
             "打了补丁的 gevent 约为最长的那一个延迟，线程池则约为它分几轮完成所需的延迟。"
-            "文章之外，asyncio 变体用 async/await 和一个 asyncio 的 HTTP 客户端（httpx）"
+            "文章之外，asyncio 变体用 async/await 和一个 asyncio 的 HTTP 客户端（aiohttp）"
             "做同样的抓取：同样约为最长的那一个延迟，而且什么补丁都不用打。"
             "用 --param url=...（可重复）可以改为抓取真实的页面。"
         ),
@@ -643,13 +643,13 @@ _BEYOND_YIELD_ZH: dict[str, dict[str, str]] = {
 _BEYOND_CRAWLER_ZH: dict[str, dict[str, str]] = {
     "gevent-crawler/asyncio": {
         "title": (
-            "用 asyncio 和 httpx 做同样的抓取：每个页面一个任务，gather()：总耗时≈最长的延迟。"
+            "用 asyncio 和 aiohttp 做同样的抓取：每个页面一个任务，gather()：总耗时≈最长的延迟。"
         ),
         "explanation": (
             "文章之外：asyncio 是标准库如今对同一个问题的回答。每个页面有自己的任务"
-            "（时间线上的一条泳道，就像一个 greenlet）；`await client.get(url)` 在请求等待时"
+            "（时间线上的一条泳道，就像一个 greenlet）；`await session.get(url)` 在请求等待时"
             "把控制权交还给事件循环，所以第一个回应回来之前，所有请求都已发出。不需要猴子补丁："
-            "每个 `await` 都明确写出了等待，HTTP 客户端（httpx）本来就是为 asyncio 写的。"
+            "每个 `await` 都明确写出了等待，HTTP 客户端（aiohttp）本来就是为 asyncio 写的。"
             "这一切都在一个线程上完成，总耗时约为最长的那一个延迟，和打了补丁的 gevent 一样。"
         ),
     },

@@ -174,7 +174,7 @@ VERDICTS: dict[str, Verdict] = {
     # Beyond the article (concdemo's own claims, ids X…): judged like the article's.
     "X1": Verdict(
         "holds",
-        "Against the same local HTTP server as GE7, with httpx.AsyncClient and no "
+        "Against the same local HTTP server as GE7, with an aiohttp.ClientSession and no "
         "connection limit: a task per page, no monkey patching.",
         tolerance="0.95 × theory ≤ measured ≤ theory + half the gap to the sum of the latencies "
         "+ 0.1 s + 0.01 s per page (as GE7)",

@@ -7,7 +7,7 @@ go out. Here the pages come from a real HTTP server the scenario starts on
 depend on the internet: sequential and unpatched gevent take the sum of the
 latencies, patched gevent about the longest one, a thread pool about as long
 as its rounds of workers. Beyond the article, the asyncio variant does the
-same crawl with async/await and an asyncio HTTP client (httpx): about the
+same crawl with async/await and an asyncio HTTP client (aiohttp): about the
 longest latency too, without patching anything. Pass --param url=... (repeatable) to fetch real pages
 instead.
 """
