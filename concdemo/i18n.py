@@ -302,6 +302,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_title": _m(
         "The article's claims, checked on this machine", "文章的说法，在这台机器上的检验"
     ),
+    "verify_title_beyond": _m(
+        "The article's claims, and concdemo's beyond it, checked on this machine",
+        "文章的说法以及文章之外的说法，在这台机器上的检验",
+    ),
     "verify_caption": _m(
         "figures: measured per start method ({methods}) / theory",
         "数值：各启动方式下的实测值（{methods}）/ 理论值",

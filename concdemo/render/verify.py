@@ -93,8 +93,9 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
 
 def verify_table(verification: Verification) -> Table:
     methods = verification.start_methods
+    beyond = any(c.beyond_article for c in verification.claims)
     table = Table(
-        title=tr("verify_title"),
+        title=tr("verify_title_beyond" if beyond else "verify_title"),
         caption=(
             tr("verify_caption", methods=" · ".join(methods))
             if any(c.verdict.timing for c in verification.claims)
