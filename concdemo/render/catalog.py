@@ -36,7 +36,9 @@ def scenarios_table(scenarios: list[Scenario]) -> Table:
     table = Table(title=tr("list_title"), header_style="bold", title_justify="left")
     table.add_column(tr("col_scenario"), style="bold cyan", no_wrap=True)
     table.add_column(tr("col_title"), overflow=PROSE)
-    table.add_column(tr("col_variants"))
+    # Fold rather than cut with "…": a narrow column still shows every variant's name
+    # and its default mark (yield's "producer-consumer*," once it had a second variant).
+    table.add_column(tr("col_variants"), overflow="fold")
     table.add_column(tr("col_params_defaults"))
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
