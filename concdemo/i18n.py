@@ -91,10 +91,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     # `concdemo show SCENARIO --variant NAME`
     "article_claim": _m("The article's claim", "文章的说法"),
-    "beyond_article_claim": _m(
-        "Beyond the article (a claim of concdemo's own)", "文章之外（concdemo 自己的说法）"
-    ),
+    # A claim of concdemo's own (ids X…), wherever claims are shown.
     "beyond_article": _m("beyond the article", "文章之外"),
+    "beyond_article_claim": _m(
+        "Beyond the article (a claim concdemo adds)", "文章之外（concdemo 补充的说法）"
+    ),
+    "beyond_article_footnote": _m(
+        "{mark} beyond the article: a claim concdemo adds, not one the article makes",
+        "{mark} 文章之外：concdemo 补充的说法，不是文章本身的",
+    ),
     "expected_outcome_label": _m("Expected outcome: ", "预期结果："),
     "every_start_method": _m("every start method", "所有启动方式"),
     "note_line": _m("{label}: {note}", "{label}：{note}"),
@@ -128,6 +133,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unfinished": _m("unfinished", "未完成"),
     "heading_checks": _m(
         "what the article claims, checked on this run", "文章的说法，在本次运行中的检验"
+    ),
+    "heading_checks_beyond": _m(
+        "beyond the article: concdemo's claims, checked on this run",
+        "文章之外：concdemo 补充的说法，在本次运行中的检验",
     ),
     "heading_processes": _m("events per process", "各进程的事件数"),
     "col_pid": _m("pid", "PID"),
@@ -349,6 +358,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_title": _m(
         "The article's claims, checked on this machine", "文章的说法，在这台机器上的检验"
     ),
+    "verify_title_beyond": _m(
+        "The article's claims, and concdemo's beyond it, checked on this machine",
+        "文章的说法以及文章之外的说法，在这台机器上的检验",
+    ),
     "verify_caption": _m(
         "figures: measured per start method ({methods}) / theory",
         "数值：各启动方式下的实测值（{methods}）/ 理论值",
@@ -523,10 +536,15 @@ CLAIMS_ZH: dict[str, str] = {
     "GE7": "用 spawn + joinall 写的爬虫会并发地抓取页面。",
     "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
     "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
-    # --- beyond the article: the cluster scenario (issue 12) ---------------------
+    # 文章之外（concdemo 补充的说法，编号 X…）
+    "X1": "asyncio 爬虫（每个页面一个任务，配合异步 HTTP 客户端）耗时约为最长的那一个延迟，"
+    "和打了补丁的 gevent 一样。",
+    "X2": "用 async def / await 和 asyncio.Queue 写的生产者和消费者，仍然严格轮流。",
+    "X3": "ProcessPoolExecutor.submit 让任务并发执行，耗时和 apply_async 差不多。",
+    "X4": "executor.map(chunksize=c) 每次分发 c 个任务：块比 任务数 / 工作进程数 还大时，"
+    "会有工作进程闲着。",
     "X5": "Dask 每个任务的额外开销有上限（一个空任务 ≤ 0.1 秒，即默认任务本身的长度），"
     "但远高于 Pool.apply_async。",
     "X6": "Dask 把任务分散到它的所有工作进程上，每个工作线程一次一个："
     "总耗时约 ceil(tasks / workers) × delay。",
-    # --- end of the cluster scenario's claims -------------------------------------
 }

@@ -44,21 +44,25 @@ SCENARIOS_ZH: dict[str, dict[str, str]] = {
     },
     "pool": {
         "title": (
-            "进程池 Pool：apply 与 apply_async、close/join、AsyncResult、回调、terminate、核心数"
+            "进程池 Pool：apply 与 apply_async、close/join、AsyncResult、回调、terminate、核心数；"
+            "ProcessPoolExecutor"
         ),
         "summary": (
             "有几个 CPU 核心就开几个进程：开多了只会增加切换的开销。"
             "进程池让这么多工作进程一直活着，并把任务分给它们；所有工作进程都在忙时，任务就等下一个空闲的进程。"
             "apply() 一次只运行一个任务并等它完成；apply_async() 把任务交出去后立即返回一个 "
-            "AsyncResult，于是各个工作进程可以同时运行。"
+            "AsyncResult，于是各个工作进程可以同时运行。文章之外，executor-submit 和 "
+            "executor-map 两个变体用 concurrent.futures.ProcessPoolExecutor 运行同样的任务。"
         ),
     },
     "yield": {
-        "title": "yield：生成器实现的生产者/消费者、send() 与 close()、严格轮流",
+        "title": "yield：生成器实现的生产者/消费者、send() 与 close()、严格轮流；async/await",
         "summary": (
             "文章中的生产者/消费者：next(c) 启动消费者生成器，每次 c.send(n) 让它恢复运行到下一个 "
             "yield，c.close() 结束它。控制权在同一个线程上来回传递，严格轮流，"
             "所以没有任何东西同时运行，消费者的 sleep 时间只是简单地累加起来。"
+            "文章之外，async-await 变体用 async def、await 和 asyncio.Queue 讲同一个故事："
+            "同样严格轮流。"
         ),
     },
     "greenlet": {
@@ -80,13 +84,17 @@ SCENARIOS_ZH: dict[str, dict[str, str]] = {
         ),
     },
     "gevent-crawler": {
-        "title": "gevent 爬虫：顺序抓取 vs gevent（打补丁/未打补丁）vs 线程，本地 HTTP 服务器",
+        "title": (
+            "gevent 爬虫：顺序抓取 vs gevent（打补丁/未打补丁）vs 线程 vs asyncio，本地 HTTP 服务器"
+        ),
         "summary": (
             "文章的爬虫先调用 monkey.patch_all()，再为每个页面 spawn 一个 greenlet 并 joinall() "
             "等待它们，这样一个请求在等待回应时，其他请求可以发出去。这里的页面来自本场景在 "
             "127.0.0.1 上启动的真实 HTTP 服务器（每个页面在 `latency` 秒后才回应），"
             "所以结果与互联网无关：顺序抓取和未打补丁的 gevent 耗时为各延迟之和，"
             "打了补丁的 gevent 约为最长的那一个延迟，线程池则约为它分几轮完成所需的延迟。"
+            "文章之外，asyncio 变体用 async/await 和一个 asyncio 的 HTTP 客户端（aiohttp）"
+            "做同样的抓取：同样约为最长的那一个延迟，而且什么补丁都不用打。"
             "用 --param url=...（可重复）可以改为抓取真实的页面。"
         ),
     },
@@ -629,6 +637,74 @@ VARIANTS_ZH: dict[str, dict[str, str]] = {
     },
     # --- end of the cluster scenario's texts --------------------------------------
 }
+
+# --- beyond the article (issue 12) ------------------------------------------------
+# The variants that carry the article's story on to asyncio and concurrent.futures,
+# one block per scenario so that each can move as a whole; merged into VARIANTS_ZH below.
+
+# pool: beyond the article
+_BEYOND_POOL_ZH: dict[str, dict[str, str]] = {
+    "pool/executor-submit": {
+        "title": (
+            "concurrent.futures：ProcessPoolExecutor.submit() 就是 apply_async()："
+            "耗时约为 ceil(任务数 / 工作进程数) × delay。"
+        ),
+        "explanation": (
+            "文章之外：ProcessPoolExecutor 是标准库里同一个思路的新面孔。submit() 把任务交出去，"
+            "立即返回一个 Future，就像 apply_async() 返回 AsyncResult 一样，所以 47 个任务"
+            "一下子全部排好队，五个工作进程每次同时运行五个：十轮 delay，和 apply_async 一样。"
+            "离开 `with` 块相当于一次做完 close() 和 join()：等每个排队的任务完成，"
+            "再等工作进程退出。工作进程在这个阶段开始之前就已启动并等待就绪，"
+            "所以阶段只计任务本身的时间。"
+        ),
+    },
+    "pool/executor-map": {
+        "title": "executor.map(chunksize=c) 每次分发 c 个任务：块太大，工作进程就会闲着。",
+        "explanation": (
+            "文章之外：ProcessPoolExecutor.map(fn, items) 默认每个元素提交一个任务"
+            "（chunksize=1）：第一个阶段和 apply_async 一样，约为 ceil(任务数 / 工作进程数) × "
+            "delay。用 chunksize=c 时，元素按每块 c 个送到工作进程，每块只往返一次，而不是每个"
+            "任务一次（这正是分块的用处：大量很小的任务），但一块从头到尾都在同一个工作进程上"
+            "运行。第二个阶段的块大小是任务数的一半：只有两个工作进程分到活，每个依次运行"
+            "自己那一块里的任务，阶段耗时约为 c × delay。结果仍然按顺序返回。"
+        ),
+    },
+}
+
+# yield: beyond the article
+_BEYOND_YIELD_ZH: dict[str, dict[str, str]] = {
+    "yield/async-await": {
+        "title": "async def / await 加 asyncio.Queue：同样的生产者/消费者，仍然严格轮流。",
+        "explanation": (
+            "文章之外：这是文章里生成器协程的现代写法。生产者和消费者是两个 asyncio 任务"
+            "（各占一条泳道）；生产者不再调用 c.send(n)，而是把 n 放进一个队列，"
+            "再在第二个队列上 await 消费者的回答；`await` 就是一个任务让另一个任务运行的地方，"
+            "正如原来的 `yield`。两条泳道仍然从不重叠，严格轮流：每一方都在等另一方，"
+            "所以即使 asyncio.sleep 不会阻塞线程，消费者的 sleep 时间也一项一项累加起来，"
+            "和生成器版本一样。队列里的 None 结束消费者，就像 c.close() 结束生成器。"
+        ),
+    },
+}
+
+# gevent-crawler: beyond the article
+_BEYOND_CRAWLER_ZH: dict[str, dict[str, str]] = {
+    "gevent-crawler/asyncio": {
+        "title": (
+            "用 asyncio 和 aiohttp 做同样的抓取：每个页面一个任务，gather()：总耗时≈最长的延迟。"
+        ),
+        "explanation": (
+            "文章之外：asyncio 是标准库如今对同一个问题的回答。每个页面有自己的任务"
+            "（时间线上的一条泳道，就像一个 greenlet）；`await session.get(url)` 在请求等待时"
+            "把控制权交还给事件循环，所以第一个回应回来之前，所有请求都已发出。不需要猴子补丁："
+            "每个 `await` 都明确写出了等待，HTTP 客户端（aiohttp）本来就是为 asyncio 写的。"
+            "这一切都在一个线程上完成，总耗时约为最长的那一个延迟，和打了补丁的 gevent 一样。"
+        ),
+    },
+}
+
+VARIANTS_ZH.update(_BEYOND_POOL_ZH)
+VARIANTS_ZH.update(_BEYOND_YIELD_ZH)
+VARIANTS_ZH.update(_BEYOND_CRAWLER_ZH)
 
 # "scenario/variant" -> {start method or "*": note}, for the variants that have NOTES
 NOTES_ZH: dict[str, dict[str, str]] = {

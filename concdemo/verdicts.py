@@ -171,7 +171,32 @@ VERDICTS: dict[str, Verdict] = {
         tolerance="from 10 to the most idle descriptors, select and poll ≥ 3× slower per call, "
         "epoll < 3×",
     ),
-    # --- beyond the article: the cluster scenario (issue 12) ---------------------
+    # Beyond the article (concdemo's own claims, ids X…): judged like the article's.
+    "X1": Verdict(
+        "holds",
+        "Against the same local HTTP server as GE7, with an aiohttp.ClientSession and no "
+        "connection limit: a task per page, no monkey patching.",
+        tolerance="0.95 × theory ≤ measured ≤ theory + half the gap to the sum of the latencies "
+        "+ 0.1 s + 0.01 s per page (as GE7)",
+    ),
+    "X2": Verdict(
+        "holds",
+        "asyncio.sleep does not block the thread, but each side awaits the other: the "
+        "consumer's sleeps still add up.",
+    ),
+    "X3": Verdict(
+        "holds",
+        "The workers are started before the phase (ProcessPoolExecutor starts them lazily).",
+        tolerance="0.95 × theory (ceil(tasks / workers) × delay) ≤ measured ≤ theory + half "
+        "the gap to tasks × delay",
+    ),
+    "X4": Verdict(
+        "holds",
+        "Phases with chunksize=1 and with chunks of half the tasks; theory schedules whole "
+        "chunks over the workers.",
+        tolerance="each phase ≥ 0.95 × its theory; chunksize=1 ≤ its theory + half the gap to "
+        "the coarse chunks' theory < the coarse chunks' time",
+    ),
     "X5": Verdict(
         "holds",
         "Beyond the article. The bound is the default task's own length (0.1 s): past it, Dask "
@@ -190,7 +215,6 @@ VERDICTS: dict[str, Verdict] = {
         tolerance="measured ≥ 0.95 × theory (ceil(tasks / worker threads) × delay); never more "
         "tasks at once than worker threads; every worker ran at least one task",
     ),
-    # --- end of the cluster scenario's claims -------------------------------------
 }
 
 _DEFAULT = Verdict("holds")

@@ -25,7 +25,7 @@ from typing import Any
 
 from concdemo import catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
-from concdemo.claims import CLAIMS, beyond_the_article
+from concdemo.claims import CLAIMS, beyond_article
 from concdemo.runner import RunResult, RunSpec
 
 SCHEMA = "concdemo/verify-1"
@@ -276,6 +276,11 @@ class ClaimResult:
         return verdicts.verdict(self.id)
 
     @property
+    def beyond_article(self) -> bool:
+        """A claim of concdemo's own (X…), not one the article makes."""
+        return beyond_article(self.id)
+
+    @property
     def holds(self) -> bool:
         return all(a.result.as_expected for a in self.runs)
 
@@ -506,13 +511,13 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
     return {
         "id": claim.id,
         "claim": claim.text,
-        "beyond_the_article": beyond_the_article(claim.id),
         "scenario": primary.scenario,
         "variant": primary.name,
         "results": claim.results,
         "expected": claim.expected,
         "holds": claim.holds,
         "note": verdict.note,
+        "beyond_article": claim.beyond_article,
         "kind": verdict.kind,
         "verdict": claim.headline,
         "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from concdemo import catalog, verdicts
 from concdemo import verify as verifying
-from concdemo.claims import CLAIMS, beyond_the_article
+from concdemo.claims import CLAIMS, beyond_article
 from concdemo.events import Event
 from concdemo.render.verify import figure_text, render
 from concdemo.runner import RunResult, RunSpec
@@ -33,7 +33,7 @@ def _linked() -> dict[str, list[str]]:
 
 
 def test_every_claim_has_a_variant_and_every_variant_a_claim() -> None:
-    assert len([c for c in CLAIMS if not beyond_the_article(c)]) == 44  # seed-claims.md
+    assert len([c for c in CLAIMS if not beyond_article(c)]) == 44  # the article's own
     linked = _linked()
     assert sorted(set(CLAIMS) - set(linked)) == [], "claims no variant demonstrates"
     assert sorted(set(linked) - set(CLAIMS)) == [], "claim ids the article does not have"
@@ -283,6 +283,25 @@ def test_the_table_shows_verdicts_notes_figures_and_parameters() -> None:
         assert expected in text, expected
 
 
+def test_claims_beyond_the_article_are_marked_in_json_and_table() -> None:
+    attempts = [
+        *(_result("pipe", "duplex", m, "ok") for m in METHODS),
+        *(_result("yield", "async-await", m, "ok") for m in METHODS),
+    ]
+    verification = verifying.Verification(
+        verifying.judge(attempts, METHODS), METHODS, {}, 1.0, len(attempts)
+    )
+    doc = verifying.as_json(verification)
+    validate(doc, "verify-1")
+    assert {c["id"]: c["beyond_article"] for c in doc["claims"]} == {"P1": False, "X2": True}
+    console = Console(width=140, color_system=None, record=True)
+    console.print(render(verification))
+    rows = console.export_text().split("├")  # show_lines: one block per claim
+    (p1,) = [r for r in rows if "│ P1 " in r]
+    (x2,) = [r for r in rows if "│ X2 " in r]
+    assert "beyond the article" in x2 and "beyond the article" not in p1
+
+
 # --- scheduling ------------------------------------------------------------------
 
 
@@ -372,10 +391,13 @@ def test_verify_everything_passes_on_this_machine() -> None:
     judged = [c for c in CLAIMS if not (c in ("X5", "X6") and doc.get("skipped"))]
     assert (doc["passed"], doc["failed"]) == (len(judged), 0)
     assert [c["id"] for c in doc["claims"]] == judged
+    assert [c["id"] for c in doc["claims"] if c["beyond_article"]] == [
+        c for c in judged if c.startswith("X")
+    ]
     assert doc["start_methods"] == start_methods()
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["Q1"]["results"]["fork"] == "ok"
     assert by_id["GE8"]["verdict"] == "article out of date"
-    for claim_id in ("PL1", "PL2", "GE1", "GE2", "GE7", "PL8", "GE9"):
+    for claim_id in ("PL1", "PL2", "GE1", "GE2", "GE7", "PL8", "GE9", "X1", "X3", "X4"):
         assert by_id[claim_id]["figures"] and by_id[claim_id]["tolerance"], claim_id
     print(f"verify took {elapsed:.0f} s")  # the budget is about 3 minutes

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalog import START_METHODS, Scenario, Variant
-from concdemo.claims import beyond_the_article
+from concdemo.claims import beyond_article
 from concdemo.i18n import active_lang, claim, outcome, tr
 from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
@@ -22,12 +22,22 @@ def _params_text(scenario: Scenario) -> str:
     return ", ".join(f"{p.name}={p.default!r}" for p in scenario.params)
 
 
+BEYOND_MARK = "†"  # a claim of concdemo's own; the table's footnote says so
+
+
+def claim_ids(variant: Variant) -> str:
+    """'PL2', or 'X3†' for a claim beyond the article (explained under the table)."""
+    return ", ".join(f"{c}{BEYOND_MARK}" if beyond_article(c) else c for c in variant.claims)
+
+
 def scenarios_table(scenarios: list[Scenario]) -> Table:
     lang = active_lang()
     table = Table(title=tr("list_title"), header_style="bold", title_justify="left")
     table.add_column(tr("col_scenario"), style="bold cyan", no_wrap=True)
     table.add_column(tr("col_title"), overflow=PROSE)
-    table.add_column(tr("col_variants"))
+    # Fold rather than cut with "…": a narrow column still shows every variant's name
+    # and its default mark (yield's "producer-consumer*," once it had a second variant).
+    table.add_column(tr("col_variants"), overflow="fold")
     table.add_column(tr("col_params_defaults"))
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
@@ -90,14 +100,15 @@ def scenario_overview(scenario: Scenario) -> Group:
     variants.add_column(tr("col_expected_outcome"))
     variants.add_column(tr("col_teaches"), overflow=PROSE)
     for v in scenario.variants:
-        beyond = [c for c in v.claims if beyond_the_article(c)]
         variants.add_row(
             f"{v.name}{'*' if v.default else ''}",
-            ", ".join(v.claims) + (f"\n({tr('beyond_article')})" if beyond else ""),
+            claim_ids(v),
             _expect_text(v),
             cell(variant_text(v, lang)[0]),
         )
     parts.append(variants)
+    if any(beyond_article(c) for v in scenario.variants for c in v.claims):
+        parts.append(Text(tr("beyond_article_footnote", mark=BEYOND_MARK), style="magenta"))
     parts.append(Text(tr("see_one_in_full", scenario=scenario.name), style="dim"))
     return Group(*parts)
 
@@ -110,7 +121,7 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
     claims.add_column(overflow=PROSE)
     for claim_id in variant.claims:
         claims.add_row(claim_id, cell(claim(claim_id, lang)))
-    beyond = bool(variant.claims) and all(beyond_the_article(c) for c in variant.claims)
+    beyond = bool(variant.claims) and all(beyond_article(c) for c in variant.claims)
     body: list[RenderableType] = [
         prose(title, style="bold"),
         Text(""),

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from concdemo.claims import beyond_article
 from concdemo.i18n import active_lang, outcome, tr
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
@@ -68,7 +69,9 @@ def _checks(result: RunResult) -> Group | None:
     for check in checks:
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
         table.add_row(mark, check.what)
-    return Group(_heading(tr("heading_checks")), table)
+    claims = result.spec.variant.claims
+    beyond = bool(claims) and all(beyond_article(c) for c in claims)
+    return Group(_heading(tr("heading_checks_beyond" if beyond else "heading_checks")), table)
 
 
 def _processes(result: RunResult) -> Group:

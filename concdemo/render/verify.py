@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo import verdicts
-from concdemo.claims import beyond_the_article
 from concdemo.i18n import active_lang, tr
 from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
@@ -62,9 +61,11 @@ def verdict_cell(claim: ClaimResult) -> Text:
 
 
 def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
-    text = prose(claim_text(claim.id, active_lang()) or claim.text)
-    if beyond_the_article(claim.id):
-        text.append("\n" + tr("beyond_article"), style="italic magenta")
+    # concdemo's own claims (X…) say so first: the verdict is about them, not the article.
+    label = tr("beyond_article") + "\n" if claim.beyond_article else ""
+    text = prose(label + (claim_text(claim.id, active_lang()) or claim.text))
+    if label:
+        text.stylize("bold magenta", 0, len(label) - 1)
     variants = claim.variants
     if len(variants) > 1 or len(claim.runs) > len(claim.start_methods):
         one_scenario = len({v.scenario for v in variants}) == 1
@@ -92,8 +93,9 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
 
 def verify_table(verification: Verification) -> Table:
     methods = verification.start_methods
+    beyond = any(c.beyond_article for c in verification.claims)
     table = Table(
-        title=tr("verify_title"),
+        title=tr("verify_title_beyond" if beyond else "verify_title"),
         caption=(
             tr("verify_caption", methods=" · ".join(methods))
             if any(c.verdict.timing for c in verification.claims)

@@ -4,11 +4,13 @@ Open about as many processes as there are cores: more only adds switching
 cost. A pool keeps that many workers alive and hands them tasks; when every
 worker is busy, a task waits for the next free one. apply() runs one task at a
 time and waits for it; apply_async() hands the task over and returns an
-AsyncResult at once, so the workers run side by side.
+AsyncResult at once, so the workers run side by side. Beyond the article, the
+executor-submit and executor-map variants run the same workload on
+concurrent.futures.ProcessPoolExecutor.
 """
 
 NAME = "pool"
-TITLE = "Pool: apply vs apply_async, close/join, AsyncResult, callbacks, terminate, core count"
+TITLE = "Pool: apply vs apply_async, close/join, AsyncResult, callbacks, terminate, core count; ProcessPoolExecutor"
 VARIANTS = [
     "apply",
     "apply_async",
@@ -17,6 +19,8 @@ VARIANTS = [
     "callback",
     "terminate",
     "cpu-sweep",
+    "executor-submit",
+    "executor-map",
 ]
 DEFAULTS = ["apply", "apply_async"]
 PARAMS = [

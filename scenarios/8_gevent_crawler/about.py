@@ -6,13 +6,15 @@ go out. Here the pages come from a real HTTP server the scenario starts on
 127.0.0.1 (each page answers after `latency` seconds), so the result does not
 depend on the internet: sequential and unpatched gevent take the sum of the
 latencies, patched gevent about the longest one, a thread pool about as long
-as its rounds of workers. Pass --param url=... (repeatable) to fetch real pages
+as its rounds of workers. Beyond the article, the asyncio variant does the
+same crawl with async/await and an asyncio HTTP client (aiohttp): about the
+longest latency too, without patching anything. Pass --param url=... (repeatable) to fetch real pages
 instead.
 """
 
 NAME = "gevent-crawler"
-TITLE = "gevent crawler: sequential vs gevent (patched, unpatched) vs threads, local HTTP server"
-VARIANTS = ["sequential", "gevent", "unpatched", "threads"]
+TITLE = "gevent crawler: sequential vs gevent (patched, unpatched) vs threads vs asyncio, local HTTP server"
+VARIANTS = ["sequential", "gevent", "unpatched", "threads", "asyncio"]
 DEFAULTS = ["sequential", "gevent"]
 PARAMS = [
     {"name": "pages", "type": "int", "default": 10, "min": 1, "max": 1000,
