@@ -311,6 +311,11 @@ def verify(
         None, "--start-method", help="fork, spawn, forkserver or all. Default: all available."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    allow_inconclusive: bool = typer.Option(
+        False,
+        "--allow-inconclusive",
+        help="Exit 0 even when timing or CPU claims could not be judged (busy machine).",
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
@@ -331,6 +336,15 @@ def verify(
         stdout_console().print(render(result))
     if result.failed:
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+    if result.inconclusive:
+        # Said on stderr, so that --json keeps stdout to its one document.
+        from concdemo.consoles import stderr_console
+        from concdemo.i18n import tr
+
+        key = "verify_allowed_inconclusive" if allow_inconclusive else "verify_exit_inconclusive"
+        stderr_console().print(tr(key, count=result.inconclusive), soft_wrap=True)
+        if not allow_inconclusive:
+            raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
 
 @app.command()

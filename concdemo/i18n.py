@@ -309,6 +309,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "holds under {where} (not under {others})", "在 {where} 下成立（在 {others} 下不成立）"
     ),
     "verdict_holds_only_under": _m("holds only under {where}", "仅在 {where} 下成立"),
+    "verdict_inconclusive": _m(
+        "inconclusive: the machine was busy ({figures})",
+        "无法判定：机器太忙（{figures}）",
+    ),
+    "verdict_inconclusive_short": _m("inconclusive: the machine was busy", "无法判定：机器太忙"),
+    "verify_busy": _m("busy machine: {figures}", "机器太忙：{figures}"),
+    "busy_figures": _m(
+        "other programs used {others:.1f} and steal {steal:.1f} of {cores} cores,"
+        " {free:.1f} free, the claim needs {needed:.0f}",
+        "其他程序占用 {others:.1f} 个、虚拟机被偷走（steal）{steal:.1f} 个，共 {cores} 个核心，"
+        "空闲 {free:.1f} 个，这个说法需要 {needed:.0f} 个",
+    ),
+    "busy_load_avg": _m("; load average {load:.1f}", "；平均负载 {load:.1f}"),
+    "busy_runnable": _m(
+        "; {runnable} other runnable tasks at the start", "；开始时有 {runnable} 个其他可运行任务"
+    ),
+    "verify_count_inconclusive": _m(
+        ", {count} inconclusive (the machine was busy)", "，{count} 个无法判定（机器太忙）"
+    ),
+    "verify_exit_inconclusive": _m(
+        "Exit 1: {count} claims could not be judged because the machine was busy; run verify"
+        " again on a quieter machine, or pass --allow-inconclusive to accept them.",
+        "退出码 1：机器太忙，有 {count} 个说法无法判定；请在更空闲的机器上重新运行 verify，"
+        "或者加上 --allow-inconclusive 接受它们。",
+    ),
+    "verify_allowed_inconclusive": _m(
+        "Exit 0 with {count} inconclusive claims: --allow-inconclusive accepts them;"
+        " they were not shown to hold.",
+        "退出码 0，有 {count} 个说法无法判定：--allow-inconclusive 接受了它们，"
+        "但它们并未被证实成立。",
+    ),
     "verify_totals": _m(
         "{claims} claims: {passed} behave as expected", "共 {claims} 个说法：{passed} 个符合预期"
     ),

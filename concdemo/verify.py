@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from concdemo import catalog, params, report, runner, verdicts
+from concdemo import busy, catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
 from concdemo.claims import CLAIMS
 from concdemo.runner import RunResult, RunSpec
@@ -109,6 +109,8 @@ class Attempted:
     result: RunResult
     attempts: int = 1
     first_problem: str = ""  # why an earlier attempt did not count
+    # timing runs: how busy the machine was during the attempt that counts
+    load: busy.Load | None = None
 
 
 class _Cancel:
@@ -141,9 +143,12 @@ def _run_shared(spec: RunSpec, cancel: threading.Event) -> Attempted:
 def _run_timing(spec: RunSpec) -> Attempted:
     first_problem = ""
     for attempt in range(1, TIMING_ATTEMPTS + 1):
+        # /proc/stat read around the run: nothing runs beside it, see busy.py.
+        before = busy.read()
         result = runner.run(spec)
+        load = busy.between(before, busy.read())
         if result.as_expected or attempt == TIMING_ATTEMPTS:
-            return Attempted(result, attempt, first_problem)
+            return Attempted(result, attempt, first_problem, load)
         first_problem = first_problem or problem(result)
     raise AssertionError("unreachable")
 
@@ -242,8 +247,41 @@ class ClaimResult:
         return all(a.result.as_expected for a in self.runs)
 
     @property
+    def busy(self) -> busy.Load | None:
+        """The busiest load that leaves this claim unjudged, or None when it can be judged.
+
+        Only a declared timing or CPU claim can be inconclusive, and only when each
+        run that went wrong did so in its measurements alone (it ended as expected,
+        with no unexpected exception: a wrong outcome is no matter of load) and was
+        measured on a machine busier than the claim allows. A "cpu" claim is
+        inconclusive on a busy machine even when it held (see verdicts.Measures)."""
+        verdict = self.verdict
+        if verdict.measures is None:
+            return None
+        loaded = [
+            a.load for a in self.runs if a.load is not None and a.load.busy_for(verdict.cores)
+        ]
+        if not loaded:
+            return None
+        wrong = [a for a in self.runs if not a.result.as_expected]
+        if any(not _measurement_only(a.result) for a in wrong):
+            return None
+        if verdict.measures == "time" and (
+            not wrong or any(a.load is None or not a.load.busy_for(verdict.cores) for a in wrong)
+        ):
+            return None
+        return min(loaded, key=lambda load: load.free_cores)
+
+    @property
+    def status(self) -> str:
+        """held, failed or inconclusive (the machine was too busy to judge)."""
+        if self.busy is not None:
+            return "inconclusive"
+        return "held" if self.holds else "failed"
+
+    @property
     def headline(self) -> str:
-        return verdicts.headline(self.id, self.holds, self.start_methods)
+        return headline(self, "en")
 
     @property
     def variants(self) -> list[Variant]:
@@ -313,6 +351,45 @@ class ClaimResult:
 
 
 Measure = list[tuple[str, str, float | None, float | None]]
+
+
+def _measurement_only(result: RunResult) -> bool:
+    """The run ended as the story expects, and only its measured checks failed."""
+    return (
+        result.outcome == result.expected
+        and not result.unexpected_errors
+        and any(not c.ok for c in result.checks)
+    )
+
+
+def busy_text(load: busy.Load, cores: int | None, lang: str = "en") -> str:
+    """The figures behind an inconclusive verdict, in one sentence."""
+    from concdemo.i18n import t
+
+    text = t(
+        "busy_figures",
+        lang,
+        others=load.others_cores,
+        steal=load.steal_cores,
+        cores=load.cores,
+        free=load.free_cores,
+        needed=load.needs(cores),
+    )
+    if load.load_avg is not None:
+        text += t("busy_load_avg", lang, load=load.load_avg)
+    if load.runnable is not None:
+        text += t("busy_runnable", lang, runnable=load.runnable)
+    return text
+
+
+def headline(claim: ClaimResult, lang: str) -> str:
+    """The verdict column (and the JSON's ``verdict``, in English)."""
+    load = claim.busy
+    if load is not None:
+        from concdemo.i18n import t
+
+        return t("verdict_inconclusive", lang, figures=busy_text(load, claim.verdict.cores, lang))
+    return verdicts.headline(claim.id, claim.holds, claim.start_methods, lang)
 
 
 def _with_variant(variant: str, label: str) -> str:
@@ -397,11 +474,15 @@ class Verification:
 
     @property
     def passed(self) -> int:
-        return sum(c.holds for c in self.claims)
+        return sum(c.status == "held" for c in self.claims)
 
     @property
     def failed(self) -> int:
-        return len(self.claims) - self.passed
+        return sum(c.status == "failed" for c in self.claims)
+
+    @property
+    def inconclusive(self) -> int:
+        return sum(c.status == "inconclusive" for c in self.claims)
 
 
 def verify(
@@ -442,6 +523,7 @@ def _run_json(a: Attempted) -> dict[str, Any]:
         "attempts": a.attempts,
         "failed_checks": [c.what for c in r.checks if not c.ok],
         "error": r.error,
+        "busy": None if a.load is None else a.load.as_json(),
     }
 
 
@@ -463,6 +545,9 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
         "note": verdict.note,
         "kind": verdict.kind,
         "verdict": claim.headline,
+        "status": claim.status,
+        "measures": verdict.measures,
+        "busy": None if (load := claim.busy) is None else load.as_json(verdict.cores),
         "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],
         "tolerance": verdict.tolerance or None,
         "figures": [
@@ -485,6 +570,7 @@ def as_json(verification: Verification) -> dict[str, Any]:
         "schema": SCHEMA,
         "passed": verification.passed,
         "failed": verification.failed,
+        "inconclusive": verification.inconclusive,
         "python": platform.python_version(),
         "platform": sys.platform,
         "cpus": os.cpu_count(),

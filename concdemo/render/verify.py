@@ -12,8 +12,16 @@ from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
 from concdemo.render.prose import prose
 from concdemo.render.style import OUTCOME_STYLES
-from concdemo.verify import ClaimResult, Figure, Verification, overrides_line, run_label
+from concdemo.verify import (
+    ClaimResult,
+    Figure,
+    Verification,
+    busy_text,
+    overrides_line,
+    run_label,
+)
 
+INCONCLUSIVE_STYLE = "bold yellow"
 VERDICT_STYLES = {
     "holds": "green",
     "corrected": "cyan",
@@ -48,11 +56,16 @@ def method_cell(claim: ClaimResult, method: str) -> Text:
         if n:
             text.append("+")
         text.append(outcome_word(outcome, active_lang()), style=OUTCOME_STYLES.get(outcome, ""))
-    text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
+    if claim.status == "inconclusive":  # measured, but not on a machine that could judge it
+        text.append(" ?", style=INCONCLUSIVE_STYLE)
+    else:
+        text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
     return text
 
 
 def verdict_cell(claim: ClaimResult) -> Text:
+    if claim.status == "inconclusive":  # the figures are in the claim's cell
+        return Text(tr("verdict_inconclusive_short"), style=INCONCLUSIVE_STYLE)
     # claim.headline is the JSON's English; the table says it in the language it shows.
     headline = verdicts.headline(claim.id, claim.holds, claim.start_methods, active_lang())
     if not claim.holds:
@@ -82,6 +95,10 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
         text.append("\n" + tr("verify_note", note=verdict.note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
         text.append("\n" + tr("verify_retried", line=line), style="yellow")
+    load = claim.busy
+    if load is not None:
+        figures = busy_text(load, verdict.cores, active_lang())
+        text.append("\n" + tr("verify_busy", figures=figures), style=INCONCLUSIVE_STYLE)
     for line in claim.problems:
         text.append(f"\n✗ {line}", style="red")
     return text
@@ -129,7 +146,13 @@ def totals(verification: Verification) -> Text:
         "outdated": "verify_count_outdated",
     }
     parts = [tr(described[k], count=kinds[k]) for k in described if kinds.get(k)]
-    style = "bold green" if not verification.failed else "bold red"
+    style = (
+        "bold red"
+        if verification.failed
+        else INCONCLUSIVE_STYLE
+        if verification.inconclusive
+        else "bold green"
+    )
     text = Text(
         tr("verify_totals", claims=len(verification.claims), passed=verification.passed),
         style=style,
@@ -140,6 +163,11 @@ def totals(verification: Verification) -> Text:
         tr("verify_failed", failed=verification.failed),
         style="bold red" if verification.failed else "",
     )
+    if verification.inconclusive:
+        text.append(
+            tr("verify_count_inconclusive", count=verification.inconclusive),
+            style=INCONCLUSIVE_STYLE,
+        )
     text.append(
         tr(
             "verify_runs_summary",
