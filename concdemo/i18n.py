@@ -2,16 +2,17 @@
 
 ``--lang zh`` or ``CONCDEMO_LANG=zh`` picks Chinese. Every string a renderer
 shows lives in ``MESSAGES`` under a short id, in both languages; values may hold
-``{name}`` placeholders for ``str.format``. The article's claims in Chinese are in
-``CLAIMS_ZH``; the scenarios' own texts are in ``concdemo.i18n_scenarios``.
-JSON output never changes language: it is for programs.
+``{name}`` placeholders for ``str.format``; messages with a count have plural forms
+in ``PLURALS`` (``tn``). Longer texts are kept with a hash of their English source:
+the claims, verdict notes and ``--help`` in ``concdemo.i18n_core``, the scenarios'
+own texts next to each scenario (``concdemo.i18n_scenarios``). JSON output never
+changes language: it is for programs.
 """
 
 from __future__ import annotations
 
 import os
 
-from concdemo.claims import CLAIMS
 from concdemo.errors import UsageError, did_you_mean
 
 LANGS = ("en", "zh")
@@ -95,14 +96,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "what_a_run_shows": _m("What a run shows", "运行会展示什么"),
     # The live table and plain lines of `concdemo run`
-    "live_events": _m("{count} events", "{count} 个事件"),
     "live_elapsed": _m("{seconds:6.1f} s", "{seconds:6.1f} 秒"),
     "col_t_s": _m("t (s)", "t（秒）"),
     "col_process": _m("process", "进程"),
     "col_thread_greenlet": _m("thread/greenlet", "线程/greenlet"),
     "col_event": _m("event", "事件"),
     "col_detail": _m("detail", "详情"),
-    "earlier_events": _m("… {hidden} earlier events", "… 之前还有 {hidden} 个事件"),
     "step_hint": _m(
         "step mode: Enter = next event · c = continue freely · q = stop",
         "单步模式：Enter = 下一个事件 · c = 不再暂停 · q = 停止",
@@ -147,10 +146,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "stderr_tail": _m("stderr (last lines)", "stderr（最后几行）"),
     "what_you_just_saw": _m("what you just saw", "刚才发生了什么"),
-    "totals": _m(
-        "{runs} run(s): {good} as expected, {bad} not",
-        "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
-    ),
     # `concdemo compare`
     "compare_title": _m(
         "{scenario}: median of {repeat} fresh runs each (after {warmup} warm-up), seconds",
@@ -328,36 +323,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_count_inconclusive": _m(
         ", {count} inconclusive (the machine was busy)", "，{count} 个无法判定（机器太忙）"
     ),
-    "verify_exit_inconclusive": _m(
-        "Exit 1: {count} claims could not be judged because the machine was busy; run verify"
-        " again on a quieter machine, or pass --allow-inconclusive to accept them.",
-        "退出码 1：机器太忙，有 {count} 个说法无法判定；请在更空闲的机器上重新运行 verify，"
-        "或者加上 --allow-inconclusive 接受它们。",
-    ),
-    "verify_allowed_inconclusive": _m(
-        "Exit 0 with {count} inconclusive claims: --allow-inconclusive accepts them;"
-        " they were not shown to hold.",
-        "退出码 0，有 {count} 个说法无法判定：--allow-inconclusive 接受了它们，"
-        "但它们并未被证实成立。",
-    ),
-    "verify_totals": _m(
-        "{claims} claims: {passed} behave as expected", "共 {claims} 个说法：{passed} 个符合预期"
-    ),
-    "verify_count_holds": _m("{count} hold", "{count} 个成立"),
-    "verify_count_corrected": _m("{count} hold with a correction", "{count} 个成立但需更正"),
-    "verify_count_platform": _m(
-        "{count} hold only under some start methods", "{count} 个仅在部分启动方式下成立"
-    ),
     "verify_count_outdated": _m(
         "{count} where the article is out of date", "{count} 个表明文章已过时"
     ),
     "verify_kinds": _m(" ({parts})", "（{parts}）"),
     "list_sep": _m(", ", "，"),
     "verify_failed": _m(", {failed} FAILED", "，{failed} 个失败"),
-    "verify_runs_summary": _m(
-        " · {runs} runs under {methods} in {seconds:.0f} s",
-        " · 在 {methods} 下共运行 {runs} 次，用时 {seconds:.0f} 秒",
-    ),
     "verify_overrides": _m(
         "verify passes smaller parameters where the claims do not depend on them: {parts}.",
         "在说法与参数无关的地方，verify 使用了更小的参数：{parts}。",
@@ -365,15 +336,102 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The timeline after a run (concdemo/render/timeline.py)
     "timeline_heading": _m("timeline", "时间线"),
     "timeline_no_events": _m("timeline: no events", "时间线：没有事件"),
-    "timeline_more_lane": _m("… {more} more lane", "… 还有 {more} 条泳道"),
-    "timeline_more_lanes": _m("… {more} more lanes", "… 还有 {more} 条泳道"),
     "timeline_event": _m("event", "事件"),
     "timeline_column": _m("1 column ≈ {duration}", "1 列 ≈ {duration}"),
 }
 
 
+def _p(count: str, en: tuple[str, str], zh: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    return count, {"en": en, "zh": (zh,)}
+
+
+# Messages about a number of things: (the value that counts, forms per language).
+# As in gettext, a language has as many forms as plural categories: English two
+# (one, other), Chinese one; ``plural_form`` picks the form for a count.
+PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "totals": _p(
+        "runs",
+        (
+            "{runs} run: {good} as expected, {bad} not",
+            "{runs} runs: {good} as expected, {bad} not",
+        ),
+        "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
+    ),
+    "live_events": _p("count", ("{count} event", "{count} events"), "{count} 个事件"),
+    "earlier_events": _p(
+        "hidden",
+        ("… {hidden} earlier event", "… {hidden} earlier events"),
+        "… 之前还有 {hidden} 个事件",
+    ),
+    "timeline_more_lanes": _p(
+        "more", ("… {more} more lane", "… {more} more lanes"), "… 还有 {more} 条泳道"
+    ),
+    "verify_totals": _p(
+        "claims",
+        ("{claims} claim: {passed} as expected", "{claims} claims: {passed} behave as expected"),
+        "共 {claims} 个说法：{passed} 个符合预期",
+    ),
+    "verify_count_holds": _p("count", ("{count} holds", "{count} hold"), "{count} 个成立"),
+    "verify_count_corrected": _p(
+        "count",
+        ("{count} holds with a correction", "{count} hold with a correction"),
+        "{count} 个成立但需更正",
+    ),
+    "verify_count_platform": _p(
+        "count",
+        (
+            "{count} holds only under some start methods",
+            "{count} hold only under some start methods",
+        ),
+        "{count} 个仅在部分启动方式下成立",
+    ),
+    "verify_runs_summary": _p(
+        "runs",
+        (
+            " · {runs} run under {methods} in {seconds:.0f} s",
+            " · {runs} runs under {methods} in {seconds:.0f} s",
+        ),
+        " · 在 {methods} 下共运行 {runs} 次，用时 {seconds:.0f} 秒",
+    ),
+    "verify_exit_inconclusive": _p(
+        "count",
+        (
+            "Exit 1: {count} claim could not be judged because the machine was busy; run"
+            " verify again on a quieter machine, or pass --allow-inconclusive to accept it.",
+            "Exit 1: {count} claims could not be judged because the machine was busy; run"
+            " verify again on a quieter machine, or pass --allow-inconclusive to accept them.",
+        ),
+        "退出码 1：机器太忙，有 {count} 个说法无法判定；请在更空闲的机器上重新运行 verify，"
+        "或者加上 --allow-inconclusive 接受它们。",
+    ),
+    "verify_allowed_inconclusive": _p(
+        "count",
+        (
+            "Exit 0 with {count} inconclusive claim: --allow-inconclusive accepts it;"
+            " it was not shown to hold.",
+            "Exit 0 with {count} inconclusive claims: --allow-inconclusive accepts them;"
+            " they were not shown to hold.",
+        ),
+        "退出码 0，有 {count} 个说法无法判定：--allow-inconclusive 接受了它们，"
+        "但它们并未被证实成立。",
+    ),
+}
+
+
+def plural_form(lang: str, count: int) -> int:
+    """Which of ``lang``'s plural forms a count takes (gettext's ``plural=`` expression)."""
+    if lang == "zh":
+        return 0  # nplurals=1; plural=0
+    return 0 if count == 1 else 1  # nplurals=2; plural=(n != 1)
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, formatted with ``values`` (KeyError if unknown)."""
+    if key in PLURALS:
+        counted, forms = PLURALS[key]
+        count = values[counted]
+        assert isinstance(count, int), f"{key}: {counted} must be an int"
+        return forms[lang][plural_form(lang, count)].format(**values)
     return MESSAGES[key][lang].format(**values)
 
 
@@ -439,55 +497,6 @@ def outcome(word: str, lang: str) -> str:
 
 def claim(claim_id: str, lang: str) -> str:
     """One of the article's claims (concdemo.claims) in ``lang``; '' for an unknown id."""
-    if lang == "zh" and claim_id in CLAIMS_ZH:
-        return CLAIMS_ZH[claim_id]
-    return CLAIMS.get(claim_id, "")
+    from concdemo import i18n_core  # reads its translation file only when not English
 
-
-# The article's claims (concdemo.claims.CLAIMS), in the article's own words where it has them.
-CLAIMS_ZH: dict[str, str] = {
-    "Q1": "主脚本中模块级创建的 Queue 并不是子进程的那个队列：get() 会永远阻塞。",
-    "Q2": "在 `if __name__ == '__main__'` 下创建的 Queue，子进程根本不知道：NameError。",
-    "Q3": "把队列作为参数传给子进程，就能正常工作。",
-    "Q4": "队列已满时，put(timeout=t) 在 t 秒后抛出 Full；put_nowait() 立即抛出。",
-    "Q5": "队列为空时，get(timeout=t) 在 t 秒后抛出 Empty；get_nowait() 立即抛出。",
-    "Q6": "empty()、full() 和 qsize() 的结果不可靠。",
-    "Q7": "close() 让本进程不再发送数据；它不会通知消费者。",
-    "Q8": "进程退出时会等待其队列的后台线程（join_thread）。",
-    "P1": "Pipe() 是全双工的：两端都能发送和接收。",
-    "P2": "Pipe(False)：第一端只能接收，第二端只能发送。",
-    "P3": "recv() 会阻塞；当另一端已关闭且没有剩余数据时，抛出 EOFError。",
-    "P4": "send() 和 recv() 使用 pickle 序列化对象。",
-    "P5": "生产者/消费者：各自关闭不用的那一端；消费者最终收到 EOFError。",
-    "P6": "忘了关闭不用的端点，消费者就会挂在 recv() 上。",
-    "P7": "消息长于 maxlength 时，recv_bytes(maxlength) 抛出异常，此后该连接无法再用。",
-    "P8": "缓冲区太小时，recv_bytes_into(buf) 抛出 BufferTooShort。",
-    "P9": "poll(timeout) 告诉你数据是否就绪；poll(None) 会无限期地等待。",
-    "M1": "Manager().list() 是共享的：子进程把 i**i 追加到 [11, 22, 33]。",
-    "M2": "Manager().dict() 是共享的：子进程设置 d[i] = 'a'。",
-    "M3": "必须 join 子进程（在 manager 关闭之前），不然会执行报错。",
-    "M4": "进程间通信应该尽量避免使用共享数据。",
-    "PL1": "Pool.apply 是同步的：任务一个接一个地执行。",
-    "PL2": "Pool.apply_async 是异步的：多个任务一起执行。",
-    "PL3": "Pool.join() 只能在 close() 或 terminate() 之后调用。",
-    "PL4": "AsyncResult.get(timeout) 超时会抛出异常，并会重新抛出工作进程中的异常。",
-    "PL5": "AsyncResult 有 ready()、successful() 和 wait(timeout)。",
-    "PL6": "callback 禁止执行任何阻塞操作，否则会拖住其他结果。",
-    "PL7": "terminate() 立即终止所有工作进程。",
-    "PL8": "有几个 CPU 核心就开几个进程；开多了只会增加切换的开销。",
-    "Y1": "生成器就是协程：next() 启动它，send() 恢复它，close() 结束它。",
-    "C1": "协程运行在单线程上，无法利用多核。",
-    "C2": "一个协程中的阻塞调用会阻塞整个线程。",
-    "G1": "greenlet.switch() 显式地交出控制权。",
-    "G2": "参数只在第一次 switch 时传入。",
-    "G3": "单靠 greenlet 节省不了时间：遇到 I/O 它不会切换。",
-    "GE1": "gevent.sleep 是协作式的：等待期间其他 greenlet 照常运行。",
-    "GE2": "time.sleep 和 socket 只有在 monkey.patch_all() 之后才会协作。",
-    "GE3": "补丁必须在被打补丁的模块导入之前打上。",
-    "GE4": "gevent.spawn(fn, *args, **kwargs) 把参数传给 fn。",
-    "GE5": "joinall(jobs, timeout=...) 最多等待 timeout 秒；结果在 job.value 中。",
-    "GE6": "gevent.socket.gethostbyname 不会阻塞其他 greenlet。",
-    "GE7": "用 spawn + joinall 写的爬虫会并发地抓取页面。",
-    "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
-    "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
-}
+    return i18n_core.claim(claim_id, lang)

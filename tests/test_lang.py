@@ -14,8 +14,8 @@ from rich.table import Table
 
 from concdemo import catalog, compare, i18n, stepper, verdicts
 from concdemo import verify as verifying
-from concdemo.i18n import CLAIMS_ZH, Message, active_lang, set_lang, tr
-from concdemo.i18n_scenarios import NARRATION_ZH, VARIANTS_ZH, scenario_text
+from concdemo.i18n import Message, active_lang, claim, set_lang, tr
+from concdemo.i18n_scenarios import narration_text, scenario_text, variant_text
 from concdemo.render.compare import comparison_table
 from concdemo.render.prose import Prose, break_offsets, prose, tokens
 from concdemo.render.verify import render as render_verify
@@ -38,6 +38,10 @@ def _render(renderable: object, width: int) -> list[str]:
     with console.capture() as capture:
         console.print(renderable)
     return capture.get().rstrip("\n").split("\n")
+
+
+def _zh_explanation(variant: str) -> str:
+    return variant_text(catalog.get("pipe").variant(variant), "zh")[1]
 
 
 # --- the active language -----------------------------------------------------
@@ -87,11 +91,13 @@ def test_step_hint_and_tour_follow_the_language() -> None:
     assert stepper.hint().startswith("单步模式")
     stops = tour.stops(quick=True)
     for stop in stops:
-        if stop.scenario.name in NARRATION_ZH:
-            assert stop.narration == NARRATION_ZH[stop.scenario.name]
+        if stop.scenario.name in tour.NARRATION:
+            english = tour.NARRATION[stop.scenario.name]
+            assert stop.narration == narration_text(stop.scenario, english, "zh") != english
     lines = _render(tour.narration(stops[0], 1, len(stops))[1], 80)
     assert scenario_text(stops[0].scenario, "zh")[0][:6] in lines[0]
-    assert 3.0 < tour.reading_time(NARRATION_ZH["pipe"]) <= 6.0  # counted in characters
+    pipe = narration_text(catalog.get("pipe"), tour.NARRATION["pipe"], "zh")
+    assert 3.0 < tour.reading_time(pipe) <= 6.0  # counted in characters
 
 
 # --- Chinese prose wraps between characters -----------------------------------
@@ -101,7 +107,7 @@ def test_step_hint_and_tour_follow_the_language() -> None:
 def test_prose_wraps_chinese_without_losing_text_or_breaking_before_punctuation(
     width: int,
 ) -> None:
-    text = VARIANTS_ZH["pipe/producer-consumer"]["explanation"]
+    text = _zh_explanation("producer-consumer")
     lines = _render(Prose(text), width)
     assert all(cell_len(line) <= width for line in lines)
     assert not any(line.lstrip()[:1] in NO_LINE_START for line in lines[1:]), lines
@@ -148,7 +154,7 @@ def test_chinese_cells_in_a_table_stay_aligned_and_whole() -> None:
 
 def test_a_chinese_panel_stays_aligned() -> None:
     set_lang("zh")
-    text = VARIANTS_ZH["pipe/forgot-close"]["explanation"]
+    text = _zh_explanation("forgot-close")
     lines = _render(Panel(prose(text), title=tr("what_you_just_saw")), 70)
     assert len({cell_len(line) for line in lines}) == 1
 
@@ -213,8 +219,8 @@ def test_show_variant_in_chinese() -> None:
     result = cli("show", "pipe", "--variant", "duplex", "--lang", "zh")
     assert result.returncode == 0, result.stderr
     shown = _squeezed(result.stdout)
-    assert _squeezed(VARIANTS_ZH["pipe/duplex"]["title"]) in shown
-    assert _squeezed(CLAIMS_ZH["P1"]) in shown
+    assert _squeezed(variant_text(catalog.get("pipe").variant("duplex"), "zh")[0]) in shown
+    assert _squeezed(claim("P1", "zh")) in shown
     assert "文章的说法" in result.stdout and "预期结果" in result.stdout
     for heading in ENGLISH_HEADINGS:
         assert heading not in result.stdout, heading

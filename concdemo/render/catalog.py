@@ -9,7 +9,7 @@ from rich.text import Text
 
 from concdemo.catalog import START_METHODS, Scenario, Variant
 from concdemo.i18n import active_lang, claim, outcome, tr
-from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
+from concdemo.i18n_scenarios import param_help, scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 
@@ -68,7 +68,9 @@ def scenario_overview(scenario: Scenario) -> Group:
                 if p.min is None and p.max is None
                 else f"{p.min}…{p.max if p.max is not None else ''}"
             )
-            params.add_row(p.name, p.type, repr(p.default), bounds, p.help)
+            params.add_row(
+                p.name, p.type, repr(p.default), bounds, cell(param_help(scenario, p.name, lang))
+            )
         parts.append(params)
     variants = Table(title=tr("variants_title"), title_justify="left", header_style="bold")
     variants.add_column(tr("col_variant"), style="bold", no_wrap=True)

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from concdemo import verdicts
+from concdemo import i18n_core, verdicts
 from concdemo.i18n import active_lang, tr
 from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
@@ -88,11 +88,13 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
         text.append("\n" + tr("verify_runs", runs=", ".join(labels)), style="dim")
     for figure in claim.figures:
         text.append("\n" + figure_text(figure, methods), style="bold")
-    verdict = claim.verdict
+    verdict, lang = claim.verdict, active_lang()
     if verdict.tolerance:
-        text.append("\n" + tr("verify_tolerance", tolerance=verdict.tolerance), style="dim")
+        tolerance = i18n_core.tolerance(claim.id, lang)
+        text.append("\n" + tr("verify_tolerance", tolerance=tolerance), style="dim")
     if verdict.note and verdict.kind != "holds":  # the corrections; --json has every note
-        text.append("\n" + tr("verify_note", note=verdict.note), style=VERDICT_STYLES[verdict.kind])
+        note = i18n_core.verdict_note(claim.id, lang)
+        text.append("\n" + tr("verify_note", note=note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
         text.append("\n" + tr("verify_retried", line=line), style="yellow")
     load = claim.busy
