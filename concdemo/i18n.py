@@ -221,6 +221,92 @@ MESSAGES: dict[str, dict[str, str]] = {
         "--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup}).",
         "--repeat 至少为 1，--warmup 至少为 0（收到的是 {repeat}、{warmup}）。",
     ),
+    # `--help` (concdemo/cli_help.py): click's own words
+    "help_usage": _m("Usage: ", "用法："),
+    "help_arguments": _m("Arguments", "参数"),
+    "help_options": _m("Options", "选项"),
+    "help_commands": _m("Commands", "命令"),
+    "help_show_help": _m("Show this message and exit.", "显示此帮助信息并退出。"),
+    "help_default": _m("default: {default}", "默认：{default}"),
+    "help_required": _m("required", "必填"),
+    # Usage errors (concdemo/catalog.py, params.py, plan.py, export/__init__.py)
+    "did_you_mean": _m(" Did you mean '{name}'?", "你是不是想用 '{name}'？"),
+    "no_scenario": _m(
+        "No scenario '{name}'.{did_you_mean} Run `concdemo list`.",
+        "没有名为 '{name}' 的场景。{did_you_mean}运行 `concdemo list` 可以看到所有场景。",
+    ),
+    "no_variant": _m(
+        "No variant '{name}' in scenario '{scenario}'.{did_you_mean} Choose from: {names}, or all.",
+        "场景 '{scenario}' 中没有变体 '{name}'。{did_you_mean}可选：{names}，或 all。",
+    ),
+    "param_type_int": _m(
+        "Parameter '{name}' takes an int, not '{raw}' (for example --param {name}={example}).",
+        "参数 '{name}' 要的是整数（int），而不是 '{raw}'（例如 --param {name}={example}）。",
+    ),
+    "param_type": _m(
+        "Parameter '{name}' takes a {kind}, not '{raw}' (for example --param {name}={example}).",
+        "参数 '{name}' 要的是 {kind} 类型的值，而不是 '{raw}'（例如 --param {name}={example}）。",
+    ),
+    "param_choices": _m(
+        "Parameter '{name}' must be one of {choices}, not '{raw}'.",
+        "参数 '{name}' 必须是 {choices} 之一，而不是 '{raw}'。",
+    ),
+    "param_from_to": _m(
+        "Parameter '{name}' must be from {low} to {high}, not {raw}.",
+        "参数 '{name}' 必须在 {low} 到 {high} 之间，而不是 {raw}。",
+    ),
+    "param_at_least": _m(
+        "Parameter '{name}' must be at least {low}, not {raw}.",
+        "参数 '{name}' 至少为 {low}，而不是 {raw}。",
+    ),
+    "param_at_most": _m(
+        "Parameter '{name}' must be at most {high}, not {raw}.",
+        "参数 '{name}' 至多为 {high}，而不是 {raw}。",
+    ),
+    "param_not_pair": _m(
+        "--param '{pair}' is not KEY=VALUE (for example --param delay=0.5).",
+        "--param '{pair}' 不是 KEY=VALUE 的形式（例如 --param delay=0.5）。",
+    ),
+    "param_unknown": _m(
+        "Scenario '{scenario}' has no parameter '{param}'.{did_you_mean}{known}",
+        "场景 '{scenario}' 没有参数 '{param}'。{did_you_mean}{known}",
+    ),
+    "param_known": _m(" Known: {names}.", "已有的参数：{names}。"),
+    "param_none": _m(" It takes no parameters.", "它不接受任何参数。"),
+    "start_method_unknown": _m(
+        "Unknown start method '{choice}'.{did_you_mean} Use one of {methods} or all.",
+        "未知的启动方式 '{choice}'。{did_you_mean}请使用 {methods} 之一，或 all。",
+    ),
+    "start_method_unavailable": _m(
+        "Start method '{choice}' is not available on this platform; use one of {methods} or all.",
+        "启动方式 '{choice}' 在这个平台上不可用；请使用 {methods} 之一，或 all。",
+    ),
+    "timeout_positive": _m(
+        "--timeout must be a positive number of seconds, not {value}.",
+        "--timeout 必须是正的秒数，而不是 {value}。",
+    ),
+    "outputs_same_file": _m(
+        "--trace and --svg both name {path}; give each its own file.",
+        "--trace 和 --svg 指向同一个文件 {path}；请给它们各自的文件。",
+    ),
+    "path_example": _m("e.g. {flag} run{suffix}", "例如 {flag} run{suffix}"),
+    "path_needs_name": _m(
+        "{flag} needs a file name, {example}.", "{flag} 需要一个文件名，{example}。"
+    ),
+    "path_is_dir": _m(
+        "{flag} {value} is a directory; name a file inside it, e.g. {flag} {inside}.",
+        "{flag} {value} 是一个目录；请指定其中的一个文件，例如 {flag} {inside}。",
+    ),
+    "path_no_parent": _m(
+        "{flag} {value}: the directory {parent} does not exist;"
+        " create it first (mkdir -p {parent}) or pick another path.",
+        "{flag} {value}：目录 {parent} 不存在；请先创建它（mkdir -p {parent}），或换一个路径。",
+    ),
+    "path_not_writable": _m(
+        "{flag} {value}: {target} is not writable; pick a path you can write to, {example}.",
+        "{flag} {value}：{target} 不可写；请换一个你能写入的路径，{example}。",
+    ),
+    "write_failed": _m("Could not write {path}: {reason}.", "无法写入 {path}：{reason}。"),
     # The interactive picker (`concdemo` with no arguments on a terminal; concdemo/picker.py)
     "picker_scenarios": _m("Scenarios", "场景"),
     "picker_col_shows": _m("what it shows", "演示内容"),

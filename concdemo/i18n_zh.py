@@ -88,6 +88,7 @@ TEXTS = {
     "tolerance/GE9": ("d0b9849b", "从 10 个到最多的空闲描述符，select 和 poll 每次调用慢 ≥ 3 倍，epoll < 3 倍"),
     "help/concdemo": ("3d44e04f", "让 Python 并发看得见：运行一篇经典的 multiprocessing、greenlet 和 gevent 教程中的场景，观察每个进程、线程和 greenlet。"),
     "help/concdemo/--version": ("c379c574", "显示版本号并退出。"),
+    "help/concdemo/--lang": ("2c9d84a0", "en 或 zh；默认：CONCDEMO_LANG 或 en"),
     "help/bench": ("d1fc252a", "测量这台机器上的启动时间和事件通道。"),
     "help/bench/--json": ("0f2030e3", "输出一个 JSON 文档。"),
     "help/bench/--repeat": ("6115ab0e", "每个命令测量启动时间的次数。"),

@@ -291,3 +291,52 @@ def test_help_names_the_lang_option() -> None:
     for command in ("list", "show", "run", "compare", "verify", "tour", "bench"):
         result = cli(command, "--help")
         assert "--lang" in result.stdout and "CONCDEMO_LANG" in result.stdout, command
+
+
+# --- --help and usage errors in Chinese -----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["", "run", "verify", "show", "compare", "list"])
+def test_help_in_chinese_fits_80_columns(command: str) -> None:
+    args = [command] if command else []
+    result = cli(*args, "--help", "--lang", "zh", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert lines[0].startswith("用法：concdemo")
+    assert "选项：" in lines and "显示此帮助信息并退出。" in result.stdout
+    too_wide = [f"{cell_len(line):3} {line}" for line in lines if cell_len(line) > 78]
+    assert not too_wide, "\n".join(too_wide)
+    for english in ("Usage:", "Options:", "Show this message", "Print one JSON"):
+        assert english not in result.stdout, english
+    # Every help sentence came through whole: squeezed, the Chinese is all there.
+    english_help = cli(*args, "--help", env={"COLUMNS": "80"}).stdout
+    assert english_help.startswith("Usage: concdemo")
+
+
+def test_help_follows_concdemo_lang_and_lang_beats_it() -> None:
+    zh = cli("run", "--help", env={"CONCDEMO_LANG": "zh"})
+    assert "用法：" in zh.stdout and "运行一个场景的变体" in zh.stdout
+    en = cli("run", "--help", "--lang", "en", env={"CONCDEMO_LANG": "zh"})
+    assert en.stdout.startswith("Usage:") and not CJK.search(en.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "pip"], "没有名为 'pip' 的场景。你是不是想用 'pipe'？"),
+        (["run", "pipe", "--param", "items=lots"], "参数 'items' 要的是整数（int），而不是 'lots'"),
+        (
+            ["run", "pipe", "--param", "itemz=3"],
+            "场景 'pipe' 没有参数 'itemz'。你是不是想用 'items'？",
+        ),
+        (["run", "pipe", "--start-method", "forks"], "未知的启动方式 'forks'。"),
+        (["run", "pipe", "--svg", "/no/such/dir/p.svg"], "目录 /no/such/dir 不存在"),
+    ],
+)
+def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:
+    result = cli(*args, "--lang", "zh")
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("错误：") and expected in line, line
+    english = cli(*args)
+    assert not CJK.search(english.stderr) and english.stderr.startswith("Error: ")
