@@ -27,7 +27,7 @@ def scenarios_table(scenarios: list[Scenario]) -> Table:
     table = Table(title=tr("list_title"), header_style="bold", title_justify="left")
     table.add_column(tr("col_scenario"), style="bold cyan", no_wrap=True)
     table.add_column(tr("col_title"), overflow=PROSE)
-    table.add_column(tr("col_variants"))
+    table.add_column(tr("col_variants"), overflow=PROSE)  # a long variant name is not cut
     table.add_column(tr("col_params_defaults"))
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
@@ -37,11 +37,14 @@ def scenarios_table(scenarios: list[Scenario]) -> Table:
 
 
 def _expect_text(variant: Variant) -> Text:
+    # In Chinese one start method a line: Rich cuts "fork 正常  spawn 正常" short with "…"
+    # when the double space falls on the column's edge, instead of wrapping it.
+    gap = "\n" if active_lang() == "zh" else "  "
     text = Text()
     for method in START_METHODS:
         expected = variant.expected(method)
         if text:
-            text.append("  ")
+            text.append(gap)
         text.append(f"{method} ")
         text.append(outcome(expected, active_lang()), style=OUTCOME_STYLES.get(expected, ""))
     return text
