@@ -11,6 +11,10 @@ one). Keys:
 - ``variant/NAME/title``, ``variant/NAME/explanation``: a variant's docstring
 - ``variant/NAME/note/METHOD``: a variant's NOTES entry (METHOD may be ``*``)
 - ``tour``: the tour's word before the scenario (``concdemo.tour.NARRATION``)
+- ``check/TEXT``: a check a script makes (``probe.check(TEXT, …)``,
+  ``probe.raises(Error, TEXT)``), keyed by its English text. Only checks whose text
+  is a literal can be listed ahead of a run (and so tested for a translation); a
+  text built at run time (an f-string) is shown as the script made it.
 
 A text without a current translation (none yet, or its English changed since:
 the stored hash no longer matches) is shown in English. A file is read only when
@@ -19,6 +23,7 @@ a language other than English is shown, so English start-up never opens one.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from concdemo import translations
@@ -49,7 +54,37 @@ def english_texts(scenario: Scenario, narration: str | None = None) -> dict[str,
             found[_variant_key(variant, f"note/{method}")] = note
     if narration:
         found["tour"] = narration
+    for text in literal_checks(scenario.folder):
+        found[f"check/{text}"] = text
     return found
+
+
+def literal_checks(folder: Path) -> list[str]:
+    """The texts of the checks the folder's scripts make with a literal string, in order."""
+    found: list[str] = []
+    for script in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "probe"
+                and node.func.attr in ("check", "raises")
+            ):
+                continue
+            position = 0 if node.func.attr == "check" else 1
+            arg = node.args[position] if len(node.args) > position else None
+            text = arg.value if isinstance(arg, ast.Constant) else None
+            if isinstance(text, str) and text not in found:
+                found.append(text)
+    return found
+
+
+def check_text(variant: Variant, what: str, lang: str) -> str:
+    """A check's text (as the run reported it) in ``lang``, where a translation exists."""
+    if lang == "en":
+        return what
+    return translations.pick(_texts(variant.path.parent, lang), f"check/{what}", what)
 
 
 def scenario_text(scenario: Scenario, lang: str) -> tuple[str, str]:

@@ -333,3 +333,17 @@ def test_chinese_explanation_panel_stays_aligned() -> None:
     lines = _render(panel)
     assert len(lines) > 4
     _assert_aligned(lines)
+
+
+def test_a_runs_checks_in_chinese() -> None:
+    apply = _shipped()["pool"].variant("apply")
+    what = "the tasks ran one after another: at least tasks × delay"
+    assert what in i18n_scenarios.literal_checks(apply.path.parent)
+    assert (
+        i18n_scenarios.check_text(apply, what, "zh") == "任务一个接一个地运行：至少 tasks × delay"
+    )
+    assert i18n_scenarios.check_text(apply, what, "en") == what
+    # A text made at run time (an f-string) has no entry and is shown as made.
+    assert i18n_scenarios.check_text(apply, "it gave up after about 0.3 s", "zh") == (
+        "it gave up after about 0.3 s"
+    )

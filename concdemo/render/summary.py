@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.i18n import active_lang, outcome, tr
-from concdemo.i18n_scenarios import variant_note, variant_text
+from concdemo.i18n_scenarios import check_text, variant_note, variant_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 from concdemo.runner import RunResult
@@ -66,7 +66,7 @@ def _checks(result: RunResult) -> Group | None:
     table.add_column("")
     for check in checks:
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
-        table.add_row(mark, check.what)
+        table.add_row(mark, cell(check_text(result.spec.variant, check.what, active_lang())))
     return Group(_heading(tr("heading_checks")), table)
 
 

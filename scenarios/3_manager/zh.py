@@ -19,4 +19,9 @@ TEXTS = {
     "variant/race/title": ("4e4b1370", "多个进程执行 `proxy.value += 1` 会丢失更新；用 manager 的 Lock，计数就准确了。"),
     "variant/race/explanation": ("137d0217", "对代理执行 `counter.value += 1`，是与 manager 服务进程之间的两次往返，先读后写，而另一个进程可能在中间写入：它的那次自增就被覆盖、丢失了。在读和写的外面持有一个 manager 的 Lock，计数就准确了，代价是更多的往返。最后两个阶段对比一次代理操作与在本地对象上做同样操作的耗时：每次代理操作都要 pickle 一个请求、传到服务进程、再等待回答，这就是文章说应该尽量避免使用共享数据的原因。"),
     "tour": ("1e186740", "Manager 共享数据，而不是传递消息：一个服务进程拥有列表和字典，每个子进程持有指向它们的代理。五个子进程往同一个列表里追加，再往同一个字典里设置键。"),
+    "check/the dict has 6 keys: 'name' and 0 to 4": ("7a1c96bc", "字典有 6 个键：'name' 以及 0 到 4"),
+    "check/the list has 8 items: 11, 22, 33 and i**i for i in 0..4": ("1e840f50", "列表有 8 项：11、22、33，以及 i 从 0 到 4 的 i**i"),
+    "check/a proxy operation costs far more than a local one (at least 10\u00d7)": ("f6b53b6b", "一次代理操作的开销远大于一次本地操作（至少 10 倍）"),
+    "check/without a lock, increments were lost": ("f85200db", "不加锁时，有递增丢失了"),
+    "check/with the Lock the count is exact": ("58679e4f", "加了 Lock 后计数准确"),
 }

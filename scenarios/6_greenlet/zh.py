@@ -15,4 +15,11 @@ TEXTS = {
     "variant/blocking/title": ("39b9a944", "单靠 greenlet 节省不了时间：time.sleep 会阻塞所有 greenlet，所以睡眠时间会累加。"),
     "variant/blocking/explanation": ("9932755b", "foo 和 bar 各自用 time.sleep 睡一会儿，然后切换到对方。greenlet 只在显式的 switch() 处交换控制权；它对 I/O 一无所知，所以 foo 睡着时 bar 无法运行，反之亦然。时间线上的 sleep 条一个接着一个，总耗时是两次睡眠之和。要并行地等待，需要能在 I/O 时自动切换的东西：那就是 gevent（见 `concdemo run gevent`）。"),
     "tour": ("6dfadea9", "greenlet 靠手动切换：跟着 ok1 到 ok4 在 foo 和 bar 之间跳转，然后看参数只在第一次 switch 时传入。"),
+    "check/natasha and bob take turns in the article's order": ("ab516bf5", "natasha 和 bob 按文章的顺序轮流"),
+    "check/the switches still print ok1, ok2, ok3, ok4": ("92d37478", "切换仍然打印 ok1、ok2、ok3、ok4"),
+    "check/bar's sleep began only after foo's ended": ("27bd4ffa", "bar 的 sleep 在 foo 的结束之后才开始"),
+    "check/total = the sum of both sleeps, no time saved": ("a6ed391c", "总耗时 = 两次 sleep 之和，没有节省时间"),
+    "check/the switches print ok1, ok2, ok3, ok4 in that order": ("f0d30d01", "切换按顺序打印 ok1、ok2、ok3、ok4"),
+    "check/bar ran to its end and handed control back to main": ("c2bffbe3", "bar 运行到结束，并把控制权交回 main"),
+    "check/foo is still suspended in its second g2.switch()": ("5d4b9598", "foo 仍挂起在它的第二个 g2.switch() 中"),
 }
