@@ -419,6 +419,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verify passes smaller parameters where the claims do not depend on them: {parts}.",
         "在说法与参数无关的地方，verify 使用了更小的参数：{parts}。",
     ),
+    # Why a verify run did not count (concdemo/verify.py; --json keeps the English)
+    "problem_ended": _m(
+        "{where}: ended {outcome}, expected {expected}{error}",
+        "{where}：结果是 {outcome}，预期为 {expected}{error}",
+    ),
+    "problem_check": _m("{where}: check failed: {failed}", "{where}：检验未通过：{failed}"),
+    "problem_unexpected": _m(
+        "{where}: unexpected {type}: {message}", "{where}：意外的 {type}：{message}"
+    ),
+    "problem_other_error": _m(
+        "{where}: ended with {type}, not one the story expects",
+        "{where}：以 {type} 结束，这不是故事预期的异常",
+    ),
+    "problem_not_as_expected": _m("{where}: not as expected", "{where}：不符合预期"),
+    "retry_passed": _m(
+        "passed on attempt {attempt} of {attempts}; the first: {first}",
+        "第 {attempt} 次尝试（共 {attempts} 次）通过；第一次：{first}",
+    ),
     # The timeline after a run (concdemo/render/timeline.py)
     "timeline_heading": _m("timeline", "时间线"),
     "timeline_no_events": _m("timeline: no events", "时间线：没有事件"),

@@ -195,24 +195,37 @@ def execute(
 
 
 def problem(result: RunResult) -> str:
-    """Why a run did not go as expected, in one line."""
+    """Why a run did not go as expected, in one line (an i18n.Message: English in JSON)."""
+    from concdemo.i18n import Message
+
     where = f"{run_label(result.spec)} · {result.spec.start_method}"
     if result.outcome != result.expected:
-        text = f"{where}: ended {result.outcome}, expected {result.expected}"
+        error = ""
         if result.error:
-            text += f" ({result.error.get('type')}: {result.error.get('message')})"
-        return text
+            error = f" ({result.error.get('type')}: {result.error.get('message')})"
+        return Message(
+            "problem_ended",
+            where=where,
+            outcome=result.outcome,
+            expected=result.expected,
+            error=error,
+        )
     failed = [c for c in result.checks if not c.ok]
     if failed:
         shown = "; ".join(f"{c.what} {_compact(c.detail)}".strip() for c in failed)
-        return f"{where}: check failed: {shown}"
+        return Message("problem_check", where=where, failed=shown)
     errors = result.unexpected_errors
     if errors:
         e = errors[0]
-        return f"{where}: unexpected {e.detail.get('type')}: {e.detail.get('message')}"
+        return Message(
+            "problem_unexpected",
+            where=where,
+            type=e.detail.get("type"),
+            message=e.detail.get("message"),
+        )
     if result.error:
-        return f"{where}: ended with {result.error.get('type')}, not one the story expects"
-    return f"{where}: not as expected"
+        return Message("problem_other_error", where=where, type=result.error.get("type"))
+    return Message("problem_not_as_expected", where=where)
 
 
 def _compact(detail: dict[str, Any]) -> str:
@@ -323,8 +336,12 @@ class ClaimResult:
 
     @property
     def retries(self) -> list[str]:
+        from concdemo.i18n import Message
+
         return [
-            f"passed on attempt {a.attempts} of {TIMING_ATTEMPTS}; the first: {a.first_problem}"
+            Message(
+                "retry_passed", attempt=a.attempts, attempts=TIMING_ATTEMPTS, first=a.first_problem
+            )
             for a in self.runs
             if a.attempts > 1 and a.result.as_expected
         ]

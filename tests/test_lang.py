@@ -193,11 +193,14 @@ def test_verify_table_in_chinese_keeps_its_shape_and_json_stays_english() -> Non
         assert expected in text, expected
     assert "Pipe() 是全双工的" in text
     assert "默认 0.1" in text
+    assert "✗ duplex · fork：结果是 挂起，" in text  # why P1 failed, in Chinese
+    assert "注：已过时：gevent" in text
     doc = verifying.as_json(verification)
     validate(doc, "verify-1")
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["GE8"]["verdict"] == "article out of date"
     assert by_id["P1"]["verdict"] == "FAILED" and by_id["P1"]["claim"].startswith("Pipe()")
+    assert by_id["P1"]["problems"] == ["duplex · fork: ended hang, expected ok"]
 
 
 def test_compare_warnings_translated_on_screen_english_in_json() -> None:

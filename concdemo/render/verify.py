@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo import i18n_core, verdicts
-from concdemo.i18n import active_lang, tr
+from concdemo.i18n import active_lang, shown, tr
 from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
 from concdemo.render.prose import prose
@@ -96,13 +96,13 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
         note = i18n_core.verdict_note(claim.id, lang)
         text.append("\n" + tr("verify_note", note=note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
-        text.append("\n" + tr("verify_retried", line=line), style="yellow")
+        text.append("\n" + tr("verify_retried", line=shown(line)), style="yellow")
     load = claim.busy
     if load is not None:
         figures = busy_text(load, verdict.cores, active_lang())
         text.append("\n" + tr("verify_busy", figures=figures), style=INCONCLUSIVE_STYLE)
     for line in claim.problems:
-        text.append(f"\n✗ {line}", style="red")
+        text.append(f"\n✗ {shown(line)}", style="red")
     return text
 
 
