@@ -366,9 +366,13 @@ def test_verify_everything_passes_on_this_machine() -> None:
     doc = cli_json("verify", timeout=600)
     elapsed = time.monotonic() - started
     validate(doc, "verify-1")
-    failed = [(c["id"], c["problems"]) for c in doc["claims"] if not c["holds"]]
-    assert failed == [] and doc["_exit"] == 0
-    assert (doc["passed"], doc["failed"]) == (44, 0)
+    failed = [(c["id"], c["problems"]) for c in doc["claims"] if c["status"] == "failed"]
+    assert failed == []
+    # On a busy machine timing and CPU claims come out inconclusive (exit 1, said on
+    # stderr), never failed; on a quiet one everything holds and verify exits 0.
+    busy = [(c["id"], c["busy"]) for c in doc["claims"] if c["status"] == "inconclusive"]
+    assert doc["_exit"] == (1 if busy else 0), busy
+    assert (doc["passed"], doc["failed"], doc["inconclusive"]) == (44 - len(busy), 0, len(busy))
     assert [c["id"] for c in doc["claims"]] == list(CLAIMS)
     assert doc["start_methods"] == start_methods()
     by_id = {c["id"]: c for c in doc["claims"]}
