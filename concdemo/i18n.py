@@ -437,6 +437,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "passed on attempt {attempt} of {attempts}; the first: {first}",
         "第 {attempt} 次尝试（共 {attempts} 次）通过；第一次：{first}",
     ),
+    # Figures of timing and CPU claims in `verify` (concdemo/verify.py; JSON keeps English)
+    "figure_with_variant": _m("{variant} {label}", "{variant}：{label}"),
+    "figure_greenlets": _m("greenlets' speedup", "greenlet 的加速比"),
+    "figure_processes": _m("processes' speedup", "多进程的加速比"),
+    "figure_idle": _m(
+        "{backend}, {low} → {high} idle fds", "{backend}，{low} → {high} 个空闲描述符"
+    ),
+    "unit_slower": _m("× slower", "× 变慢"),
     # The timeline after a run (concdemo/render/timeline.py)
     "timeline_heading": _m("timeline", "时间线"),
     "timeline_no_events": _m("timeline: no events", "时间线：没有事件"),
@@ -460,6 +468,11 @@ PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
             "{runs} runs: {good} as expected, {bad} not",
         ),
         "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
+    ),
+    "figure_speedup": _p(
+        "workers",
+        ("speedup, {workers} worker", "speedup, {workers} workers"),
+        "加速比，{workers} 个工作进程",
     ),
     "live_events": _p("count", ("{count} event", "{count} events"), "{count} 个事件"),
     "earlier_events": _p(

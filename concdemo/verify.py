@@ -26,6 +26,7 @@ from typing import Any
 from concdemo import busy, catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
 from concdemo.claims import CLAIMS
+from concdemo.i18n import Message
 from concdemo.runner import RunResult, RunSpec
 
 SCHEMA = "concdemo/verify-1"
@@ -196,8 +197,6 @@ def execute(
 
 def problem(result: RunResult) -> str:
     """Why a run did not go as expected, in one line (an i18n.Message: English in JSON)."""
-    from concdemo.i18n import Message
-
     where = f"{run_label(result.spec)} · {result.spec.start_method}"
     if result.outcome != result.expected:
         error = ""
@@ -336,8 +335,6 @@ class ClaimResult:
 
     @property
     def retries(self) -> list[str]:
-        from concdemo.i18n import Message
-
         return [
             Message(
                 "retry_passed", attempt=a.attempts, attempts=TIMING_ATTEMPTS, first=a.first_problem
@@ -410,7 +407,9 @@ def headline(claim: ClaimResult, lang: str) -> str:
 
 
 def _with_variant(variant: str, label: str) -> str:
-    return variant if label in (variant, "") else f"{variant} {label}"
+    if label in (variant, ""):
+        return variant
+    return Message("figure_with_variant", variant=variant, label=label)
 
 
 def _phase_figures(result: RunResult) -> Measure:
@@ -425,7 +424,7 @@ def _speedups(result: RunResult) -> Measure:
             workers, cores = int(e.detail["workers"]), int(e.detail["cores"])
             found.append(
                 (
-                    f"speedup, {workers} workers",
+                    Message("figure_speedup", workers=workers),
                     "×",
                     float(e.detail["speedup"]),
                     float(min(workers, cores)),
@@ -441,9 +440,10 @@ def _cpu_bound(result: RunResult) -> Measure:
         d = check.detail
         if "greenlets_s" in d and d.get("greenlets_s"):
             speedup = float(d["one_task_s"]) * float(d["tasks"]) / float(d["greenlets_s"])
-            found.append(("greenlets' speedup", "×", speedup, 1.0))
+            found.append((Message("figure_greenlets"), "×", speedup, 1.0))
         if "cores_used" in d:
-            found.append(("processes' speedup", "×", float(d["speedup"]), float(d["cores_used"])))
+            processes = Message("figure_processes")
+            found.append((processes, "×", float(d["speedup"]), float(d["cores_used"])))
     return found
 
 
@@ -460,7 +460,8 @@ def _idle_growth(result: RunResult) -> Measure:
         points.sort()
         (low, first), (high, last) = points[0], points[-1]
         if first > 0:
-            found.append((f"{backend}, {low} → {high} idle fds", "× slower", last / first, None))
+            label = Message("figure_idle", backend=backend, low=low, high=high)
+            found.append((label, Message("unit_slower"), last / first, None))
     return found
 
 

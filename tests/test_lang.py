@@ -343,3 +343,23 @@ def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:
     assert line.startswith("错误：") and expected in line, line
     english = cli(*args)
     assert not CJK.search(english.stderr) and english.stderr.startswith("Error: ")
+
+
+def test_verify_figures_in_chinese_and_english() -> None:
+    from concdemo.events import Event
+    from concdemo.render.verify import figure_text
+
+    sweep = catalog.get("pool").variant("cpu-sweep")
+    events = [
+        Event(
+            1.0, 1, "MainProcess", "MainThread", "speedup", {"workers": w, "cores": 2, "speedup": s}
+        )
+        for w, s in ((2, 1.8), (3, 1.7))
+    ]
+    result = RunResult(RunSpec(sweep, "fork", {}, 60.0), "ok", 5.0, events, 0, main_pid=1)
+    (claim,) = verifying.judge([verifying.Attempted(result)], ["fork"])
+    first = claim.figures[0]
+    assert figure_text(first, ["fork"]) == "speedup, 2 workers 1.80× / 2.00×"
+    assert verifying.claim_json(claim)["figures"][0]["label"] == "speedup, 2 workers"
+    set_lang("zh")
+    assert figure_text(first, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"

@@ -39,8 +39,8 @@ def _number(value: float | None, unit: str) -> str:
 def figure_text(figure: Figure, methods: list[str]) -> str:
     """'apply 4.83 · 4.95 · 4.81 s / 4.70 s': one value per start method, then theory."""
     values = " · ".join(_number(figure.values.get(m), figure.unit) for m in methods)
-    unit = figure.unit if figure.unit.startswith("×") else f" {figure.unit}"
-    text = f"{figure.label} {values}{unit}"
+    unit = shown(figure.unit) if figure.unit.startswith("×") else f" {shown(figure.unit)}"
+    text = f"{shown(figure.label)} {values}{unit}"
     if figure.theory is not None:
         text += f" / {_number(figure.theory, figure.unit)}{unit}"
     return text
