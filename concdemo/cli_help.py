@@ -18,8 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from concdemo import i18n_core
-from concdemo.i18n import t
+# Only lang_from_argv runs for every command: the rest is imported for Chinese help alone.
 
 # Click's own words in its help screens (typer.core and typer._click), by message id.
 _HEADINGS = {"Arguments": "help_arguments", "Options": "help_options", "Commands": "help_commands"}
@@ -62,6 +61,8 @@ def _wrap(text: str, width: int) -> list[str]:
 def formatter_class(lang: str, base: type[Any]) -> type[Any]:
     """Click's HelpFormatter, speaking ``lang`` and measuring text in cells."""
     from rich.cells import cell_len
+
+    from concdemo.i18n import t
 
     def words(text: str) -> str:
         if text == _HELP_OPTION:
@@ -114,6 +115,8 @@ def localize(root: Any, lang: str) -> None:
     """Put ``lang`` into the help of ``root`` (typer.main.get_command(app)) and its commands."""
     if lang == "en":
         return
+    from concdemo import i18n_core
+
     i18n_core.translate_help(root, lang)
     from typer._click.core import Context  # Typer 0.28 vendors click here
 

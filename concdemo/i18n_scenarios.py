@@ -23,7 +23,6 @@ a language other than English is shown, so English start-up never opens one.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from concdemo import translations
@@ -61,6 +60,8 @@ def english_texts(scenario: Scenario, narration: str | None = None) -> dict[str,
 
 def literal_checks(folder: Path) -> list[str]:
     """The texts of the checks the folder's scripts make with a literal string, in order."""
+    import ast
+
     found: list[str] = []
     for script in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):

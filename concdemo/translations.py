@@ -24,11 +24,11 @@ are in ``concdemo.i18n.PLURALS`` (gettext's model: a form per plural category).
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import json
 from functools import cache
 from pathlib import Path
+
+# ast, hashlib and json are imported where used: English screens never need them, and
+# `concdemo list` start-up is measured.
 
 HASH_LENGTH = 8
 Entry = tuple[str, str]  # (hash of the English source, translation)
@@ -36,6 +36,8 @@ Entry = tuple[str, str]  # (hash of the English source, translation)
 
 def source_hash(english: str) -> str:
     """The short hash a translation stores of the English text it translates."""
+    import hashlib
+
     return hashlib.sha256(english.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 
@@ -54,6 +56,8 @@ def read(path: Path) -> dict[str, Entry]:
 
 @cache
 def _read(path: Path) -> dict[str, Entry]:
+    import ast
+
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -91,6 +95,8 @@ def problems(texts: dict[str, Entry], english: dict[str, str]) -> list[str]:
 
 def render(doc: str, texts: dict[str, Entry]) -> str:
     """A translation file's source, one entry per line (json's string syntax is Python's)."""
+    import json
+
     lines = [f'"""{doc}"""', "", "TEXTS = {"]
     for key, (digest, text) in texts.items():
         shown = json.dumps(text, ensure_ascii=False)
