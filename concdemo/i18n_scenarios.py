@@ -59,33 +59,81 @@ def english_texts(scenario: Scenario, narration: str | None = None) -> dict[str,
 
 
 def literal_checks(folder: Path) -> list[str]:
-    """The texts of the checks the folder's scripts make with a literal string, in order."""
+    """The texts of the checks the folder's scripts make, in order, as far as the code says.
+
+    A literal is itself; an f-string is a template with ``{}`` for each value; a name is
+    followed to its assignments in the same file; a helper's ``x.check(…)`` (like the
+    crawler's ``_crawl.check``) gives its string arguments."""
     import ast
+
+    def template(node: ast.expr | None) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(
+                str(part.value) if isinstance(part, ast.Constant) else "{}"
+                for part in node.values
+            )
+        return None
 
     found: list[str] = []
     for script in sorted(folder.glob("*.py")):
-        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "probe"
-                and node.func.attr in ("check", "raises")
-            ):
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        assigned: dict[str, list[ast.expr]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(node.value)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            position = 0 if node.func.attr == "check" else 1
-            arg = node.args[position] if len(node.args) > position else None
-            text = arg.value if isinstance(arg, ast.Constant) else None
-            if isinstance(text, str) and text not in found:
-                found.append(text)
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id == "probe":
+                if node.func.attr not in ("check", "raises"):
+                    continue
+                position = 0 if node.func.attr == "check" else 1
+                args = node.args[position : position + 1]
+            elif node.func.attr == "check":
+                args = list(node.args)
+            else:
+                continue
+            for arg in args:
+                values = assigned.get(arg.id, []) if isinstance(arg, ast.Name) else [arg]
+                for value in values:
+                    text = template(value)
+                    if text is not None and text not in found:
+                        found.append(text)
     return found
 
 
+def _matches(pattern: str, text: str) -> list[str] | None:
+    """The values a ``{}`` template's holes took in ``text``, or None if it does not fit."""
+    import re
+
+    parts = [re.escape(part) for part in pattern.split("{}")]
+    found = re.fullmatch("(.+?)".join(parts), text)
+    return list(found.groups()) if found else None
+
+
 def check_text(variant: Variant, what: str, lang: str) -> str:
-    """A check's text (as the run reported it) in ``lang``, where a translation exists."""
+    """A check's text (as the run reported it) in ``lang``, where a translation exists.
+
+    A template's translation numbers its holes (``{0}``, ``{1}``) so that Chinese may
+    order them differently; the values are the run's own."""
     if lang == "en":
         return what
-    return translations.pick(_texts(variant.path.parent, lang), f"check/{what}", what)
+    texts = _texts(variant.path.parent, lang)
+    if f"check/{what}" in texts:
+        return translations.pick(texts, f"check/{what}", what)
+    for key in texts:
+        if key.startswith("check/") and "{}" in key:
+            values = _matches(key.removeprefix("check/"), what)
+            if values is not None:
+                translated = translations.pick(texts, key, key.removeprefix("check/"))
+                if translated != key.removeprefix("check/"):
+                    return translated.format(*values)
+    return what
 
 
 def scenario_text(scenario: Scenario, lang: str) -> tuple[str, str]:

@@ -343,7 +343,20 @@ def test_a_runs_checks_in_chinese() -> None:
         i18n_scenarios.check_text(apply, what, "zh") == "任务一个接一个地运行：至少 tasks × delay"
     )
     assert i18n_scenarios.check_text(apply, what, "en") == what
-    # A text made at run time (an f-string) has no entry and is shown as made.
+    # A text made at run time (an f-string) is translated through its template, with the
+    # run's own values, in the order Chinese wants them.
+    put = _shipped()["queue"].variant("put-timeout")
+    assert "it gave up after about {} s" in i18n_scenarios.literal_checks(put.path.parent)
+    assert (
+        i18n_scenarios.check_text(put, "it gave up after about 0.3 s", "zh")
+        == "它在约 0.3 秒后放弃"
+    )
+    idle = _shipped()["event-loop"].variant("idle-fds")
+    assert (
+        i18n_scenarios.check_text(idle, "poll slows down with idle descriptors (10 → 1000)", "zh")
+        == "空闲描述符增多（10 → 1000）时，poll 变慢"
+    )
+    # A text of another scenario's template, or none at all, is shown as made.
     assert i18n_scenarios.check_text(apply, "it gave up after about 0.3 s", "zh") == (
         "it gave up after about 0.3 s"
     )

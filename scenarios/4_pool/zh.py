@@ -33,6 +33,7 @@ TEXTS = {
     "check/once done: ready(), successful() and get() == 49": ("43976800", "完成之后：ready()、successful() 以及 get() == 49"),
     "check/a task that raised is ready but not successful": ("7799432c", "抛出异常的任务 ready，但不 successful"),
     "check/successful() before the result is ready raises ValueError": ("7aeae48c", "结果就绪前调用 successful() 抛出 ValueError"),
+    "check/get(timeout={}) raises multiprocessing.TimeoutError while it runs": ("fa5ba535", "任务运行期间，get(timeout={0}) 抛出 multiprocessing.TimeoutError"),
     "check/get() raises the worker's exception in the parent": ("d50ad2a4", "get() 在父进程中抛出工作进程的异常"),
     "check/every callback ran in the same result-handler thread, not the main thread": ("0012000a", "每个回调都在同一个结果处理线程中运行，而不是主线程"),
     "check/the callbacks ran one at a time: at least tasks \u00d7 delay in all": ("ade6b9e3", "回调一次只运行一个：总共至少 tasks × delay"),

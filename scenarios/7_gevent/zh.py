@@ -30,6 +30,7 @@ TEXTS = {
     "check/processes: speedup \u2248 the number of cores used (best round of 3)": ("9692e3f4", "多进程：加速比 ≈ 所用核心数（3 轮中最好的一轮）"),
     "check/the ticker kept its beat while the lookups ran (no gap over 10 ticks)": ("f6253b84", "查询进行时，节拍器保持节奏（没有超过 10 拍的间隔）"),
     "check/names from /etc/hosts resolved to their addresses": ("90db88ba", "/etc/hosts 中的名字解析到了各自的地址"),
+    "check/{} failed with socket.gaierror, kept in .exception": ("5ec4bc83", "{0} 以 socket.gaierror 失败，记录在 .exception 中"),
     "check/joinall returned at the timeout without raising": ("0705fc68", "joinall 到超时就返回，没有抛出异常"),
     "check/joinall returned only the finished jobs": ("b633d5cf", "joinall 只返回了已完成的任务"),
     "check/'localhost' resolved: its address is in .value": ("56ebea9b", "'localhost' 已解析：地址在 .value 中"),

@@ -22,5 +22,10 @@ TEXTS = {
     "variant/threads/explanation": ("131bcdb6", "每个工作线程取下一个页面，阻塞在它的请求里；在此期间操作系统切换到其他线程，所以最多同时有 THREADS 个抓取在进行。页面数不超过线程数时，总耗时约为最长的那个延迟，和 gevent 一样；页面更多时，线程池要分几轮完成（试试 --param pages=100）。线程不需要打补丁，但每个线程都要占用一个操作系统线程和它的栈，这就是为什么 gevent 可以让成千上万个请求同时等待，而线程池只能维持几十个。"),
     "tour": ("6987604b", "文章的爬虫，对着一个本地 web 服务器：同样的页面先一个接一个地抓取，再在 monkey.patch_all() 之后由 gevent 一次全部抓取。"),
     "check/every page answered as planned (200, or 500 at fail-rate)": ("bd892106", "每个页面都按计划回应（200，或按 fail-rate 回应 500）"),
+    "check/{} fetch(es) in flight at the peak": ("9795f1c6", "高峰时有 {0} 个抓取同时进行"),
     "check/every URL was fetched or its failure reported": ("21212d4b", "每个 URL 要么抓取成功，要么报告了失败"),
+    "check/total \u2248 the longest latency, not the sum": ("bbb396f1", "总耗时 ≈ 最长的那个延迟，而不是延迟之和"),
+    "check/total \u2248 the sum of the latencies": ("eecca85e", "总耗时 ≈ 各延迟之和"),
+    "check/total \u2248 the pool's rounds ({} threads)": ("5f73bdc4", "总耗时 ≈ 线程池分轮完成所需的延迟（{0} 个线程）"),
+    "check/no gain without the patch: total \u2248 the sum": ("69942fb2", "不打补丁就没有收益：总耗时 ≈ 延迟之和"),
 }

@@ -17,6 +17,8 @@ TEXTS = {
     "tour": ("25186be9", "最后是底层的事件循环：gevent 用的是哪个 libev 后端，以及为什么文章中的 LIBEV_FLAGS 已经选不了它（GEVENT_BACKEND 才行）。"),
     "check/by default the loop uses epoll on Linux": ("ea9f1e1b", "在 Linux 上，循环默认使用 epoll"),
     "check/gevent.config.libev_backend set in code works too": ("9aa6c205", "在代码中设置 gevent.config.libev_backend 也有效"),
+    "check/GEVENT_BACKEND={} gives {}": ("6389a8cb", "GEVENT_BACKEND={0} 得到的是 {1}"),
+    "check/LIBEV_FLAGS={} (the article: {}) is ignored: still {}": ("d97ca55a", "LIBEV_FLAGS={0}（文章说：{1}）被忽略：仍是 {2}"),
     "check/this process may open descriptor 1024 (RLIMIT_NOFILE)": ("3151ae57", "本进程可以打开描述符 1024（RLIMIT_NOFILE）"),
     "check/descriptors 1023 and 1024 are free": ("2fc2d0cc", "描述符 1023 和 1024 空闲"),
     "check/select() takes descriptor 1023": ("aaca738f", "select() 接受描述符 1023"),
@@ -25,4 +27,6 @@ TEXTS = {
     "check/epoll takes descriptor 1024": ("9b55ad66", "epoll 接受描述符 1024"),
     "check/gevent's libev select backend copes with descriptor 1024 on Linux": ("b463ebe4", "gevent 的 libev select 后端在 Linux 上能应付描述符 1024"),
     "check/select() refuses descriptor 1024": ("224dc43e", "select() 拒绝描述符 1024"),
+    "check/{} slows down with idle descriptors (10 \u2192 {})": ("f36a8206", "空闲描述符增多（10 → {1}）时，{0} 变慢"),
+    "check/epoll stays flat with idle descriptors (10 \u2192 {})": ("d11bf803", "空闲描述符增多（10 → {0}）时，epoll 保持不变"),
 }
