@@ -111,13 +111,79 @@ def formatter_class(lang: str, base: type[Any]) -> type[Any]:
     return Formatter
 
 
+# Click's usage errors (bad option, missing argument, …), by message id; a message not
+# listed here is shown as click wrote it.
+_CLICK_ERRORS = (
+    (
+        re.compile(r"No such option: (?P<option>\S+)(?: \(Possible options: (?P<options>.+)\))?"),
+        "click_no_option",
+    ),
+    (re.compile(r"Missing argument '(?P<name>.+)'\."), "click_missing_argument"),
+    (
+        re.compile(r"No such command '(?P<name>.+)'\.(?: Did you mean '(?P<close>.+)'\?)?"),
+        "click_no_command",
+    ),
+    (re.compile(r"Option '(?P<option>.+)' requires an argument\."), "click_needs_value"),
+    (re.compile(r"Invalid value for '(?P<option>.+)': (?P<reason>.+)"), "click_invalid_value"),
+    (re.compile(r"Got unexpected extra argument\(s\) \((?P<extra>.+)\)"), "click_extra_arguments"),
+)
+
+
+_NOT_VALID = re.compile(r"(?P<value>'.*') is not a valid (?P<kind>[\w ]+)\.")
+
+
+def click_error(message: str, lang: str) -> str:
+    """One of click's usage-error messages in ``lang``."""
+    from concdemo.i18n import t
+
+    for pattern, key in _CLICK_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            values = {k: v or "" for k, v in found.groupdict().items()}
+            if values.get("options"):
+                values["options"] = t("click_possible", lang, options=values["options"])
+            reason = _NOT_VALID.fullmatch(values.get("reason", ""))
+            if reason:
+                values["reason"] = t("click_not_valid", lang, **reason.groupdict())
+            if values.get("close"):
+                values["close"] = t("did_you_mean", lang, name=values["close"])
+            return t(key, lang, **values)
+    return message
+
+
 def localize(root: Any, lang: str) -> None:
-    """Put ``lang`` into the help of ``root`` (typer.main.get_command(app)) and its commands."""
+    """Put ``lang`` into the help of ``root`` (typer.main.get_command(app)) and its commands,
+    and into click's usage errors."""
     if lang == "en":
         return
     from concdemo import i18n_core
 
     i18n_core.translate_help(root, lang)
-    from typer._click.core import Context  # Typer 0.28 vendors click here
+    # Typer 0.28 vendors click as typer._click; its Context makes the help formatter
+    # and its UsageError prints the usage, a hint and the error.
+    from typer._click import exceptions
+    from typer._click.core import Context
+    from typer._click.utils import echo
+
+    from concdemo.i18n import t
 
     Context.formatter_class = formatter_class(lang, Context.formatter_class)
+
+    def show(self: Any, file: Any = None) -> None:
+        hint = ""
+        if self.ctx is not None and self.ctx.command.get_help_option(self.ctx) is not None:
+            hint = (
+                t(
+                    "click_hint",
+                    lang,
+                    command=self.ctx.command_path,
+                    option=self.ctx.help_option_names[0],
+                )
+                + "\n"
+            )
+        if self.ctx is not None:
+            echo(f"{self.ctx.get_usage()}\n{hint}", file=file, err=file is None)
+        error = click_error(self.format_message(), lang)
+        echo(t("error_prefix", lang) + error, file=file, err=file is None)
+
+    exceptions.UsageError.show = show  # type: ignore[method-assign]

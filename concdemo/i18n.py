@@ -307,6 +307,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{flag} {value}：{target} 不可写；请换一个你能写入的路径，{example}。",
     ),
     "write_failed": _m("Could not write {path}: {reason}.", "无法写入 {path}：{reason}。"),
+    # click's own usage errors, in Chinese help (concdemo/cli_help.py)
+    "click_hint": _m("Try '{command} {option}' for help.", "运行 '{command} {option}' 查看帮助。"),
+    "click_no_option": _m("No such option: {option}{options}", "没有这个选项：{option}{options}"),
+    "click_possible": _m(" (Possible options: {options})", "（可用的选项：{options}）"),
+    "click_missing_argument": _m("Missing argument '{name}'.", "缺少参数 '{name}'。"),
+    "click_no_command": _m("No such command '{name}'.{close}", "没有这个命令 '{name}'。{close}"),
+    "click_needs_value": _m(
+        "Option '{option}' requires an argument.", "选项 '{option}' 需要一个值。"
+    ),
+    "click_invalid_value": _m(
+        "Invalid value for '{option}': {reason}", "'{option}' 的值无效：{reason}"
+    ),
+    "click_not_valid": _m("{value} is not a valid {kind}.", "{value} 不是有效的 {kind}。"),
+    "click_extra_arguments": _m(
+        "Got unexpected extra argument(s) ({extra})", "多余的参数（{extra}）"
+    ),
     # The interactive picker (`concdemo` with no arguments on a terminal; concdemo/picker.py)
     "picker_scenarios": _m("Scenarios", "场景"),
     "picker_col_shows": _m("what it shows", "演示内容"),

@@ -363,3 +363,28 @@ def test_verify_figures_in_chinese_and_english() -> None:
     assert verifying.claim_json(claim)["figures"][0]["label"] == "speedup, 2 workers"
     set_lang("zh")
     assert figure_text(first, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"
+
+
+def test_clicks_own_usage_errors_in_chinese() -> None:
+    from concdemo.cli_help import click_error
+
+    cases = {
+        "No such option: --bogus": "没有这个选项：--bogus",
+        "No such option: --varient (Possible options: --plain, --variant)": (
+            "没有这个选项：--varient（可用的选项：--plain, --variant）"
+        ),
+        "Missing argument 'scenario'.": "缺少参数 'scenario'。",
+        "No such command 'runn'. Did you mean 'run'?": "没有这个命令 'runn'。你是不是想用 'run'？",
+        "Option '--timeout' requires an argument.": "选项 '--timeout' 需要一个值。",
+        "Invalid value for '--timeout': 'abc' is not a valid float.": (
+            "'--timeout' 的值无效：'abc' 不是有效的 float。"
+        ),
+        "Got unexpected extra argument(s) (extra)": "多余的参数（extra）",
+        "Something click says that we do not know": "Something click says that we do not know",
+    }
+    wrong = {en: click_error(en, "zh") for en in cases if click_error(en, "zh") != cases[en]}
+    assert not wrong, wrong
+    result = cli("run", "pipe", "--bogus", "--lang", "zh")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "错误：没有这个选项：--bogus" in result.stderr and "用法：concdemo run" in result.stderr
+    assert "Error" not in result.stderr and "Try '" not in result.stderr
