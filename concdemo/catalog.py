@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from concdemo.errors import UsageError, did_you_mean
+from concdemo.i18n import Message
 
 OUTCOMES = ("ok", "error", "hang", "crash")
 START_METHODS = ("fork", "spawn", "forkserver")
@@ -130,8 +131,13 @@ class Scenario:
                 return variant
         names = [v.name for v in self.variants]
         raise UsageError(
-            f"No variant '{name}' in scenario '{self.name}'.{did_you_mean(name, names)}"
-            f" Choose from: {', '.join(names)}, or all."
+            Message(
+                "no_variant",
+                name=name,
+                scenario=self.name,
+                did_you_mean=did_you_mean(name, names),
+                names=", ".join(names),
+            )
         )
 
     def param(self, name: str) -> Param | None:
@@ -332,7 +338,7 @@ def get(name: str) -> Scenario:
     scenarios = load()
     if name in scenarios:
         return scenarios[name]
-    raise UsageError(f"No scenario '{name}'.{did_you_mean(name, scenarios)} Run `concdemo list`.")
+    raise UsageError(Message("no_scenario", name=name, did_you_mean=did_you_mean(name, scenarios)))
 
 
 def pick_variants(scenario: Scenario, names: list[str]) -> list[Variant]:

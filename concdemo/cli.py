@@ -72,20 +72,22 @@ def _usage_error(message: str) -> NoReturn:
     from concdemo.consoles import stderr_console
     from concdemo.i18n import tr
 
+    prefix = tr("error_prefix")
+    space = "" if prefix.endswith("：") else " "  # a full-width colon carries its own space
     stderr_console().print(
-        f"[bold red]{escape(tr('error_prefix'))}[/] {escape(message)}", soft_wrap=True, markup=True
+        f"[bold red]{escape(prefix)}[/]{space}{escape(message)}", soft_wrap=True, markup=True
     )
     raise typer.Exit(EXIT_USAGE)
 
 
 @contextlib.contextmanager
 def usage_errors() -> Iterator[None]:
-    from concdemo.errors import UsageError
+    from concdemo.errors import UsageError, message
 
     try:
         yield
     except UsageError as exc:
-        _usage_error(str(exc))
+        _usage_error(message(exc))
 
 
 def _use_lang(explicit: str | None) -> None:
@@ -144,10 +146,20 @@ def main_callback(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
+    if lang is not None:
+        # `concdemo --lang zh run …` reads as CONCDEMO_LANG=zh for the command (whose own
+        # --lang still wins); checked here so that a bad value is reported once.
+        import os
+
+        from concdemo.i18n import ENV_LANG
+
+        _use_lang(lang)
+        os.environ[ENV_LANG] = lang
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            _use_lang(None)  # the picker honours CONCDEMO_LANG
+            _use_lang(lang)  # the picker honours --lang and CONCDEMO_LANG
             _interactive()
             return
         typer.echo(ctx.get_help())  # no terminal: never wait for input
@@ -391,6 +403,11 @@ def verify(
         None, "--start-method", help="fork, spawn, forkserver or all. Default: all available."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    allow_inconclusive: bool = typer.Option(
+        False,
+        "--allow-inconclusive",
+        help="Exit 0 even when timing or CPU claims could not be judged (busy machine).",
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
@@ -411,6 +428,15 @@ def verify(
         stdout_console().print(render(result))
     if result.failed:
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+    if result.inconclusive:
+        # Said on stderr, so that --json keeps stdout to its one document.
+        from concdemo.consoles import stderr_console
+        from concdemo.i18n import tr
+
+        key = "verify_allowed_inconclusive" if allow_inconclusive else "verify_exit_inconclusive"
+        stderr_console().print(tr(key, count=result.inconclusive), soft_wrap=True)
+        if not allow_inconclusive:
+            raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
 
 @app.command()
@@ -436,4 +462,19 @@ def tour(
 
 
 def main() -> None:
-    app(prog_name="concdemo")
+    import os
+
+    from concdemo.cli_help import lang_from_argv
+
+    lang = lang_from_argv(sys.argv[1:], dict(os.environ))
+    if lang == "en":
+        app(prog_name="concdemo")
+        return
+    # --help is answered before --lang is parsed: translate the tree click formats it from.
+    import typer.main
+
+    from concdemo.cli_help import localize
+
+    command = typer.main.get_command(app)
+    localize(command, lang)
+    command(prog_name="concdemo")

@@ -11,6 +11,18 @@ class UsageError(Exception):
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """' Did you mean 'pipe'?' when something is close, else ''."""
+    """' Did you mean 'pipe'?' when something is close, else ''.
+
+    A ``concdemo.i18n.Message``: English where it is stored, shown in the language
+    of the screen when it is part of another Message (a usage error's text)."""
+    from concdemo.i18n import Message
+
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return Message("did_you_mean", name=close[0]) if close else ""
+
+
+def message(error: UsageError) -> str:
+    """The error's text in the language of the screen."""
+    from concdemo.i18n import shown
+
+    return shown(error.args[0]) if error.args else str(error)

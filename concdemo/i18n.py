@@ -2,16 +2,17 @@
 
 ``--lang zh`` or ``CONCDEMO_LANG=zh`` picks Chinese. Every string a renderer
 shows lives in ``MESSAGES`` under a short id, in both languages; values may hold
-``{name}`` placeholders for ``str.format``. The article's claims in Chinese are in
-``CLAIMS_ZH``; the scenarios' own texts are in ``concdemo.i18n_scenarios``.
-JSON output never changes language: it is for programs.
+``{name}`` placeholders for ``str.format``; messages with a count have plural forms
+in ``PLURALS`` (``tn``). Longer texts are kept with a hash of their English source:
+the claims, verdict notes and ``--help`` in ``concdemo.i18n_core``, the scenarios'
+own texts next to each scenario (``concdemo.i18n_scenarios``). JSON output never
+changes language: it is for programs.
 """
 
 from __future__ import annotations
 
 import os
 
-from concdemo.claims import CLAIMS
 from concdemo.errors import UsageError, did_you_mean
 
 LANGS = ("en", "zh")
@@ -108,14 +109,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "what_a_run_shows": _m("What a run shows", "运行会展示什么"),
     # The live table and plain lines of `concdemo run`
-    "live_events": _m("{count} events", "{count} 个事件"),
     "live_elapsed": _m("{seconds:6.1f} s", "{seconds:6.1f} 秒"),
     "col_t_s": _m("t (s)", "t（秒）"),
     "col_process": _m("process", "进程"),
     "col_thread_greenlet": _m("thread/greenlet", "线程/greenlet"),
     "col_event": _m("event", "事件"),
     "col_detail": _m("detail", "详情"),
-    "earlier_events": _m("… {hidden} earlier events", "… 之前还有 {hidden} 个事件"),
     "step_hint": _m(
         "step mode: Enter = next event · c = continue freely · q = stop",
         "单步模式：Enter = 下一个事件 · c = 不再暂停 · q = 停止",
@@ -184,10 +183,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "stderr_tail": _m("stderr (last lines)", "stderr（最后几行）"),
     "what_you_just_saw": _m("what you just saw", "刚才发生了什么"),
-    "totals": _m(
-        "{runs} run(s): {good} as expected, {bad} not",
-        "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
-    ),
     # `concdemo compare`
     "compare_title": _m(
         "{scenario}: median of {repeat} fresh runs each (after {warmup} warm-up), seconds",
@@ -262,6 +257,108 @@ MESSAGES: dict[str, dict[str, str]] = {
     "repeat_warmup": _m(
         "--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup}).",
         "--repeat 至少为 1，--warmup 至少为 0（收到的是 {repeat}、{warmup}）。",
+    ),
+    # `--help` (concdemo/cli_help.py): click's own words
+    "help_usage": _m("Usage: ", "用法："),
+    "help_arguments": _m("Arguments", "参数"),
+    "help_options": _m("Options", "选项"),
+    "help_commands": _m("Commands", "命令"),
+    "help_show_help": _m("Show this message and exit.", "显示此帮助信息并退出。"),
+    "help_default": _m("default: {default}", "默认：{default}"),
+    "help_required": _m("required", "必填"),
+    # Usage errors (concdemo/catalog.py, params.py, plan.py, export/__init__.py)
+    "did_you_mean": _m(" Did you mean '{name}'?", "你是不是想用 '{name}'？"),
+    "no_scenario": _m(
+        "No scenario '{name}'.{did_you_mean} Run `concdemo list`.",
+        "没有名为 '{name}' 的场景。{did_you_mean}运行 `concdemo list` 可以看到所有场景。",
+    ),
+    "no_variant": _m(
+        "No variant '{name}' in scenario '{scenario}'.{did_you_mean} Choose from: {names}, or all.",
+        "场景 '{scenario}' 中没有变体 '{name}'。{did_you_mean}可选：{names}，或 all。",
+    ),
+    "param_type_int": _m(
+        "Parameter '{name}' takes an int, not '{raw}' (for example --param {name}={example}).",
+        "参数 '{name}' 要的是整数（int），而不是 '{raw}'（例如 --param {name}={example}）。",
+    ),
+    "param_type": _m(
+        "Parameter '{name}' takes a {kind}, not '{raw}' (for example --param {name}={example}).",
+        "参数 '{name}' 要的是 {kind} 类型的值，而不是 '{raw}'（例如 --param {name}={example}）。",
+    ),
+    "param_choices": _m(
+        "Parameter '{name}' must be one of {choices}, not '{raw}'.",
+        "参数 '{name}' 必须是 {choices} 之一，而不是 '{raw}'。",
+    ),
+    "param_from_to": _m(
+        "Parameter '{name}' must be from {low} to {high}, not {raw}.",
+        "参数 '{name}' 必须在 {low} 到 {high} 之间，而不是 {raw}。",
+    ),
+    "param_at_least": _m(
+        "Parameter '{name}' must be at least {low}, not {raw}.",
+        "参数 '{name}' 至少为 {low}，而不是 {raw}。",
+    ),
+    "param_at_most": _m(
+        "Parameter '{name}' must be at most {high}, not {raw}.",
+        "参数 '{name}' 至多为 {high}，而不是 {raw}。",
+    ),
+    "param_not_pair": _m(
+        "--param '{pair}' is not KEY=VALUE (for example --param delay=0.5).",
+        "--param '{pair}' 不是 KEY=VALUE 的形式（例如 --param delay=0.5）。",
+    ),
+    "param_unknown": _m(
+        "Scenario '{scenario}' has no parameter '{param}'.{did_you_mean}{known}",
+        "场景 '{scenario}' 没有参数 '{param}'。{did_you_mean}{known}",
+    ),
+    "param_known": _m(" Known: {names}.", "已有的参数：{names}。"),
+    "param_none": _m(" It takes no parameters.", "它不接受任何参数。"),
+    "start_method_unknown": _m(
+        "Unknown start method '{choice}'.{did_you_mean} Use one of {methods} or all.",
+        "未知的启动方式 '{choice}'。{did_you_mean}请使用 {methods} 之一，或 all。",
+    ),
+    "start_method_unavailable": _m(
+        "Start method '{choice}' is not available on this platform; use one of {methods} or all.",
+        "启动方式 '{choice}' 在这个平台上不可用；请使用 {methods} 之一，或 all。",
+    ),
+    "timeout_positive": _m(
+        "--timeout must be a positive number of seconds, not {value}.",
+        "--timeout 必须是正的秒数，而不是 {value}。",
+    ),
+    "outputs_same_file": _m(
+        "--trace and --svg both name {path}; give each its own file.",
+        "--trace 和 --svg 指向同一个文件 {path}；请给它们各自的文件。",
+    ),
+    "path_example": _m("e.g. {flag} run{suffix}", "例如 {flag} run{suffix}"),
+    "path_needs_name": _m(
+        "{flag} needs a file name, {example}.", "{flag} 需要一个文件名，{example}。"
+    ),
+    "path_is_dir": _m(
+        "{flag} {value} is a directory; name a file inside it, e.g. {flag} {inside}.",
+        "{flag} {value} 是一个目录；请指定其中的一个文件，例如 {flag} {inside}。",
+    ),
+    "path_no_parent": _m(
+        "{flag} {value}: the directory {parent} does not exist;"
+        " create it first (mkdir -p {parent}) or pick another path.",
+        "{flag} {value}：目录 {parent} 不存在；请先创建它（mkdir -p {parent}），或换一个路径。",
+    ),
+    "path_not_writable": _m(
+        "{flag} {value}: {target} is not writable; pick a path you can write to, {example}.",
+        "{flag} {value}：{target} 不可写；请换一个你能写入的路径，{example}。",
+    ),
+    "write_failed": _m("Could not write {path}: {reason}.", "无法写入 {path}：{reason}。"),
+    # click's own usage errors, in Chinese help (concdemo/cli_help.py)
+    "click_hint": _m("Try '{command} {option}' for help.", "运行 '{command} {option}' 查看帮助。"),
+    "click_no_option": _m("No such option: {option}{options}", "没有这个选项：{option}{options}"),
+    "click_possible": _m(" (Possible options: {options})", "（可用的选项：{options}）"),
+    "click_missing_argument": _m("Missing argument '{name}'.", "缺少参数 '{name}'。"),
+    "click_no_command": _m("No such command '{name}'.{close}", "没有这个命令 '{name}'。{close}"),
+    "click_needs_value": _m(
+        "Option '{option}' requires an argument.", "选项 '{option}' 需要一个值。"
+    ),
+    "click_invalid_value": _m(
+        "Invalid value for '{option}': {reason}", "'{option}' 的值无效：{reason}"
+    ),
+    "click_not_valid": _m("{value} is not a valid {kind}.", "{value} 不是有效的 {kind}。"),
+    "click_extra_arguments": _m(
+        "Got unexpected extra argument(s) ({extra})", "多余的参数（{extra}）"
     ),
     # The interactive picker (`concdemo` with no arguments on a terminal; concdemo/picker.py)
     "picker_scenarios": _m("Scenarios", "场景"),
@@ -386,13 +483,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "holds under {where} (not under {others})", "在 {where} 下成立（在 {others} 下不成立）"
     ),
     "verdict_holds_only_under": _m("holds only under {where}", "仅在 {where} 下成立"),
-    "verify_totals": _m(
-        "{claims} claims: {passed} behave as expected", "共 {claims} 个说法：{passed} 个符合预期"
+    "verdict_inconclusive": _m(
+        "inconclusive: the machine was busy ({figures})",
+        "无法判定：机器太忙（{figures}）",
     ),
-    "verify_count_holds": _m("{count} hold", "{count} 个成立"),
-    "verify_count_corrected": _m("{count} hold with a correction", "{count} 个成立但需更正"),
-    "verify_count_platform": _m(
-        "{count} hold only under some start methods", "{count} 个仅在部分启动方式下成立"
+    "verdict_inconclusive_short": _m("inconclusive: the machine was busy", "无法判定：机器太忙"),
+    "verify_busy": _m("busy machine: {figures}", "机器太忙：{figures}"),
+    "busy_figures": _m(
+        "other programs used {others:.1f} and steal {steal:.1f} of {cores} cores,"
+        " {free:.1f} free, the claim needs {needed:.0f}",
+        "其他程序占用 {others:.1f} 个、虚拟机被偷走（steal）{steal:.1f} 个，共 {cores} 个核心，"
+        "空闲 {free:.1f} 个，这个说法需要 {needed:.0f} 个",
+    ),
+    "busy_load_avg": _m("; load average {load:.1f}", "；平均负载 {load:.1f}"),
+    "busy_runnable": _m(
+        "; {runnable} other runnable tasks at the start", "；开始时有 {runnable} 个其他可运行任务"
+    ),
+    "verify_count_inconclusive": _m(
+        ", {count} inconclusive (the machine was busy)", "，{count} 个无法判定（机器太忙）"
     ),
     "verify_count_outdated": _m(
         "{count} where the article is out of date", "{count} 个表明文章已过时"
@@ -400,26 +508,140 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify_kinds": _m(" ({parts})", "（{parts}）"),
     "list_sep": _m(", ", "，"),
     "verify_failed": _m(", {failed} FAILED", "，{failed} 个失败"),
-    "verify_runs_summary": _m(
-        " · {runs} runs under {methods} in {seconds:.0f} s",
-        " · 在 {methods} 下共运行 {runs} 次，用时 {seconds:.0f} 秒",
-    ),
     "verify_overrides": _m(
         "verify passes smaller parameters where the claims do not depend on them: {parts}.",
         "在说法与参数无关的地方，verify 使用了更小的参数：{parts}。",
     ),
+    # Why a verify run did not count (concdemo/verify.py; --json keeps the English)
+    "problem_ended": _m(
+        "{where}: ended {outcome}, expected {expected}{error}",
+        "{where}：结果是 {outcome}，预期为 {expected}{error}",
+    ),
+    "problem_check": _m("{where}: check failed: {failed}", "{where}：检验未通过：{failed}"),
+    "problem_unexpected": _m(
+        "{where}: unexpected {type}: {message}", "{where}：意外的 {type}：{message}"
+    ),
+    "problem_other_error": _m(
+        "{where}: ended with {type}, not one the story expects",
+        "{where}：以 {type} 结束，这不是故事预期的异常",
+    ),
+    "problem_not_as_expected": _m("{where}: not as expected", "{where}：不符合预期"),
+    "retry_passed": _m(
+        "passed on attempt {attempt} of {attempts}; the first: {first}",
+        "第 {attempt} 次尝试（共 {attempts} 次）通过；第一次：{first}",
+    ),
+    # Figures of timing and CPU claims in `verify` (concdemo/verify.py; JSON keeps English)
+    "figure_with_variant": _m("{variant} {label}", "{variant}：{label}"),
+    "figure_greenlets": _m("greenlets' speedup", "greenlet 的加速比"),
+    "figure_processes": _m("processes' speedup", "多进程的加速比"),
+    "figure_idle": _m(
+        "{backend}, {low} → {high} idle fds", "{backend}，{low} → {high} 个空闲描述符"
+    ),
+    "unit_slower": _m("× slower", "× 变慢"),
     # The timeline after a run (concdemo/render/timeline.py)
     "timeline_heading": _m("timeline", "时间线"),
     "timeline_no_events": _m("timeline: no events", "时间线：没有事件"),
-    "timeline_more_lane": _m("… {more} more lane", "… 还有 {more} 条泳道"),
-    "timeline_more_lanes": _m("… {more} more lanes", "… 还有 {more} 条泳道"),
     "timeline_event": _m("event", "事件"),
     "timeline_column": _m("1 column ≈ {duration}", "1 列 ≈ {duration}"),
 }
 
 
+def _p(count: str, en: tuple[str, str], zh: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    return count, {"en": en, "zh": (zh,)}
+
+
+# Messages about a number of things: (the value that counts, forms per language).
+# As in gettext, a language has as many forms as plural categories: English two
+# (one, other), Chinese one; ``plural_form`` picks the form for a count.
+PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "totals": _p(
+        "runs",
+        (
+            "{runs} run: {good} as expected, {bad} not",
+            "{runs} runs: {good} as expected, {bad} not",
+        ),
+        "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
+    ),
+    "figure_speedup": _p(
+        "workers",
+        ("speedup, {workers} worker", "speedup, {workers} workers"),
+        "加速比，{workers} 个工作进程",
+    ),
+    "live_events": _p("count", ("{count} event", "{count} events"), "{count} 个事件"),
+    "earlier_events": _p(
+        "hidden",
+        ("… {hidden} earlier event", "… {hidden} earlier events"),
+        "… 之前还有 {hidden} 个事件",
+    ),
+    "timeline_more_lanes": _p(
+        "more", ("… {more} more lane", "… {more} more lanes"), "… 还有 {more} 条泳道"
+    ),
+    "verify_totals": _p(
+        "claims",
+        ("{claims} claim: {passed} as expected", "{claims} claims: {passed} behave as expected"),
+        "共 {claims} 个说法：{passed} 个符合预期",
+    ),
+    "verify_count_holds": _p("count", ("{count} holds", "{count} hold"), "{count} 个成立"),
+    "verify_count_corrected": _p(
+        "count",
+        ("{count} holds with a correction", "{count} hold with a correction"),
+        "{count} 个成立但需更正",
+    ),
+    "verify_count_platform": _p(
+        "count",
+        (
+            "{count} holds only under some start methods",
+            "{count} hold only under some start methods",
+        ),
+        "{count} 个仅在部分启动方式下成立",
+    ),
+    "verify_runs_summary": _p(
+        "runs",
+        (
+            " · {runs} run under {methods} in {seconds:.0f} s",
+            " · {runs} runs under {methods} in {seconds:.0f} s",
+        ),
+        " · 在 {methods} 下共运行 {runs} 次，用时 {seconds:.0f} 秒",
+    ),
+    "verify_exit_inconclusive": _p(
+        "count",
+        (
+            "Exit 1: {count} claim could not be judged because the machine was busy; run"
+            " verify again on a quieter machine, or pass --allow-inconclusive to accept it.",
+            "Exit 1: {count} claims could not be judged because the machine was busy; run"
+            " verify again on a quieter machine, or pass --allow-inconclusive to accept them.",
+        ),
+        "退出码 1：机器太忙，有 {count} 个说法无法判定；请在更空闲的机器上重新运行 verify，"
+        "或者加上 --allow-inconclusive 接受它们。",
+    ),
+    "verify_allowed_inconclusive": _p(
+        "count",
+        (
+            "Exit 0 with {count} inconclusive claim: --allow-inconclusive accepts it;"
+            " it was not shown to hold.",
+            "Exit 0 with {count} inconclusive claims: --allow-inconclusive accepts them;"
+            " they were not shown to hold.",
+        ),
+        "退出码 0，有 {count} 个说法无法判定：--allow-inconclusive 接受了它们，"
+        "但它们并未被证实成立。",
+    ),
+}
+
+
+def plural_form(lang: str, count: int) -> int:
+    """Which of ``lang``'s plural forms a count takes (gettext's ``plural=`` expression)."""
+    if lang == "zh":
+        return 0  # nplurals=1; plural=0
+    return 0 if count == 1 else 1  # nplurals=2; plural=(n != 1)
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, formatted with ``values`` (KeyError if unknown)."""
+    if key in PLURALS:
+        counted, forms = PLURALS[key]
+        count = values[counted]
+        assert isinstance(count, int), f"{key}: {counted} must be an int"
+        return forms[lang][plural_form(lang, count)].format(**values)
     return MESSAGES[key][lang].format(**values)
 
 
@@ -485,66 +707,6 @@ def outcome(word: str, lang: str) -> str:
 
 def claim(claim_id: str, lang: str) -> str:
     """One of the article's claims (concdemo.claims) in ``lang``; '' for an unknown id."""
-    if lang == "zh" and claim_id in CLAIMS_ZH:
-        return CLAIMS_ZH[claim_id]
-    return CLAIMS.get(claim_id, "")
+    from concdemo import i18n_core  # reads its translation file only when not English
 
-
-# The article's claims (concdemo.claims.CLAIMS), in the article's own words where it has them.
-CLAIMS_ZH: dict[str, str] = {
-    "Q1": "主脚本中模块级创建的 Queue 并不是子进程的那个队列：get() 会永远阻塞。",
-    "Q2": "在 `if __name__ == '__main__'` 下创建的 Queue，子进程根本不知道：NameError。",
-    "Q3": "把队列作为参数传给子进程，就能正常工作。",
-    "Q4": "队列已满时，put(timeout=t) 在 t 秒后抛出 Full；put_nowait() 立即抛出。",
-    "Q5": "队列为空时，get(timeout=t) 在 t 秒后抛出 Empty；get_nowait() 立即抛出。",
-    "Q6": "empty()、full() 和 qsize() 的结果不可靠。",
-    "Q7": "close() 让本进程不再发送数据；它不会通知消费者。",
-    "Q8": "进程退出时会等待其队列的后台线程（join_thread）。",
-    "P1": "Pipe() 是全双工的：两端都能发送和接收。",
-    "P2": "Pipe(False)：第一端只能接收，第二端只能发送。",
-    "P3": "recv() 会阻塞；当另一端已关闭且没有剩余数据时，抛出 EOFError。",
-    "P4": "send() 和 recv() 使用 pickle 序列化对象。",
-    "P5": "生产者/消费者：各自关闭不用的那一端；消费者最终收到 EOFError。",
-    "P6": "忘了关闭不用的端点，消费者就会挂在 recv() 上。",
-    "P7": "消息长于 maxlength 时，recv_bytes(maxlength) 抛出异常，此后该连接无法再用。",
-    "P8": "缓冲区太小时，recv_bytes_into(buf) 抛出 BufferTooShort。",
-    "P9": "poll(timeout) 告诉你数据是否就绪；poll(None) 会无限期地等待。",
-    "M1": "Manager().list() 是共享的：子进程把 i**i 追加到 [11, 22, 33]。",
-    "M2": "Manager().dict() 是共享的：子进程设置 d[i] = 'a'。",
-    "M3": "必须 join 子进程（在 manager 关闭之前），不然会执行报错。",
-    "M4": "进程间通信应该尽量避免使用共享数据。",
-    "PL1": "Pool.apply 是同步的：任务一个接一个地执行。",
-    "PL2": "Pool.apply_async 是异步的：多个任务一起执行。",
-    "PL3": "Pool.join() 只能在 close() 或 terminate() 之后调用。",
-    "PL4": "AsyncResult.get(timeout) 超时会抛出异常，并会重新抛出工作进程中的异常。",
-    "PL5": "AsyncResult 有 ready()、successful() 和 wait(timeout)。",
-    "PL6": "callback 禁止执行任何阻塞操作，否则会拖住其他结果。",
-    "PL7": "terminate() 立即终止所有工作进程。",
-    "PL8": "有几个 CPU 核心就开几个进程；开多了只会增加切换的开销。",
-    "Y1": "生成器就是协程：next() 启动它，send() 恢复它，close() 结束它。",
-    "C1": "协程运行在单线程上，无法利用多核。",
-    "C2": "一个协程中的阻塞调用会阻塞整个线程。",
-    "G1": "greenlet.switch() 显式地交出控制权。",
-    "G2": "参数只在第一次 switch 时传入。",
-    "G3": "单靠 greenlet 节省不了时间：遇到 I/O 它不会切换。",
-    "GE1": "gevent.sleep 是协作式的：等待期间其他 greenlet 照常运行。",
-    "GE2": "time.sleep 和 socket 只有在 monkey.patch_all() 之后才会协作。",
-    "GE3": "补丁必须在被打补丁的模块导入之前打上。",
-    "GE4": "gevent.spawn(fn, *args, **kwargs) 把参数传给 fn。",
-    "GE5": "joinall(jobs, timeout=...) 最多等待 timeout 秒；结果在 job.value 中。",
-    "GE6": "gevent.socket.gethostbyname 不会阻塞其他 greenlet。",
-    "GE7": "用 spawn + joinall 写的爬虫会并发地抓取页面。",
-    "GE8": "LIBEV_FLAGS=1/2/4/8 选择 select/poll/epoll/kqueue。",
-    "GE9": "epoll 的开销不随空闲描述符增多而增长；select 受 FD_SETSIZE 限制。",
-    # 文章之外（concdemo 补充的说法，编号 X…）
-    "X1": "asyncio 爬虫（每个页面一个任务，配合异步 HTTP 客户端）耗时约为最长的那一个延迟，"
-    "和打了补丁的 gevent 一样。",
-    "X2": "用 async def / await 和 asyncio.Queue 写的生产者和消费者，仍然严格轮流。",
-    "X3": "ProcessPoolExecutor.submit 让任务并发执行，耗时和 apply_async 差不多。",
-    "X4": "executor.map(chunksize=c) 每次分发 c 个任务：块比 任务数 / 工作进程数 还大时，"
-    "会有工作进程闲着。",
-    "X5": "Dask 每个任务的额外开销有上限（一个空任务 ≤ 0.1 秒，即默认任务本身的长度），"
-    "但远高于 Pool.apply_async。",
-    "X6": "Dask 把任务分散到它的所有工作进程上，每个工作线程一次一个："
-    "总耗时约 ceil(tasks / workers) × delay。",
-}
+    return i18n_core.claim(claim_id, lang)

@@ -7,6 +7,7 @@ from typing import Any
 from concdemo import validators
 from concdemo.catalog import Param, Scenario
 from concdemo.errors import UsageError, did_you_mean
+from concdemo.i18n import Message
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -30,23 +31,23 @@ def _convert(param: Param, raw: str) -> Any:
             value = raw
     except ValueError:
         example = {"int": "5", "float": "0.5", "bool": "true"}.get(kind, "text")
+        key = "param_type_int" if kind == "int" else "param_type"
         raise UsageError(
-            f"Parameter '{param.name}' takes {'an' if kind == 'int' else 'a'} {kind}, not '{raw}'"
-            f" (for example --param {param.name}={example})."
+            Message(key, name=param.name, kind=kind, raw=raw, example=example)
         ) from None
     if param.choices and value not in param.choices:
         raise UsageError(
-            f"Parameter '{param.name}' must be one of {', '.join(param.choices)}, not '{raw}'."
+            Message("param_choices", name=param.name, choices=", ".join(param.choices), raw=raw)
         )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         low, high = param.min, param.max
         if (low is not None and value < low) or (high is not None and value > high):
-            bounds = (
-                f"from {low} to {high}"
+            key = (
+                "param_from_to"
                 if low is not None and high is not None
-                else (f"at least {low}" if low is not None else f"at most {high}")
+                else ("param_at_least" if low is not None else "param_at_most")
             )
-            raise UsageError(f"Parameter '{param.name}' must be {bounds}, not {raw}.")
+            raise UsageError(Message(key, name=param.name, low=low, high=high, raw=raw))
     validators.validate(param, value)
     return value
 
@@ -59,14 +60,21 @@ def parse(scenario: Scenario, pairs: list[str]) -> dict[str, Any]:
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(f"--param '{pair}' is not KEY=VALUE (for example --param delay=0.5).")
+            raise UsageError(Message("param_not_pair", pair=pair))
         param = scenario.param(key) or scenario.param(key.replace("_", "-"))
         if param is None:
             names = [p.name for p in scenario.params]
-            known = f" Known: {', '.join(names)}." if names else " It takes no parameters."
+            known = (
+                Message("param_known", names=", ".join(names)) if names else Message("param_none")
+            )
             raise UsageError(
-                f"Scenario '{scenario.name}' has no parameter '{key}'."
-                f"{did_you_mean(key, names)}{known}"
+                Message(
+                    "param_unknown",
+                    scenario=scenario.name,
+                    param=key,
+                    did_you_mean=did_you_mean(key, names),
+                    known=known,
+                )
             )
         value = _convert(param, raw)
         if param.repeatable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concdemo import catalog, params
 from concdemo.catalog import START_METHODS, Variant
 from concdemo.errors import UsageError, did_you_mean
+from concdemo.i18n import Message
 
 __all__ = ["UsageError", "available_start_methods", "runs", "start_methods"]
 from concdemo.runner import RunSpec
@@ -28,13 +29,16 @@ def start_methods(choice: str | None) -> list[str]:
         return available
     if choice not in START_METHODS:
         raise UsageError(
-            f"Unknown start method '{choice}'.{did_you_mean(choice, START_METHODS)}"
-            f" Use one of {', '.join(START_METHODS)} or all."
+            Message(
+                "start_method_unknown",
+                choice=choice,
+                did_you_mean=did_you_mean(choice, START_METHODS),
+                methods=", ".join(START_METHODS),
+            )
         )
     if choice not in available:
         raise UsageError(
-            f"Start method '{choice}' is not available on this platform;"
-            f" use one of {', '.join(available)} or all."
+            Message("start_method_unavailable", choice=choice, methods=", ".join(available))
         )
     return [choice]
 
@@ -51,7 +55,7 @@ def runs(
     variants: list[Variant] = catalog.pick_variants(scenario, variant_names)
     values = params.parse(scenario, param_pairs)
     if timeout_s is not None and not timeout_s > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {timeout_s:g}.")
+        raise UsageError(Message("timeout_positive", value=f"{timeout_s:g}"))
     methods = start_methods(start_method)
     return [
         RunSpec(

@@ -17,6 +17,12 @@ from concdemo.catalog import START_METHODS
 from concdemo.i18n import t
 
 Kind = Literal["holds", "corrected", "platform", "outdated"]
+# What a timing or CPU claim measures, declared per claim: "time" (wall-clock
+# lengths of sleeps and waits: a busy machine can only make them longer, so a
+# pass stands and only a failure can be inconclusive) or "cpu" (speedups and
+# per-call costs: other programs' load can bend them either way, so any result
+# measured on a busy machine is inconclusive).
+Measures = Literal["time", "cpu"]
 KINDS: tuple[Kind, ...] = ("holds", "corrected", "platform", "outdated")
 
 
@@ -28,10 +34,13 @@ class Verdict:
     holds_under: tuple[str, ...] = ()
     # timing claims: how the measurement is judged (the scenario's check)
     tolerance: str = ""
+    measures: Measures | None = None
+    # the free cores the measurement needs (None: every usable core); see concdemo.busy
+    cores: int | None = 1
 
     @property
     def timing(self) -> bool:
-        return bool(self.tolerance)
+        return self.measures is not None
 
 
 _REIMPORT = ("spawn", "forkserver")
@@ -103,11 +112,13 @@ VERDICTS: dict[str, Verdict] = {
     "PL1": Verdict(
         "holds",
         tolerance="measured ≥ 0.95 × theory (tasks × delay)",
+        measures="time",
     ),
     "PL2": Verdict(
         "holds",
         tolerance="measured ≥ 0.95 × theory (ceil(tasks / workers) × delay) and < 0.6 × "
         "tasks × delay",
+        measures="time",
     ),
     "PL3": Verdict("holds", "ValueError: Pool is still running."),
     "PL4": Verdict("holds", "The timeout raises multiprocessing.TimeoutError."),
@@ -121,12 +132,16 @@ VERDICTS: dict[str, Verdict] = {
         "holds",
         tolerance="speedup at the core count ≥ 1 + 0.25 × (cores − 1); beyond it ≤ 1.3 × that "
         "(best of 3 runs per pool size)",
+        measures="cpu",
+        cores=None,
     ),
     "Y1": Verdict("holds", "No time is saved: the consumer's sleeps add up."),
     "C1": Verdict(
         "holds",
         tolerance="greenlets ≥ 0.8 × tasks × one task; processes' speedup ≥ 0.6 × cores used "
         "(best round of 3)",
+        measures="cpu",
+        cores=None,
     ),
     "C2": Verdict("holds"),
     "G1": Verdict("holds"),
@@ -136,11 +151,13 @@ VERDICTS: dict[str, Verdict] = {
         "holds",
         "The article's 4 s and 2 s sleeps, scaled (--param scale; 1 = as is).",
         tolerance="0.95 × the longer sleep ≤ measured < halfway to the sum",
+        measures="time",
     ),
     "GE2": Verdict(
         "holds",
         tolerance="unpatched ≥ 0.95 × the sum of the sleeps (or latencies); patched: "
         "0.95 × the longer sleep ≤ measured < halfway to the sum",
+        measures="time",
     ),
     "GE3": Verdict(
         "holds", "The name bound before the patch keeps the original, blocking time.sleep."
@@ -158,6 +175,7 @@ VERDICTS: dict[str, Verdict] = {
         "Against a local HTTP server with a set latency per page.",
         tolerance="0.95 × theory ≤ measured ≤ theory + half the gap to the sum of the latencies "
         "+ 0.1 s + 0.01 s per page",
+        measures="time",
     ),
     "GE8": Verdict(
         "outdated",
@@ -170,6 +188,7 @@ VERDICTS: dict[str, Verdict] = {
         "gevent's own libev select backend copes with descriptor 1024 on Linux.",
         tolerance="from 10 to the most idle descriptors, select and poll ≥ 3× slower per call, "
         "epoll < 3×",
+        measures="cpu",
     ),
     # Beyond the article (concdemo's own claims, ids X…): judged like the article's.
     "X1": Verdict(

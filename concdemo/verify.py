@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from concdemo import catalog, params, report, runner, verdicts
+from concdemo import busy, catalog, params, report, runner, verdicts
 from concdemo.catalog import Scenario, Variant
 from concdemo.claims import CLAIMS, beyond_article
+from concdemo.i18n import Message
 from concdemo.runner import RunResult, RunSpec
 
 SCHEMA = "concdemo/verify-1"
@@ -147,6 +148,8 @@ class Attempted:
     result: RunResult
     attempts: int = 1
     first_problem: str = ""  # why an earlier attempt did not count
+    # timing runs: how busy the machine was during the attempt that counts
+    load: busy.Load | None = None
 
 
 class _Cancel:
@@ -179,9 +182,12 @@ def _run_shared(spec: RunSpec, cancel: threading.Event) -> Attempted:
 def _run_timing(spec: RunSpec) -> Attempted:
     first_problem = ""
     for attempt in range(1, TIMING_ATTEMPTS + 1):
+        # /proc/stat read around the run: nothing runs beside it, see busy.py.
+        before = busy.read()
         result = runner.run(spec)
+        load = busy.between(before, busy.read())
         if result.as_expected or attempt == TIMING_ATTEMPTS:
-            return Attempted(result, attempt, first_problem)
+            return Attempted(result, attempt, first_problem, load)
         first_problem = first_problem or problem(result)
     raise AssertionError("unreachable")
 
@@ -228,24 +234,35 @@ def execute(
 
 
 def problem(result: RunResult) -> str:
-    """Why a run did not go as expected, in one line."""
+    """Why a run did not go as expected, in one line (an i18n.Message: English in JSON)."""
     where = f"{run_label(result.spec)} · {result.spec.start_method}"
     if result.outcome != result.expected:
-        text = f"{where}: ended {result.outcome}, expected {result.expected}"
+        error = ""
         if result.error:
-            text += f" ({result.error.get('type')}: {result.error.get('message')})"
-        return text
+            error = f" ({result.error.get('type')}: {result.error.get('message')})"
+        return Message(
+            "problem_ended",
+            where=where,
+            outcome=result.outcome,
+            expected=result.expected,
+            error=error,
+        )
     failed = [c for c in result.checks if not c.ok]
     if failed:
         shown = "; ".join(f"{c.what} {_compact(c.detail)}".strip() for c in failed)
-        return f"{where}: check failed: {shown}"
+        return Message("problem_check", where=where, failed=shown)
     errors = result.unexpected_errors
     if errors:
         e = errors[0]
-        return f"{where}: unexpected {e.detail.get('type')}: {e.detail.get('message')}"
+        return Message(
+            "problem_unexpected",
+            where=where,
+            type=e.detail.get("type"),
+            message=e.detail.get("message"),
+        )
     if result.error:
-        return f"{where}: ended with {result.error.get('type')}, not one the story expects"
-    return f"{where}: not as expected"
+        return Message("problem_other_error", where=where, type=result.error.get("type"))
+    return Message("problem_not_as_expected", where=where)
 
 
 def _compact(detail: dict[str, Any]) -> str:
@@ -285,8 +302,41 @@ class ClaimResult:
         return all(a.result.as_expected for a in self.runs)
 
     @property
+    def busy(self) -> busy.Load | None:
+        """The busiest load that leaves this claim unjudged, or None when it can be judged.
+
+        Only a declared timing or CPU claim can be inconclusive, and only when each
+        run that went wrong did so in its measurements alone (it ended as expected,
+        with no unexpected exception: a wrong outcome is no matter of load) and was
+        measured on a machine busier than the claim allows. A "cpu" claim is
+        inconclusive on a busy machine even when it held (see verdicts.Measures)."""
+        verdict = self.verdict
+        if verdict.measures is None:
+            return None
+        loaded = [
+            a.load for a in self.runs if a.load is not None and a.load.busy_for(verdict.cores)
+        ]
+        if not loaded:
+            return None
+        wrong = [a for a in self.runs if not a.result.as_expected]
+        if any(not _measurement_only(a.result) for a in wrong):
+            return None
+        if verdict.measures == "time" and (
+            not wrong or any(a.load is None or not a.load.busy_for(verdict.cores) for a in wrong)
+        ):
+            return None
+        return min(loaded, key=lambda load: load.free_cores)
+
+    @property
+    def status(self) -> str:
+        """held, failed or inconclusive (the machine was too busy to judge)."""
+        if self.busy is not None:
+            return "inconclusive"
+        return "held" if self.holds else "failed"
+
+    @property
     def headline(self) -> str:
-        return verdicts.headline(self.id, self.holds, self.start_methods)
+        return headline(self, "en")
 
     @property
     def variants(self) -> list[Variant]:
@@ -329,7 +379,9 @@ class ClaimResult:
     @property
     def retries(self) -> list[str]:
         return [
-            f"passed on attempt {a.attempts} of {TIMING_ATTEMPTS}; the first: {a.first_problem}"
+            Message(
+                "retry_passed", attempt=a.attempts, attempts=TIMING_ATTEMPTS, first=a.first_problem
+            )
             for a in self.runs
             if a.attempts > 1 and a.result.as_expected
         ]
@@ -358,8 +410,49 @@ class ClaimResult:
 Measure = list[tuple[str, str, float | None, float | None]]
 
 
+def _measurement_only(result: RunResult) -> bool:
+    """The run ended as the story expects, and only its measured checks failed."""
+    return (
+        result.outcome == result.expected
+        and not result.unexpected_errors
+        and any(not c.ok for c in result.checks)
+    )
+
+
+def busy_text(load: busy.Load, cores: int | None, lang: str = "en") -> str:
+    """The figures behind an inconclusive verdict, in one sentence."""
+    from concdemo.i18n import t
+
+    text = t(
+        "busy_figures",
+        lang,
+        others=load.others_cores,
+        steal=load.steal_cores,
+        cores=load.cores,
+        free=load.free_cores,
+        needed=load.needs(cores),
+    )
+    if load.load_avg is not None:
+        text += t("busy_load_avg", lang, load=load.load_avg)
+    if load.runnable is not None:
+        text += t("busy_runnable", lang, runnable=load.runnable)
+    return text
+
+
+def headline(claim: ClaimResult, lang: str) -> str:
+    """The verdict column (and the JSON's ``verdict``, in English)."""
+    load = claim.busy
+    if load is not None:
+        from concdemo.i18n import t
+
+        return t("verdict_inconclusive", lang, figures=busy_text(load, claim.verdict.cores, lang))
+    return verdicts.headline(claim.id, claim.holds, claim.start_methods, lang)
+
+
 def _with_variant(variant: str, label: str) -> str:
-    return variant if label in (variant, "") else f"{variant} {label}"
+    if label in (variant, ""):
+        return variant
+    return Message("figure_with_variant", variant=variant, label=label)
 
 
 def _phase_figures(result: RunResult) -> Measure:
@@ -374,7 +467,7 @@ def _speedups(result: RunResult) -> Measure:
             workers, cores = int(e.detail["workers"]), int(e.detail["cores"])
             found.append(
                 (
-                    f"speedup, {workers} workers",
+                    Message("figure_speedup", workers=workers),
                     "×",
                     float(e.detail["speedup"]),
                     float(min(workers, cores)),
@@ -390,9 +483,10 @@ def _cpu_bound(result: RunResult) -> Measure:
         d = check.detail
         if "greenlets_s" in d and d.get("greenlets_s"):
             speedup = float(d["one_task_s"]) * float(d["tasks"]) / float(d["greenlets_s"])
-            found.append(("greenlets' speedup", "×", speedup, 1.0))
+            found.append((Message("figure_greenlets"), "×", speedup, 1.0))
         if "cores_used" in d:
-            found.append(("processes' speedup", "×", float(d["speedup"]), float(d["cores_used"])))
+            processes = Message("figure_processes")
+            found.append((processes, "×", float(d["speedup"]), float(d["cores_used"])))
     return found
 
 
@@ -409,7 +503,8 @@ def _idle_growth(result: RunResult) -> Measure:
         points.sort()
         (low, first), (high, last) = points[0], points[-1]
         if first > 0:
-            found.append((f"{backend}, {low} → {high} idle fds", "× slower", last / first, None))
+            label = Message("figure_idle", backend=backend, low=low, high=high)
+            found.append((label, Message("unit_slower"), last / first, None))
     return found
 
 
@@ -453,11 +548,15 @@ class Verification:
 
     @property
     def passed(self) -> int:
-        return sum(c.holds for c in self.claims)
+        return sum(c.status == "held" for c in self.claims)
 
     @property
     def failed(self) -> int:
-        return len(self.claims) - self.passed
+        return sum(c.status == "failed" for c in self.claims)
+
+    @property
+    def inconclusive(self) -> int:
+        return sum(c.status == "inconclusive" for c in self.claims)
 
 
 def verify(
@@ -498,6 +597,7 @@ def _run_json(a: Attempted) -> dict[str, Any]:
         "attempts": a.attempts,
         "failed_checks": [c.what for c in r.checks if not c.ok],
         "error": r.error,
+        "busy": None if a.load is None else a.load.as_json(),
     }
 
 
@@ -520,6 +620,9 @@ def claim_json(claim: ClaimResult) -> dict[str, Any]:
         "beyond_article": claim.beyond_article,
         "kind": verdict.kind,
         "verdict": claim.headline,
+        "status": claim.status,
+        "measures": verdict.measures,
+        "busy": None if (load := claim.busy) is None else load.as_json(verdict.cores),
         "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],
         "tolerance": verdict.tolerance or None,
         "figures": [
@@ -542,6 +645,7 @@ def as_json(verification: Verification) -> dict[str, Any]:
         "schema": SCHEMA,
         "passed": verification.passed,
         "failed": verification.failed,
+        "inconclusive": verification.inconclusive,
         "python": platform.python_version(),
         "platform": sys.platform,
         "cpus": os.cpu_count(),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import string
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -11,10 +13,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from concdemo import catalog, i18n, i18n_scenarios
+from concdemo import catalog, i18n, i18n_scenarios, translations, verdicts
 from concdemo.claims import CLAIMS
 from concdemo.errors import UsageError
-from concdemo.i18n import CLAIMS_ZH, LANGS, MESSAGES, current_lang, t
+from concdemo.i18n import LANGS, MESSAGES, current_lang, t
+
+from conftest import FIXTURE_SCENARIOS
 
 # Han characters, CJK punctuation and full-width forms: what a translated text shows.
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
@@ -72,8 +76,6 @@ def test_keys_are_short_snake_case() -> None:
 
 
 def test_t_formats_and_rejects_unknown_keys() -> None:
-    assert t("totals", "en", runs=3, good=2, bad=1) == "3 run(s): 2 as expected, 1 not"
-    assert t("totals", "zh", runs=3, good=2, bad=1) == "共 3 次运行：2 次符合预期，1 次不符合"
     assert t("wall_time", "zh", seconds=1.23456) == "实际耗时 1.235 秒"
     with pytest.raises(KeyError):
         t("no_such_message", "en")
@@ -85,87 +87,151 @@ def test_outcome_words() -> None:
     assert i18n.outcome("unknown", "zh") == "unknown"
 
 
-# --- claims -----------------------------------------------------------------
+# --- plural forms -------------------------------------------------------------
 
 
-def test_every_claim_has_chinese() -> None:
-    assert sorted(set(CLAIMS) - set(CLAIMS_ZH)) == [], "claims without Chinese"
-    assert sorted(set(CLAIMS_ZH) - set(CLAIMS)) == [], "Chinese for claims that are gone"
-    assert all(CJK.search(text) for text in CLAIMS_ZH.values())
+def test_plural_messages_have_each_languages_forms_with_the_same_placeholders() -> None:
+    nplurals = {"en": 2, "zh": 1}
+    bad = []
+    for key, (counted, forms) in i18n.PLURALS.items():
+        english = _fields(forms["en"][0])
+        if set(forms) != set(LANGS) or key in MESSAGES:
+            bad.append(f"{key}: languages {sorted(forms)}, or also in MESSAGES")
+            continue
+        for lang in LANGS:
+            if len(forms[lang]) != nplurals[lang]:
+                bad.append(f"{key}: {len(forms[lang])} forms in {lang}")
+            bad += [f"{key}: {form!r}" for form in forms[lang] if _fields(form) != english]
+        if counted not in {name for name, _, _ in english}:
+            bad.append(f"{key}: counts {counted}, which it does not show")
+        if not all(CJK.search(form) or key == "verify_runs_summary" for form in forms["zh"]):
+            bad.append(f"{key}: Chinese not translated")
+    assert not bad, "\n".join(bad)
 
 
-def test_claim_lookup() -> None:
+def test_plurals_follow_the_count_in_english_and_not_in_chinese() -> None:
+    assert t("totals", "en", runs=1, good=1, bad=0) == "1 run: 1 as expected, 0 not"
+    assert t("totals", "en", runs=3, good=2, bad=1) == "3 runs: 2 as expected, 1 not"
+    assert t("totals", "zh", runs=1, good=1, bad=0) == "共 1 次运行：1 次符合预期，0 次不符合"
+    assert t("live_events", "en", count=0) == "0 events"
+    assert t("verify_count_holds", "en", count=1) == "1 holds"
+    assert t("verify_count_holds", "en", count=2) == "2 hold"
+    assert t("verify_count_holds", "zh", count=2) == "2 个成立"
+
+
+# --- translations kept with a hash of their English source ------------------------
+
+
+def test_every_translation_is_current() -> None:
+    """One failure that lists every missing, stale or orphaned Chinese text.
+
+    A stale entry: its English changed after it was translated. Update the Chinese,
+    then store the new hash: python scripts/i18n_hashes.py SCENARIO|core KEY --write"""
+    from concdemo import i18n_core, tour
+
+    problems = [
+        f"core: {line}"
+        for line in translations.problems(
+            translations.read(i18n_core.texts_path("zh")), i18n_core.english_texts()
+        )
+    ]
+    for scenario in _shipped().values():
+        english = i18n_scenarios.english_texts(scenario, tour.NARRATION.get(scenario.name))
+        texts = translations.read(i18n_scenarios.texts_path(scenario.folder, "zh"))
+        problems += [f"{scenario.name}: {line}" for line in translations.problems(texts, english)]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_translation_is_chinese() -> None:
+    from concdemo import i18n_core
+
+    files = [i18n_core.texts_path("zh")]
+    files += [i18n_scenarios.texts_path(s.folder, "zh") for s in _shipped().values()]
+    untranslated = [
+        f"{path.parent.name}/{path.name}: {key}"
+        for path in files
+        for key, (_, text) in translations.read(path).items()
+        if not CJK.search(text) and not key.endswith(("/--param",))
+    ]
+    assert not untranslated
+
+
+def test_a_stale_or_missing_translation_shows_the_english(tmp_path: Path) -> None:
+    source = _shipped()["pipe"].folder
+    folder = tmp_path / "2_pipe"
+    shutil.copytree(source, folder)
+    english = catalog.read_scenario(folder)
+    duplex = english.variant("duplex")
+    texts = translations.read(folder / "zh.py")
+    assert i18n_scenarios.variant_text(duplex, "zh")[0] == texts["variant/duplex/title"][1]
+    # The English title changes: the stored hash no longer matches.
+    script = folder / "pipe_duplex.py"
+    script.write_text(script.read_text().replace(duplex.title, "A new first line."))
+    changed = catalog.read_scenario(folder).variant("duplex")
+    assert i18n_scenarios.variant_text(changed, "zh")[0] == "A new first line."
+    # The explanation did not change and stays translated.
+    assert i18n_scenarios.variant_text(changed, "zh")[1] == texts["variant/duplex/explanation"][1]
+    from concdemo.tour import NARRATION
+
+    found = translations.problems(
+        translations.read(folder / "zh.py"),
+        i18n_scenarios.english_texts(catalog.read_scenario(folder), NARRATION["pipe"]),
+    )
+    assert found == [
+        f"stale variant/duplex/title: stored {texts['variant/duplex/title'][0]}, English now"
+        f" {translations.source_hash('A new first line.')}: 'A new first line.'"
+    ]
+
+
+def test_claims_notes_and_tolerances_in_chinese() -> None:
+    from concdemo import i18n_core
+
     assert i18n.claim("P1", "en") == CLAIMS["P1"]
-    assert i18n.claim("P1", "zh") == CLAIMS_ZH["P1"]
+    assert i18n.claim("P1", "zh").startswith("Pipe() 是全双工的")
     assert i18n.claim("NOPE", "zh") == ""
+    assert "queue.Full" in i18n_core.verdict_note("Q4", "zh") and CJK.search(
+        i18n_core.verdict_note("Q4", "zh")
+    )
+    assert i18n_core.tolerance("PL1", "zh").startswith("实测 ≥ 0.95 × 理论值")
+    assert i18n_core.tolerance("PL1", "en") == verdicts.verdict("PL1").tolerance
 
 
 def test_variants_name_known_claims() -> None:
     used = {c for s in _shipped().values() for v in s.variants for c in v.claims}
-    assert used <= set(CLAIMS_ZH)
+    assert used <= set(CLAIMS)
 
 
-# --- the catalogue ----------------------------------------------------------
-
-
-def test_every_scenario_has_chinese() -> None:
+def test_the_catalogue_in_chinese_and_english() -> None:
     for scenario in _shipped().values():
         title, summary = i18n_scenarios.scenario_text(scenario, "zh")
-        assert scenario.name in i18n_scenarios.SCENARIOS_ZH, scenario.name
         assert CJK.search(title) and CJK.search(summary), scenario.name
         assert i18n_scenarios.scenario_text(scenario, "en") == (scenario.title, scenario.summary)
-
-
-def test_every_variant_has_chinese() -> None:
-    missing = []
-    for scenario in _shipped().values():
+        for param in scenario.params:
+            assert CJK.search(i18n_scenarios.param_help(scenario, param.name, "zh")), param.name
+            assert i18n_scenarios.param_help(scenario, param.name, "en") == param.help
         for variant in scenario.variants:
-            key = f"{scenario.name}/{variant.name}"
-            zh = i18n_scenarios.VARIANTS_ZH.get(key)
-            if zh is None or set(zh) != {"title", "explanation"}:
-                missing.append(key)
-                continue
-            assert CJK.search(zh["title"]), key
-            assert CJK.search(zh["explanation"]) or not variant.explanation, key
-            assert i18n_scenarios.variant_text(variant, "zh") == (zh["title"], zh["explanation"])
+            zh_title, zh_explanation = i18n_scenarios.variant_text(variant, "zh")
+            assert CJK.search(zh_title), variant.name
+            assert CJK.search(zh_explanation) or not variant.explanation, variant.name
             assert i18n_scenarios.variant_text(variant, "en") == (
                 variant.title,
                 variant.explanation,
             )
-    assert not missing, f"variants without Chinese title/explanation: {missing}"
-
-
-def test_every_note_has_chinese() -> None:
-    for scenario in _shipped().values():
-        for variant in scenario.variants:
-            key = f"{scenario.name}/{variant.name}"
-            zh = i18n_scenarios.NOTES_ZH.get(key, {})
-            assert set(zh) == set(variant.notes), f"{key}: notes for {sorted(variant.notes)}"
-            assert all(CJK.search(note) for note in zh.values()), key
             for method in catalog.START_METHODS:
                 assert i18n_scenarios.variant_note(variant, method, "en") == variant.note(method)
                 chinese = i18n_scenarios.variant_note(variant, method, "zh")
-                assert bool(chinese) == bool(variant.note(method)), (key, method)
-
-
-def test_chinese_names_nothing_that_is_gone() -> None:
-    scenarios = _shipped()
-    variants = {f"{s.name}/{v.name}" for s in scenarios.values() for v in s.variants}
-    assert sorted(set(i18n_scenarios.SCENARIOS_ZH) - set(scenarios)) == []
-    assert sorted(set(i18n_scenarios.VARIANTS_ZH) - variants) == []
-    assert sorted(set(i18n_scenarios.NOTES_ZH) - variants) == []
+                assert bool(chinese) == bool(variant.note(method)), (variant.name, method)
+                assert not chinese or CJK.search(chinese)
 
 
 def test_every_tour_narration_has_chinese() -> None:
-    narrations = i18n_scenarios.NARRATION_ZH
-    assert set(narrations) <= set(_shipped()), "narration for a scenario that is gone"
-    assert all(CJK.search(text) for text in narrations.values())
     tour = pytest.importorskip("concdemo.tour")
     english: dict[str, str] = getattr(tour, "NARRATION", {})
-    assert sorted(set(english) - set(narrations)) == [], "tour narrations without Chinese"
     pipe = _shipped()["pipe"]
     assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "en") == "Next, Pipe"
-    assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "zh") == narrations["pipe"]
+    assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "zh") == "Next, Pipe"  # not its text
+    chinese = i18n_scenarios.narration_text(pipe, english["pipe"], "zh")
+    assert CJK.search(chinese)
 
 
 def test_untranslated_scenarios_fall_back_to_english() -> None:
@@ -174,7 +240,7 @@ def test_untranslated_scenarios_fall_back_to_english() -> None:
     stranger = catalog.Variant(
         name="x",
         scenario="not-shipped",
-        path=variant.path,
+        path=FIXTURE_SCENARIOS / "nowhere" / "x.py",
         title="A title",
         explanation="An explanation",
         claims=(),
@@ -183,6 +249,7 @@ def test_untranslated_scenarios_fall_back_to_english() -> None:
         hang_timeout_s=None,
         notes={"*": "A note"},
     )
+    assert variant.title != stranger.title
     assert i18n_scenarios.variant_text(stranger, "zh") == ("A title", "An explanation")
     assert i18n_scenarios.variant_note(stranger, "spawn", "zh") == "A note"
 
@@ -266,3 +333,30 @@ def test_chinese_explanation_panel_stays_aligned() -> None:
     lines = _render(panel)
     assert len(lines) > 4
     _assert_aligned(lines)
+
+
+def test_a_runs_checks_in_chinese() -> None:
+    apply = _shipped()["pool"].variant("apply")
+    what = "the tasks ran one after another: at least tasks × delay"
+    assert what in i18n_scenarios.literal_checks(apply.path.parent)
+    assert (
+        i18n_scenarios.check_text(apply, what, "zh") == "任务一个接一个地运行：至少 tasks × delay"
+    )
+    assert i18n_scenarios.check_text(apply, what, "en") == what
+    # A text made at run time (an f-string) is translated through its template, with the
+    # run's own values, in the order Chinese wants them.
+    put = _shipped()["queue"].variant("put-timeout")
+    assert "it gave up after about {} s" in i18n_scenarios.literal_checks(put.path.parent)
+    assert (
+        i18n_scenarios.check_text(put, "it gave up after about 0.3 s", "zh")
+        == "它在约 0.3 秒后放弃"
+    )
+    idle = _shipped()["event-loop"].variant("idle-fds")
+    assert (
+        i18n_scenarios.check_text(idle, "poll slows down with idle descriptors (10 → 1000)", "zh")
+        == "空闲描述符增多（10 → 1000）时，poll 变慢"
+    )
+    # A text of another scenario's template, or none at all, is shown as made.
+    assert i18n_scenarios.check_text(apply, "it gave up after about 0.3 s", "zh") == (
+        "it gave up after about 0.3 s"
+    )

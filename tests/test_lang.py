@@ -14,8 +14,8 @@ from rich.table import Table
 
 from concdemo import catalog, compare, i18n, stepper, verdicts
 from concdemo import verify as verifying
-from concdemo.i18n import CLAIMS_ZH, Message, active_lang, set_lang, tr
-from concdemo.i18n_scenarios import NARRATION_ZH, VARIANTS_ZH, scenario_text
+from concdemo.i18n import Message, active_lang, claim, set_lang, tr
+from concdemo.i18n_scenarios import narration_text, scenario_text, variant_text
 from concdemo.render.compare import comparison_table
 from concdemo.render.prose import Prose, break_offsets, prose, tokens
 from concdemo.render.verify import render as render_verify
@@ -38,6 +38,10 @@ def _render(renderable: object, width: int) -> list[str]:
     with console.capture() as capture:
         console.print(renderable)
     return capture.get().rstrip("\n").split("\n")
+
+
+def _zh_explanation(variant: str) -> str:
+    return variant_text(catalog.get("pipe").variant(variant), "zh")[1]
 
 
 # --- the active language -----------------------------------------------------
@@ -87,11 +91,13 @@ def test_step_hint_and_tour_follow_the_language() -> None:
     assert stepper.hint().startswith("单步模式")
     stops = tour.stops(quick=True)
     for stop in stops:
-        if stop.scenario.name in NARRATION_ZH:
-            assert stop.narration == NARRATION_ZH[stop.scenario.name]
+        if stop.scenario.name in tour.NARRATION:
+            english = tour.NARRATION[stop.scenario.name]
+            assert stop.narration == narration_text(stop.scenario, english, "zh") != english
     lines = _render(tour.narration(stops[0], 1, len(stops))[1], 80)
     assert scenario_text(stops[0].scenario, "zh")[0][:6] in lines[0]
-    assert 3.0 < tour.reading_time(NARRATION_ZH["pipe"]) <= 6.0  # counted in characters
+    pipe = narration_text(catalog.get("pipe"), tour.NARRATION["pipe"], "zh")
+    assert 3.0 < tour.reading_time(pipe) <= 6.0  # counted in characters
 
 
 # --- Chinese prose wraps between characters -----------------------------------
@@ -101,7 +107,7 @@ def test_step_hint_and_tour_follow_the_language() -> None:
 def test_prose_wraps_chinese_without_losing_text_or_breaking_before_punctuation(
     width: int,
 ) -> None:
-    text = VARIANTS_ZH["pipe/producer-consumer"]["explanation"]
+    text = _zh_explanation("producer-consumer")
     lines = _render(Prose(text), width)
     assert all(cell_len(line) <= width for line in lines)
     assert not any(line.lstrip()[:1] in NO_LINE_START for line in lines[1:]), lines
@@ -148,7 +154,7 @@ def test_chinese_cells_in_a_table_stay_aligned_and_whole() -> None:
 
 def test_a_chinese_panel_stays_aligned() -> None:
     set_lang("zh")
-    text = VARIANTS_ZH["pipe/forgot-close"]["explanation"]
+    text = _zh_explanation("forgot-close")
     lines = _render(Panel(prose(text), title=tr("what_you_just_saw")), 70)
     assert len({cell_len(line) for line in lines}) == 1
 
@@ -187,11 +193,14 @@ def test_verify_table_in_chinese_keeps_its_shape_and_json_stays_english() -> Non
         assert expected in text, expected
     assert "Pipe() 是全双工的" in text
     assert "默认 0.1" in text
+    assert "✗ duplex · fork：结果是 挂起，" in text  # why P1 failed, in Chinese
+    assert "注：已过时：gevent" in text
     doc = verifying.as_json(verification)
     validate(doc, "verify-1")
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["GE8"]["verdict"] == "article out of date"
     assert by_id["P1"]["verdict"] == "FAILED" and by_id["P1"]["claim"].startswith("Pipe()")
+    assert by_id["P1"]["problems"] == ["duplex · fork: ended hang, expected ok"]
 
 
 def test_compare_warnings_translated_on_screen_english_in_json() -> None:
@@ -213,8 +222,8 @@ def test_show_variant_in_chinese() -> None:
     result = cli("show", "pipe", "--variant", "duplex", "--lang", "zh")
     assert result.returncode == 0, result.stderr
     shown = _squeezed(result.stdout)
-    assert _squeezed(VARIANTS_ZH["pipe/duplex"]["title"]) in shown
-    assert _squeezed(CLAIMS_ZH["P1"]) in shown
+    assert _squeezed(variant_text(catalog.get("pipe").variant("duplex"), "zh")[0]) in shown
+    assert _squeezed(claim("P1", "zh")) in shown
     assert "文章的说法" in result.stdout and "预期结果" in result.stdout
     for heading in ENGLISH_HEADINGS:
         assert heading not in result.stdout, heading
@@ -285,3 +294,97 @@ def test_help_names_the_lang_option() -> None:
     for command in ("list", "show", "run", "compare", "verify", "tour", "bench"):
         result = cli(command, "--help")
         assert "--lang" in result.stdout and "CONCDEMO_LANG" in result.stdout, command
+
+
+# --- --help and usage errors in Chinese -----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["", "run", "verify", "show", "compare", "list"])
+def test_help_in_chinese_fits_80_columns(command: str) -> None:
+    args = [command] if command else []
+    result = cli(*args, "--help", "--lang", "zh", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert lines[0].startswith("用法：concdemo")
+    assert "选项：" in lines and "显示此帮助信息并退出。" in result.stdout
+    too_wide = [f"{cell_len(line):3} {line}" for line in lines if cell_len(line) > 78]
+    assert not too_wide, "\n".join(too_wide)
+    for english in ("Usage:", "Options:", "Show this message", "Print one JSON"):
+        assert english not in result.stdout, english
+    # Every help sentence came through whole: squeezed, the Chinese is all there.
+    english_help = cli(*args, "--help", env={"COLUMNS": "80"}).stdout
+    assert english_help.startswith("Usage: concdemo")
+
+
+def test_help_follows_concdemo_lang_and_lang_beats_it() -> None:
+    zh = cli("run", "--help", env={"CONCDEMO_LANG": "zh"})
+    assert "用法：" in zh.stdout and "运行一个场景的变体" in zh.stdout
+    en = cli("run", "--help", "--lang", "en", env={"CONCDEMO_LANG": "zh"})
+    assert en.stdout.startswith("Usage:") and not CJK.search(en.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "pip"], "没有名为 'pip' 的场景。你是不是想用 'pipe'？"),
+        (["run", "pipe", "--param", "items=lots"], "参数 'items' 要的是整数（int），而不是 'lots'"),
+        (
+            ["run", "pipe", "--param", "itemz=3"],
+            "场景 'pipe' 没有参数 'itemz'。你是不是想用 'items'？",
+        ),
+        (["run", "pipe", "--start-method", "forks"], "未知的启动方式 'forks'。"),
+        (["run", "pipe", "--svg", "/no/such/dir/p.svg"], "目录 /no/such/dir 不存在"),
+    ],
+)
+def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:
+    result = cli(*args, "--lang", "zh")
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("错误：") and expected in line, line
+    english = cli(*args)
+    assert not CJK.search(english.stderr) and english.stderr.startswith("Error: ")
+
+
+def test_verify_figures_in_chinese_and_english() -> None:
+    from concdemo.events import Event
+    from concdemo.render.verify import figure_text
+
+    sweep = catalog.get("pool").variant("cpu-sweep")
+    events = [
+        Event(
+            1.0, 1, "MainProcess", "MainThread", "speedup", {"workers": w, "cores": 2, "speedup": s}
+        )
+        for w, s in ((2, 1.8), (3, 1.7))
+    ]
+    result = RunResult(RunSpec(sweep, "fork", {}, 60.0), "ok", 5.0, events, 0, main_pid=1)
+    (claim,) = verifying.judge([verifying.Attempted(result)], ["fork"])
+    first = claim.figures[0]
+    assert figure_text(first, ["fork"]) == "speedup, 2 workers 1.80× / 2.00×"
+    assert verifying.claim_json(claim)["figures"][0]["label"] == "speedup, 2 workers"
+    set_lang("zh")
+    assert figure_text(first, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"
+
+
+def test_clicks_own_usage_errors_in_chinese() -> None:
+    from concdemo.cli_help import click_error
+
+    cases = {
+        "No such option: --bogus": "没有这个选项：--bogus",
+        "No such option: --varient (Possible options: --plain, --variant)": (
+            "没有这个选项：--varient（可用的选项：--plain, --variant）"
+        ),
+        "Missing argument 'scenario'.": "缺少参数 'scenario'。",
+        "No such command 'runn'. Did you mean 'run'?": "没有这个命令 'runn'。你是不是想用 'run'？",
+        "Option '--timeout' requires an argument.": "选项 '--timeout' 需要一个值。",
+        "Invalid value for '--timeout': 'abc' is not a valid float.": (
+            "'--timeout' 的值无效：'abc' 不是有效的 float。"
+        ),
+        "Got unexpected extra argument(s) (extra)": "多余的参数（extra）",
+        "Something click says that we do not know": "Something click says that we do not know",
+    }
+    wrong = {en: click_error(en, "zh") for en in cases if click_error(en, "zh") != cases[en]}
+    assert not wrong, wrong
+    result = cli("run", "pipe", "--bogus", "--lang", "zh")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "错误：没有这个选项：--bogus" in result.stderr and "用法：concdemo run" in result.stderr
+    assert "Error" not in result.stderr and "Try '" not in result.stderr

@@ -11,6 +11,7 @@ import pytest
 
 import concdemo
 from concdemo import catalog
+from concdemo.i18n import LANGS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,8 +49,12 @@ def test_every_scenario_folder_has_metadata_and_every_script_a_variant() -> None
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "__pycache__"):
         scenario = catalog.read_scenario(folder)
         listed = {v.name for v in scenario.variants}
+        # about.py, helpers (_crawl.py) and translations (zh.py) are not variants.
+        not_variants = {"about.py", *(f"{lang}.py" for lang in LANGS)}
         scripts = [
-            p for p in folder.glob("*.py") if p.name != "about.py" and not p.name.startswith("_")
+            p
+            for p in folder.glob("*.py")
+            if p.name not in not_variants and not p.name.startswith("_")
         ]
         assert len(scripts) == len(listed), f"{folder.name}: a script is not in VARIANTS"
         assert scenario.default_variants, f"{folder.name} has no default variant"

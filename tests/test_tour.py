@@ -30,7 +30,7 @@ def test_tour_runs_every_scenario_with_a_narration_and_exits_0() -> None:
     positions = [out.index(f" · {s.name}: ") for s in scenarios]
     assert positions == sorted(positions)
     runs = sum(len(s.default_variants) for s in scenarios)
-    assert f"{runs} run(s): {runs} as expected, 0 not" in out
+    assert f"{runs} runs: {runs} as expected, 0 not" in out
     assert "concdemo verify" in out  # what to do next
 
 

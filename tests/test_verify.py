@@ -386,10 +386,18 @@ def test_verify_everything_passes_on_this_machine() -> None:
     doc = cli_json("verify", timeout=600)
     elapsed = time.monotonic() - started
     validate(doc, "verify-1")
-    failed = [(c["id"], c["problems"]) for c in doc["claims"] if not c["holds"]]
-    assert failed == [] and doc["_exit"] == 0
+    failed = [(c["id"], c["problems"]) for c in doc["claims"] if c["status"] == "failed"]
+    assert failed == []
+    # On a busy machine timing and CPU claims come out inconclusive (exit 1, said on
+    # stderr), never failed; on a quiet one everything holds and verify exits 0.
+    busy = [(c["id"], c["busy"]) for c in doc["claims"] if c["status"] == "inconclusive"]
+    assert doc["_exit"] == (1 if busy else 0), busy
     judged = [c for c in CLAIMS if not (c in ("X5", "X6") and doc.get("skipped"))]
-    assert (doc["passed"], doc["failed"]) == (len(judged), 0)
+    assert (doc["passed"], doc["failed"], doc["inconclusive"]) == (
+        len(judged) - len(busy),
+        0,
+        len(busy),
+    )
     assert [c["id"] for c in doc["claims"]] == judged
     assert [c["id"] for c in doc["claims"] if c["beyond_article"]] == [
         c for c in judged if c.startswith("X")

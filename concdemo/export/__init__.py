@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from concdemo.errors import UsageError
+from concdemo.i18n import Message
 
 if TYPE_CHECKING:
     from concdemo.runner import RunResult
@@ -28,7 +29,7 @@ class Outputs:
             svg=None if svg is None else check_path("--svg", svg, ".svg"),
         )
         if outputs.trace is not None and outputs.trace == outputs.svg:
-            raise UsageError(f"--trace and --svg both name {trace}; give each its own file.")
+            raise UsageError(Message("outputs_same_file", path=trace))
         return outputs
 
     def write(self, results: list[RunResult]) -> list[str]:
@@ -51,26 +52,21 @@ class Outputs:
 
 def check_path(flag: str, value: str, suffix: str) -> Path:
     """A file we can create or overwrite; else a UsageError that names the fix."""
-    example = f"e.g. {flag} run{suffix}"
+    example = Message("path_example", flag=flag, suffix=suffix)
     if not value.strip():
-        raise UsageError(f"{flag} needs a file name, {example}.")
+        raise UsageError(Message("path_needs_name", flag=flag, example=example))
     path = Path(value).expanduser()
     if path.is_dir():
-        raise UsageError(
-            f"{flag} {value} is a directory; name a file inside it, "
-            f"e.g. {flag} {path / ('run' + suffix)}."
-        )
+        inside = path / ("run" + suffix)
+        raise UsageError(Message("path_is_dir", flag=flag, value=value, inside=inside))
     parent = path.parent
     if not parent.is_dir():
-        raise UsageError(
-            f"{flag} {value}: the directory {parent} does not exist; "
-            f"create it first (mkdir -p {parent}) or pick another path."
-        )
+        raise UsageError(Message("path_no_parent", flag=flag, value=value, parent=parent))
     # Overwriting a file the user named is what export flags do; it must be writable.
     target = path if path.exists() else parent
     if not os.access(target, os.W_OK):
         raise UsageError(
-            f"{flag} {value}: {target} is not writable; pick a path you can write to, {example}."
+            Message("path_not_writable", flag=flag, value=value, target=target, example=example)
         )
     return path
 
@@ -79,4 +75,4 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:  # the disk filled up or the directory went away during the run
-        raise UsageError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        raise UsageError(Message("write_failed", path=path, reason=exc.strerror or exc)) from exc

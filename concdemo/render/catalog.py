@@ -9,7 +9,7 @@ from rich.text import Text
 from concdemo.catalog import START_METHODS, Scenario, Variant
 from concdemo.claims import beyond_article
 from concdemo.i18n import active_lang, claim, outcome, tr
-from concdemo.i18n_scenarios import scenario_text, variant_notes, variant_text
+from concdemo.i18n_scenarios import param_help, scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 
@@ -35,9 +35,7 @@ def scenarios_table(scenarios: list[Scenario]) -> Table:
     table = Table(title=tr("list_title"), header_style="bold", title_justify="left")
     table.add_column(tr("col_scenario"), style="bold cyan", no_wrap=True)
     table.add_column(tr("col_title"), overflow=PROSE)
-    # Fold rather than cut with "…": a narrow column still shows every variant's name
-    # and its default mark (yield's "producer-consumer*," once it had a second variant).
-    table.add_column(tr("col_variants"), overflow="fold")
+    table.add_column(tr("col_variants"), overflow=PROSE)  # a long variant name is not cut
     table.add_column(tr("col_params_defaults"))
     for scenario in scenarios:
         variants = ", ".join(f"{v.name}*" if v.default else v.name for v in scenario.variants)
@@ -58,11 +56,14 @@ def _extra_text(scenario: Scenario) -> Text | None:
 
 
 def _expect_text(variant: Variant) -> Text:
+    # In Chinese one start method a line: Rich cuts "fork 正常  spawn 正常" short with "…"
+    # when the double space falls on the column's edge, instead of wrapping it.
+    gap = "\n" if active_lang() == "zh" else "  "
     text = Text()
     for method in START_METHODS:
         expected = variant.expected(method)
         if text:
-            text.append("  ")
+            text.append(gap)
         text.append(f"{method} ")
         text.append(outcome(expected, active_lang()), style=OUTCOME_STYLES.get(expected, ""))
     return text
@@ -92,7 +93,9 @@ def scenario_overview(scenario: Scenario) -> Group:
                 if p.min is None and p.max is None
                 else f"{p.min}…{p.max if p.max is not None else ''}"
             )
-            params.add_row(p.name, p.type, repr(p.default), bounds, p.help)
+            params.add_row(
+                p.name, p.type, repr(p.default), bounds, cell(param_help(scenario, p.name, lang))
+            )
         parts.append(params)
     variants = Table(title=tr("variants_title"), title_justify="left", header_style="bold")
     variants.add_column(tr("col_variant"), style="bold", no_wrap=True)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from concdemo.claims import beyond_article
 from concdemo.i18n import active_lang, outcome, tr
+from concdemo.i18n_scenarios import check_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 from concdemo.runner import RunResult
@@ -68,7 +69,7 @@ def _checks(result: RunResult) -> Group | None:
     table.add_column("")
     for check in checks:
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
-        table.add_row(mark, check.what)
+        table.add_row(mark, cell(check_text(result.spec.variant, check.what, active_lang())))
     claims = result.spec.variant.claims
     beyond = bool(claims) and all(beyond_article(c) for c in claims)
     return Group(_heading(tr("heading_checks_beyond" if beyond else "heading_checks")), table)

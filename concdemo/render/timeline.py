@@ -164,8 +164,7 @@ def _render(events: list[Event], width: int) -> Iterator[Text]:
         yield _row(_label(lane, label_w, colour), _lane_cells(lane, axis, colour))
     if len(all_lanes) > len(shown):
         more = len(all_lanes) - len(shown)
-        key = "timeline_more_lane" if more == 1 else "timeline_more_lanes"
-        yield Text(tr(key, more=more), style="dim")
+        yield Text(tr("timeline_more_lanes", more=more), style="dim")
     for row in _phase_rows(phases(events), axis):
         yield _row(_fitted(phases_label, label_w, "dim"), row)
     rule, labels = _ticks(axis)

@@ -6,14 +6,22 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from concdemo import verdicts
-from concdemo.i18n import active_lang, tr
+from concdemo import i18n_core, verdicts
+from concdemo.i18n import active_lang, shown, tr
 from concdemo.i18n import claim as claim_text
 from concdemo.i18n import outcome as outcome_word
 from concdemo.render.prose import prose
 from concdemo.render.style import OUTCOME_STYLES
-from concdemo.verify import ClaimResult, Figure, Verification, overrides_line, run_label
+from concdemo.verify import (
+    ClaimResult,
+    Figure,
+    Verification,
+    busy_text,
+    overrides_line,
+    run_label,
+)
 
+INCONCLUSIVE_STYLE = "bold yellow"
 VERDICT_STYLES = {
     "holds": "green",
     "corrected": "cyan",
@@ -31,8 +39,8 @@ def _number(value: float | None, unit: str) -> str:
 def figure_text(figure: Figure, methods: list[str]) -> str:
     """'apply 4.83 · 4.95 · 4.81 s / 4.70 s': one value per start method, then theory."""
     values = " · ".join(_number(figure.values.get(m), figure.unit) for m in methods)
-    unit = figure.unit if figure.unit.startswith("×") else f" {figure.unit}"
-    text = f"{figure.label} {values}{unit}"
+    unit = shown(figure.unit) if figure.unit.startswith("×") else f" {shown(figure.unit)}"
+    text = f"{shown(figure.label)} {values}{unit}"
     if figure.theory is not None:
         text += f" / {_number(figure.theory, figure.unit)}{unit}"
     return text
@@ -48,11 +56,16 @@ def method_cell(claim: ClaimResult, method: str) -> Text:
         if n:
             text.append("+")
         text.append(outcome_word(outcome, active_lang()), style=OUTCOME_STYLES.get(outcome, ""))
-    text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
+    if claim.status == "inconclusive":  # measured, but not on a machine that could judge it
+        text.append(" ?", style=INCONCLUSIVE_STYLE)
+    else:
+        text.append(" ✓" if ok else " ✗", style="green" if ok else "bold red")
     return text
 
 
 def verdict_cell(claim: ClaimResult) -> Text:
+    if claim.status == "inconclusive":  # the figures are in the claim's cell
+        return Text(tr("verdict_inconclusive_short"), style=INCONCLUSIVE_STYLE)
     # claim.headline is the JSON's English; the table says it in the language it shows.
     headline = verdicts.headline(claim.id, claim.holds, claim.start_methods, active_lang())
     if not claim.holds:
@@ -79,15 +92,21 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
         text.append("\n" + tr("verify_runs", runs=", ".join(labels)), style="dim")
     for figure in claim.figures:
         text.append("\n" + figure_text(figure, methods), style="bold")
-    verdict = claim.verdict
+    verdict, lang = claim.verdict, active_lang()
     if verdict.tolerance:
-        text.append("\n" + tr("verify_tolerance", tolerance=verdict.tolerance), style="dim")
+        tolerance = i18n_core.tolerance(claim.id, lang)
+        text.append("\n" + tr("verify_tolerance", tolerance=tolerance), style="dim")
     if verdict.note and verdict.kind != "holds":  # the corrections; --json has every note
-        text.append("\n" + tr("verify_note", note=verdict.note), style=VERDICT_STYLES[verdict.kind])
+        note = i18n_core.verdict_note(claim.id, lang)
+        text.append("\n" + tr("verify_note", note=note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
-        text.append("\n" + tr("verify_retried", line=line), style="yellow")
+        text.append("\n" + tr("verify_retried", line=shown(line)), style="yellow")
+    load = claim.busy
+    if load is not None:
+        figures = busy_text(load, verdict.cores, active_lang())
+        text.append("\n" + tr("verify_busy", figures=figures), style=INCONCLUSIVE_STYLE)
     for line in claim.problems:
-        text.append(f"\n✗ {line}", style="red")
+        text.append(f"\n✗ {shown(line)}", style="red")
     return text
 
 
@@ -134,7 +153,13 @@ def totals(verification: Verification) -> Text:
         "outdated": "verify_count_outdated",
     }
     parts = [tr(described[k], count=kinds[k]) for k in described if kinds.get(k)]
-    style = "bold green" if not verification.failed else "bold red"
+    style = (
+        "bold red"
+        if verification.failed
+        else INCONCLUSIVE_STYLE
+        if verification.inconclusive
+        else "bold green"
+    )
     text = Text(
         tr("verify_totals", claims=len(verification.claims), passed=verification.passed),
         style=style,
@@ -145,6 +170,11 @@ def totals(verification: Verification) -> Text:
         tr("verify_failed", failed=verification.failed),
         style="bold red" if verification.failed else "",
     )
+    if verification.inconclusive:
+        text.append(
+            tr("verify_count_inconclusive", count=verification.inconclusive),
+            style=INCONCLUSIVE_STYLE,
+        )
     text.append(
         tr(
             "verify_runs_summary",
