@@ -73,13 +73,39 @@ STORIES = {
         Line("Past the core count the speedup stayed at most {beyond_best:.2f}×: extra workers only take turns on the same cores.",
              "超过核心数以后，加速比最多只有 {beyond_best:.2f} 倍：多出来的工作进程只是在同样的核心上轮流运行。"),
     ],
+    "executor-submit": [
+        Line("executor.submit() returned a Future at once, as apply_async() returns an AsyncResult, so the loop handed over all {tasks} tasks without waiting, and the {workers} worker processes ran them side by side: up to {task_peak} at a time, and {task_processes} of the workers took tasks.",
+             "executor.submit() 立即返回一个 Future，就像 apply_async() 返回 AsyncResult 一样，所以循环不用等待就交出了全部 {tasks} 个任务，{workers} 个工作进程同时运行它们：同一时刻最多 {task_peak} 个，有 {task_processes} 个工作进程接过任务。",
+             when=lambda f: f.task_started == f.tasks),
+        Line("That is {rounds} rounds of {delay:g} s instead of {tasks}, as with apply_async: {phase_submit_s:.2f} s in all, against a theory of {phase_submit_theory_s:.2f} s.",
+             "也就是 {rounds} 轮、每轮 {delay:g} 秒，而不是 {tasks} 轮，和 apply_async 一样：总共 {phase_submit_s:.2f} 秒，理论值是 {phase_submit_theory_s:.2f} 秒。",
+             when=lambda f: f.rounds < f.tasks and nearer(f.phase_s, f.phase_theory_s, f.other_model_s)),
+        TIMES,
+        Line("With {workers} worker(s) for {tasks} task(s) there was only one round, so submit() could not beat one task after another here: {phase_submit_s:.2f} s in all.",
+             "{tasks} 个任务配 {workers} 个工作进程，只有一轮，所以这里 submit() 无法比逐个运行更快：总共 {phase_submit_s:.2f} 秒。",
+             when=lambda f: f.rounds == f.tasks),
+        Line("f.result() then collected the {task_done} results in order, like AsyncResult.get(), and leaving the with block shut the executor down: close() and join() in one.",
+             "随后 f.result() 按顺序取回了 {task_done} 个结果，就像 AsyncResult.get()；离开 with 块时执行器随之关闭：相当于 close() 加 join()。",
+             when=lambda f: f.task_done == f.tasks),
+    ],
+    "executor-map": [
+        Line("With chunksize={fine_chunksize}, map() sent the {tasks} tasks one at a time: {fine_processes} of the {workers} workers took tasks, up to {fine_peak} at a time, and the phase took {fine_s:.2f} s (theory: {fine_theory_s:.2f} s, ceil(tasks / workers) rounds of {delay:g} s).",
+             "chunksize={fine_chunksize} 时，map() 把 {tasks} 个任务一个一个地发出去：{workers} 个工作进程中有 {fine_processes} 个接过任务，同一时刻最多 {fine_peak} 个，这一阶段用了 {fine_s:.2f} 秒（理论值 {fine_theory_s:.2f} 秒，即 ceil(任务数 / 工作进程数) 轮、每轮 {delay:g} 秒）。"),
+        Line("With chunksize={coarse_chunksize}, the same {tasks} tasks travelled in {coarse_chunks} chunks, and a chunk runs whole on one worker: {coarse_processes} of the {workers} workers took tasks, each running its chunk's tasks one after another, so the phase took {coarse_s:.2f} s (theory: {coarse_theory_s:.2f} s).",
+             "chunksize={coarse_chunksize} 时，同样的 {tasks} 个任务被分成 {coarse_chunks} 块发出，而一块只能在一个工作进程上从头运行到尾：{workers} 个工作进程中有 {coarse_processes} 个接过任务，各自把自己那块的任务一个接一个地运行，所以这一阶段用了 {coarse_s:.2f} 秒（理论值 {coarse_theory_s:.2f} 秒）。"),
+        Line("So chunksize={coarse_chunksize} took {coarse_ratio:.1f}× as long as chunksize={fine_chunksize}: a chunk saves round trips (one per chunk instead of one per task), which pays off for many tiny tasks, but here the idle workers cost more than the round trips saved.",
+             "所以 chunksize={coarse_chunksize} 的用时是 chunksize={fine_chunksize} 的 {coarse_ratio:.1f} 倍：分块能省下往返通信（每块一次，而不是每个任务一次），这对大量很小的任务有用，但在这里，闲着的工作进程浪费的时间比省下的往返更多。",
+             when=lambda f: f.coarse_s > f.fine_s and f.coarse_processes < f.fine_processes
+             and nearer(f.coarse_s, f.coarse_theory_s, f.fine_theory_s)),
+    ],
 }
 
 # A run that did not go as expected: how far it got.
 PROGRESS = Line("{task_done} of the {tasks} tasks had finished when the run ended.",
                 "运行结束时，{tasks} 个任务中有 {task_done} 个已经完成。",
                 when=lambda f: f.task_done < f.tasks)
-INSTEAD = {name: [PROGRESS] for name in ("apply", "apply_async", "callback", "join-before-close")}
+INSTEAD = {name: [PROGRESS]
+           for name in ("apply", "apply_async", "callback", "join-before-close", "executor-submit")}
 
 
 def extra_facts(result, facts):
@@ -91,7 +117,7 @@ def extra_facts(result, facts):
             found["rounds_s"] = found["rounds"] * params["delay"]
             found["serial_s"] = params["tasks"] * params["delay"]
             # The model this variant is contrasted with: apply_async's against apply's.
-            serial = result.spec.variant.name != "apply_async"
+            serial = result.spec.variant.name not in ("apply_async", "executor-submit")
             found["other_model_s"] = found["rounds_s"] if serial else found["serial_s"]
         if "task_started" in facts:
             found["never_started"] = params["tasks"] - facts["task_started"]
@@ -104,6 +130,7 @@ def extra_facts(result, facts):
         found["join_message"] = raised[0].get("message")
     if result.spec.variant.name == "async-result" and raised:
         found["worker_error"] = raised[-1].get("type")
+    found.update(_chunk_facts(result))
     sweep = {e.detail["workers"]: e.detail for e in result.events if e.kind == "speedup"}
     if sweep:
         cores = next(iter(sweep.values()))["cores"]
@@ -114,4 +141,40 @@ def extra_facts(result, facts):
         beyond = [d["speedup"] for w, d in sweep.items() if w > cores]
         if beyond:
             found["beyond_best"] = max(beyond)
+    return found
+
+
+def _chunk_facts(result):
+    """executor-map: each map phase's time, theory, and which workers ran its tasks.
+
+    Its phases are named "map chunksize=N": chunksize=1 is the fine one, the other
+    the coarse one (its N read back from the name, as the run chose it).
+    """
+    from concdemo.explain.facts import peak
+    from concdemo.runner import pair_spans
+
+    found = {}
+    limit = result.wall_s if result.outcome == "hang" else float("inf")
+    spans = [(s, e) for s, e in pair_spans(result.events)
+             if s.span_name == "task" and e is not None and e.t <= limit]
+    for phase in result.phases:
+        size = phase.name.removeprefix("map chunksize=")
+        if size == phase.name or not size.isdigit() or phase.seconds is None:
+            continue
+        end = phase.start_t + phase.seconds
+        if end > limit:
+            continue
+        inside = [(s, e) for s, e in spans if phase.start_t <= s.t and e.t <= end]
+        which = "fine" if int(size) == 1 else "coarse"
+        found[f"{which}_chunksize"] = int(size)
+        found[f"{which}_s"] = phase.seconds
+        found[f"{which}_theory_s"] = phase.theory_s
+        found[f"{which}_processes"] = len({s.pid for s, _ in inside}) or None
+        found[f"{which}_peak"] = peak([(s.t, e.t) for s, e in inside]) or None
+        if which == "coarse":
+            tasks = result.spec.params.get("tasks")
+            if tasks:
+                found["coarse_chunks"] = math.ceil(tasks / int(size))
+    if found.get("fine_s") and found.get("coarse_s"):
+        found["coarse_ratio"] = found["coarse_s"] / found["fine_s"]
     return found

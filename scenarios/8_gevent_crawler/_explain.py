@@ -50,6 +50,16 @@ STORIES = {
         *TOTALS,
         *ANSWERS,
     ],
+    "asyncio": [
+        Line("Each page got an asyncio task of its own, and await session.get(url) handed control back to the event loop while its request waited, so {done_peak_in_flight} of the {done_fetched} requests were in flight at once (the fetch bars overlap). No monkey patching: every wait is an explicit await, and aiohttp is written for asyncio.",
+             "每个页面都有自己的 asyncio 任务，await session.get(url) 在请求等待时把控制权交还给事件循环，所以 {done_fetched} 个请求中有 {done_peak_in_flight} 个同时在进行（抓取条互相重叠）。不需要 monkey patch：每一处等待都是显式的 await，而 aiohttp 本来就是为 asyncio 写的。",
+             when=lambda f: f.done_peak_in_flight > 1),
+        Line("The total, {phase_crawl_s:.2f} s, is near the longest single latency ({site_max_s:.2f} s) instead of the sum ({site_sum_s:.2f} s), as with patched gevent, and one thread did all of it.",
+             "总耗时 {phase_crawl_s:.2f} 秒，接近最长的单个延时（{site_max_s:.2f} 秒），而不是延时之和（{site_sum_s:.2f} 秒），和打过补丁的 gevent 一样，而且这一切都是一个线程完成的。",
+             when=lambda f: nearer(f.phase_crawl_s, f.site_max_s, f.site_sum_s)),
+        *TOTALS,
+        *ANSWERS,
+    ],
     "threads": [
         Line("A pool of {thread_pool_threads} threads fetched the pages: while one thread blocked in its request the operating system ran the others, so {done_peak_in_flight} of the {done_fetched} fetches were in flight at once.",
              "一个有 {thread_pool_threads} 个线程的线程池抓取这些页面：一个线程阻塞在请求上时，操作系统运行其他线程，所以 {done_fetched} 次抓取中有 {done_peak_in_flight} 次同时在进行。"),
