@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from concdemo import procgroup, stacks
 from concdemo.catalog import Variant
@@ -21,6 +21,9 @@ from concdemo.channel import ENV_EVENTS
 from concdemo.events import Decoder, Event, ordered
 from concdemo.probe import ENV_CLI_PID, ENV_PARAMS, ENV_RUN_DIR, ENV_START_METHOD, ENV_T0
 from concdemo.receiver import Reader
+
+if TYPE_CHECKING:
+    from concdemo.target import Script
 
 _POLL_S = 0.02
 _SETTLE_S = 2.0  # after a normal end, time for stragglers (the resource tracker) to leave
@@ -33,6 +36,7 @@ class RunSpec:
     start_method: str
     params: dict[str, Any]
     timeout_s: float
+    script: Script | None = None  # a user's own script (traced) instead of a scenario
 
 
 @dataclass
@@ -192,6 +196,10 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
     # also when the CLI runs from a source tree that is not installed.
     package_parent = str(Path(__file__).resolve().parent.parent)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if spec.script is not None:
+        from concdemo.tracer.env import traced_env
+
+        return traced_env(env, paths, spec.start_method, spec.script.start_method_given)
     if package_parent not in paths:
         env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
     return env
@@ -307,9 +315,11 @@ def run(
         if stepper is not None:
             env.update(stepper.env(run_dir))
         with open(run_dir / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
+            script = spec.script
+            command = [sys.executable, str(spec.variant.path)]
             popen = subprocess.Popen(
-                [sys.executable, str(spec.variant.path)],
-                cwd=run_dir,
+                script.command(sys.executable) if script else command,
+                cwd=script.cwd if script else run_dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
