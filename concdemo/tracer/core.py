@@ -54,6 +54,7 @@ def emit(
     span: str = "",
     t_ns: int | None = None,
     task: str | None = None,
+    process: str | None = None,
 ) -> None:
     writer = _state.writer
     if writer is None or writer.broken:
@@ -64,7 +65,7 @@ def emit(
         seq,
         _now() if t_ns is None else t_ns,
         _state.pid,
-        process_name(),
+        process or process_name(),
         task or task_name(),
         kind,
         span,

@@ -87,6 +87,7 @@ def patch_process(module: ModuleType) -> None:
                     "parent": os.getppid(),
                     "target": _func_name(target) if target is not None else None,
                 },
+                process=self.name,  # the original makes us current_process() only later
             )
             code = original(self, *args, **kwargs)
             emit("process-end", {"exitcode": code})
@@ -284,6 +285,8 @@ def patch_pool(module: ModuleType) -> None:
     def make_result_wait(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def make(original: Callable[..., Any]) -> Callable[..., Any]:
             def wait(self: Any, *args: Any, **kwargs: Any) -> Any:
+                if caller_module() == "multiprocessing.pool":  # get() waiting for itself
+                    return original(self, *args, **kwargs)
                 t0 = _now()
                 try:
                     result = original(self, *args, **kwargs)

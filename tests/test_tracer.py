@@ -1,0 +1,219 @@
+"""The tracer on plain tutorial-shaped scripts (tests/fixtures/scripts, no probe calls).
+
+Each script is also run bare (``python`` with the same start method set first),
+and the traced outcome must equal the bare one under every start method:
+tracing never changes what a script does, hangs included.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from conftest import HERE, cli, start_methods, validate
+
+SCRIPTS = HERE / "fixtures" / "scripts"
+HANG_S = 2.5  # both bare and traced: far above the ~0.5 s these scripts take under spawn
+
+_BARE = (
+    "import multiprocessing, runpy, sys\n"
+    "multiprocessing.set_start_method(sys.argv[1])\n"
+    "path = sys.argv[2]; sys.argv = [path]\n"
+    "runpy.run_path(path, run_name='__main__')\n"
+)
+
+
+def bare(script: str, method: str | None) -> tuple[str, list[str]]:
+    """(outcome, stdout lines) of the script run without concdemo; with a start
+    method, that method is set first (which imports multiprocessing)."""
+    path = str(SCRIPTS / script)
+    command = (
+        [sys.executable, path] if method is None else [sys.executable, "-c", _BARE, method, path]
+    )
+    popen = subprocess.Popen(
+        command,
+        cwd=SCRIPTS,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        # Block-buffered, each process writes its lines whole (unbuffered, two
+        # processes' print() pieces could interleave within a line).
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("CONCDEMO_") and k != "PYTHONUNBUFFERED"
+        },
+    )
+    try:
+        out, _ = popen.communicate(timeout=HANG_S)
+        outcome = "ok" if popen.returncode == 0 else "error"
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        out, _ = popen.communicate()
+        outcome = "hang"
+    return outcome, out.splitlines()
+
+
+def traced(script: str, methods: str = "all") -> dict[str, dict[str, Any]]:
+    """The script's runs under concdemo, by start method."""
+    done = cli(
+        "run",
+        str(SCRIPTS / script),
+        "--start-method",
+        methods,
+        "--timeout",
+        str(HANG_S),
+        "--json",
+    )
+    assert done.stdout.strip(), done.stderr
+    doc = json.loads(done.stdout)
+    validate(doc, "run-1")
+    return {run["start_method"]: run for run in doc["runs"]}
+
+
+def printed(run: dict[str, Any], kind: str = "stdout") -> list[str]:
+    return [e["detail"]["line"] for e in run["events"] if e["kind"] == kind]
+
+
+def linked(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for event in run["events"]:
+        if "link" in event:
+            found[event["link"]].append(event)
+    return found
+
+
+def link_problems(run: dict[str, Any], sender: str, receiver: str) -> list[str]:
+    """Every link must join one ``sender`` event to one ``receiver`` event (of
+    another process, or a later one), and carry the same item."""
+    problems = []
+    for link, events in linked(run).items():
+        kinds = sorted(e["kind"].removesuffix("-end").removesuffix("-start") for e in events)
+        if kinds != sorted([sender, receiver]):
+            problems.append(f"{link}: {kinds}")
+            continue
+        sent = next(e for e in events if e["kind"].startswith(sender))
+        got = next(e for e in events if e["kind"].startswith(receiver))
+        if sent["detail"].get("item") != got["detail"].get("item"):
+            problems.append(f"{link}: sent {sent['detail']} but got {got['detail']}")
+    return problems
+
+
+def pids_named(run: dict[str, Any], prefix: str) -> set[int]:
+    return {p["pid"] for p in run["processes"] if p["name"].startswith(prefix)}
+
+
+def test_queue_shapes_end_as_they_do_bare_with_every_put_linked_to_its_get() -> None:
+    expected_hangs = {
+        "queue_passed.py": set(),
+        "queue_main_guard.py": {"spawn", "forkserver"},
+        "queue_global.py": {"spawn", "forkserver"},
+    }
+    for script, hangs in expected_hangs.items():
+        runs = traced(script)
+        for method in start_methods():
+            run = runs[method]
+            outcome, lines = bare(script, method)
+            where = f"{script} under {method}"
+            assert run["outcome"] == outcome, where
+            assert outcome == ("hang" if method in hangs else "ok"), where
+            if outcome == "ok":
+                assert sorted(printed(run)) == sorted(lines), where
+                assert not link_problems(run, "put", "get"), where
+                puts = [e for e in run["events"] if e["kind"] in ("put", "put-start")]
+                assert puts and {e["process"] for e in puts} == {"Process-1"}, where
+            else:
+                # Where the main process was blocked: the parent's q.get() line.
+                main = [s for s in run["stacks"] if s["process"] == "MainProcess"]
+                assert main and main[0]["file"].endswith(script), where
+                assert (
+                    "q.get()" in (SCRIPTS / script).read_text().splitlines()[main[0]["line"] - 1]
+                ), where
+
+
+@pytest.mark.parametrize(
+    "script", ["pipe_duplex.py", "pipe_producer_consumer.py", "manager_list_dict.py"]
+)
+def test_pipes_and_managers_under_every_start_method(script: str) -> None:
+    runs = traced(script)
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare(script, method)
+        where = f"{script} under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert sorted(printed(run)) == sorted(lines), where
+        if script.startswith("pipe"):
+            assert not link_problems(run, "send", "recv"), where
+            assert len(linked(run)) == (2 if script == "pipe_duplex.py" else 4), where
+        else:
+            calls = collections.Counter(
+                (e["process"], e["detail"]["call"])
+                for e in run["events"]
+                if e["kind"] in ("proxy", "proxy-start")
+            )
+            for child in ("Process-2", "Process-3"):
+                assert calls[(child, "list.append")] == 1, (where, calls)
+                assert calls[(child, "dict.__setitem__")] == 1, (where, calls)
+            assert pids_named(run, "SyncManager-"), where
+
+
+def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> None:
+    runs = traced("pool_apply.py")
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare("pool_apply.py", method)
+        where = f"pool_apply.py under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert printed(run) == lines, where
+        submits = [e for e in run["events"] if e["kind"] in ("apply", "apply_async", "map")]
+        assert [e["kind"] for e in submits] == ["apply"] * 2 + ["apply_async"] * 3 + ["map"]
+        workers = pids_named(run, "ForkPoolWorker-" if method == "fork" else "SpawnPoolWorker-")
+        if method == "forkserver":
+            workers = pids_named(run, "ForkServerPoolWorker-")
+        tasks = [e for e in run["events"] if e["kind"] == "task-start"]
+        assert len(tasks) == 7 and {t["pid"] for t in tasks} <= workers, where
+        by_link = collections.Counter(t["link"] for t in tasks)
+        expected = collections.Counter(
+            {s["link"]: (2 if s["kind"] == "map" else 1) for s in submits}
+        )
+        assert by_link == expected, where
+
+
+def test_greenlets_generators_and_gevent_print_in_their_own_lanes() -> None:
+    method = start_methods()[0]
+    lanes: dict[str, dict[str, set[str]]] = {}
+    for script in ("greenlet_pingpong.py", "generator_pc.py", "gevent_sleep.py"):
+        run = traced(script, method)[method]
+        outcome, lines = bare(script, None)
+        assert (run["outcome"], outcome) == ("ok", "ok"), script
+        assert printed(run) == lines, script
+        by_task: dict[str, set[str]] = collections.defaultdict(set)
+        for event in run["events"]:
+            if event["kind"] == "stdout":
+                by_task[event["task"]].add(event["detail"]["line"].split()[0])
+        lanes[script] = by_task
+    pingpong = lanes["greenlet_pingpong.py"]
+    assert pingpong.pop("MainThread") == {"done"}
+    assert sorted(pingpong.values(), key=sorted) == [{"ping"}, {"pong"}]
+    assert set(lanes["generator_pc.py"]) == {"MainThread"}
+    gevent_lanes = lanes["gevent_sleep.py"]
+    assert sorted(t for t in gevent_lanes if gevent_lanes[t] == {"task"}) == [
+        "Greenlet-0",
+        "Greenlet-1",
+        "Greenlet-2",
+    ]
+
+
+def test_a_traced_gevent_script_patches_before_threading_is_imported() -> None:
+    method = start_methods()[0]
+    run = traced("gevent_sleep.py", method)[method]
+    assert "imported before patch_all: []" in printed(run)
