@@ -337,6 +337,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "timeline_more_lane": _m("… {more} more lane", "… 还有 {more} 条泳道"),
     "timeline_more_lanes": _m("… {more} more lanes", "… 还有 {more} 条泳道"),
     "timeline_event": _m("event", "事件"),
+    "timeline_links": _m(
+        "links  {pairs}  ({count} pairs; first: {first})",
+        "关联  {pairs}  (共 {count} 对; 第一对: {first})",
+    ),
     "timeline_column": _m("1 column ≈ {duration}", "1 列 ≈ {duration}"),
 }
 
