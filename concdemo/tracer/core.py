@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from concdemo import probe
 from concdemo.channel import encode
+
+if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
+    from typing import Any
 
 _state = probe._state
 _now = time.monotonic_ns
@@ -201,6 +203,3 @@ def install() -> None:
     output.install()
     if role == "main":
         _report_main_start()
-
-
-Patch = Callable[[Any], None]

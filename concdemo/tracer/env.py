@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 ENV_TRACE = "CONCDEMO_TRACE"  # "1" in a traced script's processes
 ENV_TRACE_START_METHOD = "CONCDEMO_TRACE_START_METHOD"  # --start-method, when given
 ENV_TRACE_HOME = "CONCDEMO_TRACE_HOME"  # where concdemo itself can be imported from
 
-BOOT_DIR = str(Path(__file__).resolve().parent / "boot")
+_HERE = os.path.dirname(os.path.realpath(__file__))
+BOOT_DIR = os.path.join(_HERE, "boot")
 
 
 def traced_env(
@@ -24,7 +24,7 @@ def traced_env(
     env = dict(env)
     env["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *paths])
     env[ENV_TRACE] = "1"
-    env[ENV_TRACE_HOME] = str(Path(__file__).resolve().parent.parent.parent)
+    env[ENV_TRACE_HOME] = os.path.dirname(os.path.dirname(_HERE))
     if given:
         env[ENV_TRACE_START_METHOD] = start_method
     else:

@@ -9,37 +9,42 @@ behalf, and a script that never imports multiprocessing pays nothing.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
-Patch = Callable[[ModuleType], None]
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from types import ModuleType
+    from typing import Any
+
+    Patch = Callable[[ModuleType], None]
+
+# module -> (our module, its patch function); ours is imported only when needed.
+PATCHES = {
+    "multiprocessing.context": ("concdemo.tracer.mp", "patch_context"),
+    "multiprocessing.process": ("concdemo.tracer.mp", "patch_process"),
+    "multiprocessing.queues": ("concdemo.tracer.mp", "patch_queues"),
+    "multiprocessing.connection": ("concdemo.tracer.mp", "patch_connection"),
+    "multiprocessing.pool": ("concdemo.tracer.mp", "patch_pool"),
+    "multiprocessing.managers": ("concdemo.tracer.mp", "patch_managers"),
+}
 
 
-def _patches() -> dict[str, Patch]:
-    from concdemo.tracer import mp
-
-    return {
-        "multiprocessing.context": mp.patch_context,
-        "multiprocessing.process": mp.patch_process,
-        "multiprocessing.queues": mp.patch_queues,
-        "multiprocessing.connection": mp.patch_connection,
-        "multiprocessing.pool": mp.patch_pool,
-        "multiprocessing.managers": mp.patch_managers,
-    }
+def _patch(name: str, module: ModuleType) -> None:
+    ours, function = PATCHES[name]
+    __import__(ours)
+    getattr(sys.modules[ours], function)(module)
 
 
 class PostImportFinder:
     """Finds nothing itself; arranges for ``patch(module)`` after the module ran."""
 
-    def __init__(self, patches: dict[str, Patch]) -> None:
+    def __init__(self, patches: dict[str, tuple[str, str]]) -> None:
         self.patches = patches
 
     def find_spec(
         self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> Any:
-        patch = self.patches.get(name)
-        if patch is None:
+        if name not in self.patches:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -57,7 +62,7 @@ class PostImportFinder:
         def exec_module(module: ModuleType) -> None:
             original(module)
             try:
-                patch(module)
+                _patch(name, module)
             except Exception as exc:  # a failed hook must not fail the import
                 sys.stderr.write(f"concdemo tracer: could not hook {name} ({exc!r})\n")
 
@@ -67,9 +72,8 @@ class PostImportFinder:
 
 
 def install() -> None:
-    patches = _patches()
-    for name, patch in patches.items():
+    for name in PATCHES:
         module = sys.modules.get(name)
         if module is not None:  # already imported (not at start-up, but be safe)
-            patch(module)
-    sys.meta_path.insert(0, PostImportFinder(patches))
+            _patch(name, module)
+    sys.meta_path.insert(0, PostImportFinder(PATCHES))

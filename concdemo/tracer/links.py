@@ -12,8 +12,11 @@ envelope, so it imports nothing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _counter = itertools.count(1)
 

@@ -12,12 +12,9 @@ requests) pass straight through: the hooks only report what the script asked for
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import (
     _now,
@@ -31,6 +28,11 @@ from concdemo.tracer.core import (
 from concdemo.tracer.env import ENV_TRACE_START_METHOD
 from concdemo.tracer.links import Envelope, TaskCall, new_link
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+    from typing import Any
+
 _INTERNAL = ("multiprocessing.", "concurrent.futures.")
 
 
@@ -38,7 +40,11 @@ def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..
     original = cls.__dict__.get(name)
     if original is None or getattr(original, "_concdemo", False):
         return
-    wrapper = functools.wraps(original)(make(original))
+    wrapper = make(original)
+    # What functools.wraps would copy, without importing functools.
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(wrapper, attribute, getattr(original, attribute, None))
+    wrapper.__wrapped__ = original  # type: ignore[attr-defined]
     wrapper._concdemo = True  # type: ignore[attr-defined]
     setattr(cls, name, wrapper)
 

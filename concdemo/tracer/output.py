@@ -8,9 +8,12 @@ is unchanged (same bytes, same buffering, same errors).
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import emit
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _MAX_LINE = 500
 _MAX_PENDING = 8192
