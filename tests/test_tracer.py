@@ -20,7 +20,11 @@ import pytest
 from conftest import HERE, cli, start_methods, validate
 
 SCRIPTS = HERE / "fixtures" / "scripts"
-HANG_S = 2.5  # both bare and traced: far above the ~0.5 s these scripts take under spawn
+# Both bare and traced. The hanging scripts are otherwise done in about 1.2 s
+# under spawn on a loaded 2-core machine (load average 10); a manager with two
+# spawned children takes up to about 3 s there, hence the longer one.
+HANG_S = 5.0
+OK_TIMEOUT_S = 60.0
 
 _BARE = (
     "import multiprocessing, runpy, sys\n"
@@ -30,7 +34,7 @@ _BARE = (
 )
 
 
-def bare(script: str, method: str | None) -> tuple[str, list[str]]:
+def bare(script: str, method: str | None, timeout: float = OK_TIMEOUT_S) -> tuple[str, list[str]]:
     """(outcome, stdout lines) of the script run without concdemo; with a start
     method, that method is set first (which imports multiprocessing)."""
     path = str(SCRIPTS / script)
@@ -54,7 +58,7 @@ def bare(script: str, method: str | None) -> tuple[str, list[str]]:
         },
     )
     try:
-        out, _ = popen.communicate(timeout=HANG_S)
+        out, _ = popen.communicate(timeout=timeout)
         outcome = "ok" if popen.returncode == 0 else "error"
     except subprocess.TimeoutExpired:
         os.killpg(popen.pid, signal.SIGKILL)
@@ -63,7 +67,9 @@ def bare(script: str, method: str | None) -> tuple[str, list[str]]:
     return outcome, out.splitlines()
 
 
-def traced(script: str, methods: str = "all") -> dict[str, dict[str, Any]]:
+def traced(
+    script: str, methods: str = "all", timeout: float = OK_TIMEOUT_S
+) -> dict[str, dict[str, Any]]:
     """The script's runs under concdemo, by start method."""
     done = cli(
         "run",
@@ -71,7 +77,7 @@ def traced(script: str, methods: str = "all") -> dict[str, dict[str, Any]]:
         "--start-method",
         methods,
         "--timeout",
-        str(HANG_S),
+        str(timeout),
         "--json",
     )
     assert done.stdout.strip(), done.stderr
@@ -119,10 +125,10 @@ def test_queue_shapes_end_as_they_do_bare_with_every_put_linked_to_its_get() -> 
         "queue_global.py": {"spawn", "forkserver"},
     }
     for script, hangs in expected_hangs.items():
-        runs = traced(script)
+        runs = traced(script, timeout=HANG_S)
         for method in start_methods():
             run = runs[method]
-            outcome, lines = bare(script, method)
+            outcome, lines = bare(script, method, timeout=HANG_S)
             where = f"{script} under {method}"
             assert run["outcome"] == outcome, where
             assert outcome == ("hang" if method in hangs else "ok"), where
@@ -191,8 +197,10 @@ def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> N
 def test_greenlets_generators_and_gevent_print_in_their_own_lanes() -> None:
     method = start_methods()[0]
     lanes: dict[str, dict[str, set[str]]] = {}
+    kinds: dict[str, list[tuple[str, str]]] = {}
     for script in ("greenlet_pingpong.py", "generator_pc.py", "gevent_sleep.py"):
         run = traced(script, method)[method]
+        kinds[script] = [(e["task"], e["kind"]) for e in run["events"]]
         outcome, lines = bare(script, None)
         assert (run["outcome"], outcome) == ("ok", "ok"), script
         assert printed(run) == lines, script
@@ -211,9 +219,33 @@ def test_greenlets_generators_and_gevent_print_in_their_own_lanes() -> None:
         "Greenlet-1",
         "Greenlet-2",
     ]
+    # greenlet switches, each from the lane that switched away
+    switches = [task for task, kind in kinds["greenlet_pingpong.py"] if kind == "switch"]
+    assert len(switches) == 6 and switches[0] == "MainThread"
+    # gevent: patch_all, three spawns by the main greenlet, a sleep span in each greenlet
+    gevent_kinds = kinds["gevent_sleep.py"]
+    assert ("MainThread", "patch_all") in gevent_kinds
+    assert gevent_kinds.count(("MainThread", "spawn")) == 3
+    for n in range(3):
+        assert (f"Greenlet-{n}", "sleep-start") in gevent_kinds
+        assert (f"Greenlet-{n}", "sleep-end") in gevent_kinds
 
 
 def test_a_traced_gevent_script_patches_before_threading_is_imported() -> None:
     method = start_methods()[0]
     run = traced("gevent_sleep.py", method)[method]
     assert "imported before patch_all: []" in printed(run)
+
+
+def test_threads_start_end_sleep_and_join_in_their_own_lanes() -> None:
+    method = start_methods()[0]
+    run = traced("threads_sleep.py", method)[method]
+    outcome, lines = bare("threads_sleep.py", None)
+    assert (run["outcome"], outcome) == ("ok", "ok")
+    assert printed(run) == lines
+    seen = [(e["task"], e["kind"]) for e in run["events"]]
+    napper = [kind for task, kind in seen if task == "napper"]
+    assert napper == ["thread-start", "sleep-start", "sleep-end", "stdout", "thread-end"]
+    # The join waited for the nap: a span in the main thread.
+    assert ("MainThread", "thread-join-start") in seen
+    assert ("MainThread", "thread-join-end") in seen

@@ -189,11 +189,12 @@ def install() -> None:
     global _process_name_override
     if _state.writer is None:
         return  # not under concdemo: nothing to report to
-    from concdemo.tracer import hooks, output
+    from concdemo.tracer import hooks, output, threads
 
     role = _role()
     os.register_at_fork(after_in_child=_after_fork_in_child)
     hooks.install()
+    threads.install_sleep()
     if role in ("forkserver", "resource-tracker"):
         # Helpers report nothing of their own (the CLI names them in hang
         # stacks), but the forkserver's children inherit the hooks from it.

@@ -26,6 +26,10 @@ PATCHES = {
     "multiprocessing.connection": ("concdemo.tracer.mp", "patch_connection"),
     "multiprocessing.pool": ("concdemo.tracer.mp", "patch_pool"),
     "multiprocessing.managers": ("concdemo.tracer.mp", "patch_managers"),
+    "threading": ("concdemo.tracer.threads", "patch_threading"),
+    "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),
+    "gevent": ("concdemo.tracer.greenlets", "patch_gevent"),
+    "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
 }
 
 
