@@ -103,3 +103,65 @@ def test_bad_script_targets_are_one_line_usage_errors(tmp_path: Path) -> None:
         if done.returncode != 2 or len(shown) != 1 or "Traceback" in done.stderr:
             wrong[name] = (done.returncode, done.stderr)
     assert not wrong
+
+
+def test_start_method_becomes_the_default_yet_the_script_may_choose_its_own(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    script = str(SCRIPTS / "start_method.py")
+    chosen = {}
+    for args in ((), ("--", "fork")):
+        done = cli_in(tmp_path, "run", script, "--start-method", "spawn", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        (run,) = json.loads(done.stdout)["runs"]
+        chosen[args] = lines(run, "stdout")
+        child = [e for e in run["events"] if e["process"] == "Process-1"]
+        assert child and child[0]["kind"] == "process-start"
+        assert child[0]["detail"]["start_method"] == ("fork" if args else "spawn")
+    assert chosen[()] == ["start method spawn", "child ran"]
+    assert chosen[("--", "fork")] == ["start method fork", "child ran"]
+
+
+def test_the_users_own_sitecustomize_still_runs(tmp_path: Path) -> None:
+    import json
+
+    # (Only in the script's process: the CLI itself gets the PYTHONPATH too.)
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "if sys.argv[0].endswith('echo_args.py'):\n"
+        "    print('user sitecustomize ran')\n"
+    )
+    done = cli_in(
+        tmp_path, "run", str(SCRIPTS / "echo_args.py"), "--json", env={"PYTHONPATH": str(tmp_path)}
+    )
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout")[0] == "user sitecustomize ran"
+    assert lines(run, "stdout")[1] == "argv []"  # and the script still ran after it
+
+
+def test_a_child_forked_by_hand_is_seen_and_reaped(tmp_path: Path) -> None:
+    import json
+
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "fork_by_hand.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    main = next(p["pid"] for p in run["processes"] if p["exitcode"] == 0)
+    child = [e for e in run["events"] if e["pid"] != main]
+    assert [e["kind"] for e in child] == ["process-start", "stdout"]
+    assert child[0]["detail"] == {"start_method": "os.fork", "parent": main}
+    assert lines(run, "stdout")[-1] == "child exit 3"
+
+
+def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:
+    import json
+
+    a, b = str(SCRIPTS / "generator_pc.py"), str(SCRIPTS / "echo_args.py")
+    done = cli_in(tmp_path, "compare", a, b, "--repeat", "2", "--warmup", "0", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    validate(doc, "compare-1")
+    assert [r["variant"] for r in doc["results"]] == [a, b]
+    assert all(len(r["samples"]) == 2 and r["phase"] == "wall" for r in doc["results"])
