@@ -297,3 +297,21 @@ def test_no_color_draws_the_live_table_without_colours(
     coloured = tmux("capture-pane", "-p", "-e", "-S", "-", "-t", "t")
     # SGR colour codes (30-37, 90-97, 38;5;n) never appear; bold or reverse may.
     assert not re.search(r"\x1b\[[0-9;]*(3[0-8]|9[0-7])[;m]", coloured), coloured[:2000]
+
+
+def test_run_an_unmodified_script_in_a_terminal(tmux: Tmux, run_procs: RunProcesses) -> None:
+    script = os.path.join(os.path.dirname(__file__), "fixtures", "scripts", "queue_passed.py")
+    tmux.type(_command(run_procs, "run", script))
+    header = re.compile(r"script · \S*queue_passed\.py · \w+\s+(?P<elapsed>\d+\.\d) s\s+\d+ events")
+    with watching(run_procs):
+        end = tmux.wait_for(lambda s: _exit_status(s) is not None, 60, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert header.search(end), f"no live frame of the script:\n{end}"
+    assert "== script" not in end, "the plain view was used in a real terminal"
+    screen = tmux.screen()
+    assert "as expected" in screen and "NOT as expected" not in end, end
+    # The script's own prints and the put→get links, shown without any probe code in it.
+    assert "got item-0" in end, end
+    assert "put→get ×3" in screen, screen
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, f"processes of the run are left:\n{describe(left)}"
