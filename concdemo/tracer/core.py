@@ -122,8 +122,6 @@ def _role() -> str:
     command = " ".join(argv)
     if "multiprocessing.forkserver" in command:
         return "forkserver"
-    if "multiprocessing.resource_tracker" in command:
-        return "resource-tracker"
     return "main"
 
 
@@ -195,12 +193,11 @@ def install() -> None:
     os.register_at_fork(after_in_child=_after_fork_in_child)
     hooks.install()
     threads.install_sleep()
-    if role in ("forkserver", "resource-tracker"):
-        # Helpers report nothing of their own (the CLI names them in hang
-        # stacks), but the forkserver's children inherit the hooks from it.
-        _process_name_override = "ForkServer" if role == "forkserver" else "ResourceTracker"
-        if role == "resource-tracker":
-            return
+    if role == "forkserver":
+        # It reports nothing of its own (the CLI names it in hang stacks), but
+        # its children inherit the hooks from it. (The resource tracker is not
+        # traced at all: see boot/sitecustomize.py.)
+        _process_name_override = "ForkServer"
     output.install()
     if role == "main":
         _report_main_start()

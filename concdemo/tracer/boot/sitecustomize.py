@@ -14,6 +14,11 @@ def _boot() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     if os.environ.get("CONCDEMO_TRACE") != "1":
         return
+    if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
+        # multiprocessing's resource tracker outlives the script to clean up
+        # after it; untraced it keeps the life it has bare (the probe would make
+        # it die with its parent).
+        return
     home = os.environ.get("CONCDEMO_TRACE_HOME")
     added = False
     try:
