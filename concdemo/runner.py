@@ -239,6 +239,13 @@ def _thread_label(header: str) -> str:
     return f"{ident} (current)" if header.startswith("Current") else ident or header
 
 
+_TRACER_DIR = str(Path(__file__).resolve().parent / "tracer")
+
+
+def _is_tracer(file: str) -> bool:
+    return file.startswith(_TRACER_DIR)
+
+
 def _stack_docs(
     found: dict[int, list[stacks.Stack]],
     helpers: dict[int, str],
@@ -253,7 +260,9 @@ def _stack_docs(
             # The call the scenario's own line was making (recv, join, get) says
             # more than the innermost frame (usually a select or a lock).
             position = stack.frames.index(own)
-            innermost = stack.frames[position - 1] if position > 0 else own
+            # Past the tracer's wrappers: the call is multiprocessing's get(), not ours.
+            called = [f for f in stack.frames[:position] if not _is_tracer(f.file)]
+            innermost = called[-1] if called else own
             docs.append(
                 {
                     "pid": pid,

@@ -141,6 +141,8 @@ def test_queue_shapes_end_as_they_do_bare_with_every_put_linked_to_its_get() -> 
                 # Where the main process was blocked: the parent's q.get() line.
                 main = [s for s in run["stacks"] if s["process"] == "MainProcess"]
                 assert main and main[0]["file"].endswith(script), where
+                # The call it was blocked in is multiprocessing's, not the tracer's wrapper.
+                assert main[0]["blocked_in"]["file"].endswith("multiprocessing/queues.py"), where
                 assert (
                     "q.get()" in (SCRIPTS / script).read_text().splitlines()[main[0]["line"] - 1]
                 ), where
