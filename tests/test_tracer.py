@@ -251,3 +251,60 @@ def test_threads_start_end_sleep_and_join_in_their_own_lanes() -> None:
     # The join waited for the nap: a span in the main thread.
     assert ("MainThread", "thread-join-start") in seen
     assert ("MainThread", "thread-join-end") in seen
+
+
+def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> None:
+    import http.server
+    import threading
+
+    class SlowPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the http.server API names it so
+            import time
+
+            time.sleep(0.2)  # each page takes 0.2 s: four at once take ~0.2 s, in turns 0.8 s
+            body = b"x" * 100
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        method = start_methods()[0]
+        done = cli(
+            "run",
+            str(SCRIPTS / "gevent_crawler.py"),
+            "--start-method",
+            method,
+            "--json",
+            "--",
+            base,
+        )
+        bare_run = subprocess.run(
+            [sys.executable, str(SCRIPTS / "gevent_crawler.py"), base],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert bare_run.returncode == 0, bare_run.stderr
+    assert sorted(printed(run)) == sorted(bare_run.stdout.splitlines())
+    assert printed(run)[-1] == "pages 4 in one wait"
+    fetched = [
+        e for e in run["events"] if e["kind"] == "stdout" and "fetched" in e["detail"]["line"]
+    ]
+    assert sorted(e["task"] for e in fetched) == [f"Greenlet-{n}" for n in range(4)]
+    assert any(
+        e["kind"] == "patch_all" and "socket" in e["detail"]["patched"] for e in run["events"]
+    )
