@@ -141,6 +141,20 @@ def test_queue_shapes_end_as_they_do_bare_with_every_put_linked_to_its_get() -> 
                 # Where the main process was blocked: the parent's q.get() line.
                 main = [s for s in run["stacks"] if s["process"] == "MainProcess"]
                 assert main and main[0]["file"].endswith(script), where
+                if script == "queue_main_guard.py":
+                    # The child's NameError: an error event, and the traceback it
+                    # prints is the bare one (no frame of the tracer's in it).
+                    errors = [e for e in run["events"] if e["kind"] == "error"]
+                    assert [(e["process"], e["detail"]["type"]) for e in errors] == [
+                        ("Process-1", "NameError")
+                    ], where
+                    child_stderr = [
+                        e["detail"]["line"]
+                        for e in run["events"]
+                        if e["kind"] == "stderr" and e["process"] == "Process-1"
+                    ]
+                    assert "NameError: name 'q' is not defined" in child_stderr, where
+                    assert not [line for line in child_stderr if "concdemo" in line], where
                 # The call it was blocked in is multiprocessing's, not the tracer's wrapper.
                 assert main[0]["blocked_in"]["file"].endswith("multiprocessing/queues.py"), where
                 assert (

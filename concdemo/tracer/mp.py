@@ -101,18 +101,6 @@ def patch_process(module: ModuleType) -> None:
 
         return _bootstrap
 
-    def make_run(original: Callable[..., Any]) -> Callable[..., Any]:
-        def run(self: Any) -> Any:
-            try:
-                return original(self)
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                probe_error(exc)
-                raise
-
-        return run
-
     def make_start(original: Callable[..., Any]) -> Callable[..., Any]:
         def start(self: Any) -> Any:
             result = original(self)
@@ -132,9 +120,32 @@ def patch_process(module: ModuleType) -> None:
         return join
 
     _wrap(cls, "_bootstrap", make_bootstrap)
-    _wrap(cls, "run", make_run)
     _wrap(cls, "start", make_start)
     _wrap(cls, "join", make_join)
+
+
+def patch_traceback(module: Any) -> None:
+    """A child's uncaught exception as an ``error`` event.
+
+    ``Process._bootstrap`` prints it with ``traceback.print_exc()`` inside its
+    ``except``; hooking that call (rather than wrapping ``run``) reports the
+    exception itself and leaves no frame of ours in the traceback it prints.
+    """
+    original = module.print_exc
+    if getattr(original, "_concdemo", False):
+        return
+
+    def print_exc(*args: Any, **kwargs: Any) -> Any:
+        if caller_module() == "multiprocessing.process":
+            exc = sys.exc_info()[1]
+            if exc is not None:
+                probe_error(exc)
+        return original(*args, **kwargs)
+
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(print_exc, attribute, getattr(original, attribute, None))
+    print_exc._concdemo = True  # type: ignore[attr-defined]
+    module.print_exc = print_exc
 
 
 # --- queues -------------------------------------------------------------------
