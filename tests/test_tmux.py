@@ -315,3 +315,29 @@ def test_run_an_unmodified_script_in_a_terminal(tmux: Tmux, run_procs: RunProces
     assert "put→get ×3" in screen, screen
     left = run_procs.wait_until_gone(3.0)
     assert not left, f"processes of the run are left:\n{describe(left)}"
+
+
+def test_step_mode_steps_through_a_traced_script(tmux: Tmux, run_procs: RunProcesses) -> None:
+    script = os.path.join(os.path.dirname(__file__), "fixtures", "scripts", "greenlet_pingpong.py")
+    tmux.type(_command(run_procs, "run", script, "--step"))
+    count = re.compile(r"greenlet_pingpong\.py · \w+\s+\d+\.\d s\s+(?P<n>\d+) events")
+
+    def shown(screen: str) -> int:
+        found = count.findall(screen)
+        assert found, screen
+        return int(found[-1])
+
+    first = tmux.wait_for(
+        lambda s: "step mode: Enter = next event" in s and bool(count.search(s)) and shown(s) > 0,
+        30,
+        "the step-mode hint and the script's first event (it waits there)",
+    )
+    before = shown(first)
+    time.sleep(1.0)  # the traced script really waits at its event: nothing new arrives
+    assert shown(tmux.screen()) == before
+    tmux("send-keys", "-t", "t", "Enter")
+    tmux.wait_for(lambda s: shown(s) == before + 1, 10, "exactly one more event")
+    tmux("send-keys", "-t", "t", "c")
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 30, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert not run_procs.wait_until_gone(3.0)
