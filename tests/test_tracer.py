@@ -319,6 +319,9 @@ def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> Non
         e for e in run["events"] if e["kind"] == "stdout" and "fetched" in e["detail"]["line"]
     ]
     assert sorted(e["task"] for e in fetched) == [f"Greenlet-{n}" for n in range(4)]
+    # Each greenlet waited for its page in a patched socket call: a span in its lane.
+    waits = {e["task"] for e in run["events"] if e["kind"].startswith("socket-recv")}
+    assert waits == {f"Greenlet-{n}" for n in range(4)}
     assert any(
         e["kind"] == "patch_all" and "socket" in e["detail"]["patched"] for e in run["events"]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from concdemo.tracer.core import _now, emit, emit_call, short
+from concdemo.tracer.core import BLOCKED_NS, _now, emit, emit_call, short
 from concdemo.tracer.threads import _mark
 
 if TYPE_CHECKING:
@@ -113,3 +113,34 @@ def patch_gevent_monkey(module: Any) -> None:
         return result
 
     module.patch_all = _mark(gevent_patch_all, patch_all)
+
+
+_SOCKET_CALLS = ("connect", "accept", "recv", "recv_into", "send", "sendall")
+
+
+def patch_gevent_socket(module: Any) -> None:
+    """Blocking socket operations in patched code, as spans when they waited.
+
+    A patched socket call that would block parks its greenlet in the hub; only
+    those are reported, so a chatty protocol's quick calls cost one clock read.
+    """
+    mixin = module.SocketMixin
+
+    def make(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        kind = f"socket-{name}"
+
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            t0 = _now()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                if _now() - t0 >= BLOCKED_NS:
+                    emit_call(kind, t0, {}, {})
+
+        _mark(call, original)
+        return call
+
+    for name in _SOCKET_CALLS:
+        original = mixin.__dict__.get(name)
+        if original is not None and not getattr(original, "_concdemo", False):
+            setattr(mixin, name, make(name, original))

@@ -31,6 +31,7 @@ PATCHES = {
     "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),
     "gevent": ("concdemo.tracer.greenlets", "patch_gevent"),
     "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
+    "gevent._socketcommon": ("concdemo.tracer.greenlets", "patch_gevent_socket"),
 }
 
 
