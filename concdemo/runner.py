@@ -199,7 +199,13 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
     if spec.script is not None:
         from concdemo.tracer.env import traced_env
 
-        return traced_env(env, paths, spec.start_method, spec.script.start_method_given)
+        return traced_env(
+            env,
+            paths,
+            spec.start_method,
+            spec.script.start_method_given,
+            own_dir=str(spec.variant.path.parent),
+        )
     if package_parent not in paths:
         env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
     return env

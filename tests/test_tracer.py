@@ -271,11 +271,19 @@ def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> Non
     import http.server
     import threading
 
+    in_flight = [0, 0]  # now, most at once: the crawler's greenlets fetch together
+    lock = threading.Lock()
+
     class SlowPage(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the http.server API names it so
             import time
 
-            time.sleep(0.2)  # each page takes 0.2 s: four at once take ~0.2 s, in turns 0.8 s
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight[1], in_flight[0])
+            time.sleep(0.5)  # long enough for all four requests to arrive on a busy machine
+            with lock:
+                in_flight[0] -= 1
             body = b"x" * 100
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
@@ -300,6 +308,7 @@ def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> Non
             "--",
             base,
         )
+        traced_at_once, in_flight[1] = in_flight[1], 0
         bare_run = subprocess.run(
             [sys.executable, str(SCRIPTS / "gevent_crawler.py"), base],
             capture_output=True,
@@ -314,7 +323,8 @@ def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> Non
     (run,) = json.loads(done.stdout)["runs"]
     assert bare_run.returncode == 0, bare_run.stderr
     assert sorted(printed(run)) == sorted(bare_run.stdout.splitlines())
-    assert printed(run)[-1] == "pages 4 in one wait"
+    assert printed(run)[-1] == "pages 4"
+    assert (traced_at_once, in_flight[1]) == (4, 4)  # all four at once, traced as bare
     fetched = [
         e for e in run["events"] if e["kind"] == "stdout" and "fetched" in e["detail"]["line"]
     ]
@@ -325,3 +335,13 @@ def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> Non
     assert any(
         e["kind"] == "patch_all" and "socket" in e["detail"]["patched"] for e in run["events"]
     )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="sys.monitoring needs Python 3.12+")
+def test_generator_yields_and_resumes_in_the_generators_lane() -> None:
+    method = start_methods()[0]
+    run = traced("generator_pc.py", method)[method]
+    consumer = [(e["kind"], e["detail"]) for e in run["events"] if e["task"] == "consumer"]
+    # next() runs it to its first yield; each send() resumes it and it yields the total.
+    assert [kind for kind, _ in consumer] == ["yield"] + ["resume", "yield"] * 3
+    assert [d["value"] for kind, d in consumer if kind == "yield"] == ["0", "0", "1", "3"]

@@ -193,6 +193,11 @@ def install() -> None:
     os.register_at_fork(after_in_child=_after_fork_in_child)
     hooks.install()
     threads.install_sleep()
+    if sys.version_info >= (3, 12):
+        from concdemo.tracer import generators
+        from concdemo.tracer.env import ENV_TRACE_OWN_DIR
+
+        generators.install(os.environ.get(ENV_TRACE_OWN_DIR, ""))
     if role == "forkserver":
         # It reports nothing of its own (the CLI names it in hang stacks), but
         # its children inherit the hooks from it. (The resource tracker is not
