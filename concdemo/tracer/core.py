@@ -94,12 +94,30 @@ def emit_call(kind: str, t0_ns: int, detail: dict[str, Any], end: dict[str, Any]
     emit(f"{kind}-end", {**end, "waited_s": round((t1 - t0_ns) / 1e9, 6)}, "end", t1, task)
 
 
+_SCALARS = (int, float, bool, type(None))
+_shortener: Any = None
+
+
 def short(value: Any, limit: int = 60) -> str:
-    """A short repr for a detail; never raises (a user's __repr__ may)."""
+    """A short repr for a detail, in time bounded by ``limit`` for the usual
+    types (a 10 MB string or a million-item list is not repr'd whole); never
+    raises, since a user's ``__repr__`` may."""
+    global _shortener
+    kind = type(value)
     try:
-        text = repr(value)
+        if kind in _SCALARS:
+            text = repr(value)
+        elif kind is str or kind is bytes:
+            text = repr(value[: limit + 1])
+        else:
+            if _shortener is None:
+                import reprlib  # containers: reprlib stops after a few items
+
+                _shortener = reprlib.Repr()
+                _shortener.maxstring = _shortener.maxother = limit
+            text = _shortener.repr(value)
     except Exception as exc:  # any user __repr__ can fail
-        text = f"<{type(value).__name__}: repr failed ({type(exc).__name__})>"
+        text = f"<{kind.__name__}: repr failed ({type(exc).__name__})>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
