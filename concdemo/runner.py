@@ -140,14 +140,18 @@ class RunResult:
     def processes(self) -> list[ProcessInfo]:
         infos: dict[int, ProcessInfo] = {}
         failed = {e.pid for e in self.events if e.kind == "error"}
-        ended = {e.pid for e in self.events if e.kind == "process-end"}
+        # The tracer's process-end carries the real exit code (a child's sys.exit(3)).
+        ended = {e.pid: e.detail.get("exitcode") for e in self.events if e.kind == "process-end"}
         main_pid = self.main_pid
         for event in self.events:
             info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
             info.name = event.process
         for pid, info in infos.items():
+            code = ended.get(pid)
             if pid == main_pid:
                 info.exitcode = self.returncode
+            elif isinstance(code, int):
+                info.exitcode = code
             elif pid in failed:
                 info.exitcode = 1
             elif pid in ended:

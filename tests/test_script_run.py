@@ -165,3 +165,14 @@ def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:
     validate(doc, "compare-1")
     assert [r["variant"] for r in doc["results"]] == [a, b]
     assert all(len(r["samples"]) == 2 and r["phase"] == "wall" for r in doc["results"])
+
+
+def test_a_childs_exit_code_is_reported(tmp_path: Path) -> None:
+    import json
+
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "child_exit.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout") == ["child exitcode 3"]
+    codes = {p["name"]: p["exitcode"] for p in run["processes"]}
+    assert codes == {"MainProcess": 0, "Process-1": 3}
