@@ -273,7 +273,15 @@ def show(
 
 @app.command()
 def run(
-    scenario: str = typer.Argument(..., help="Scenario name, e.g. pipe (see `concdemo list`)."),
+    scenario: str | None = typer.Argument(
+        None, help="Scenario name, e.g. pipe (see `concdemo list`), or a script: demo.py."
+    ),
+    args: list[str] | None = typer.Argument(
+        None, help="After --: the script's own arguments (its sys.argv[1:])."
+    ),
+    module: str | None = typer.Option(
+        None, "-m", "--module", metavar="MODULE", help="Run a module as a script, like python -m."
+    ),
     variant: list[str] = typer.Option(
         [], "--variant", help="A variant to run (repeatable), or all. Default: the story's own."
     ),
@@ -297,12 +305,14 @@ def run(
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Run a scenario's variants, each in its own subprocess, and show what happens."""
-    from concdemo import plan, screens
+    """Run a scenario's variants, or any script (traced), in a subprocess; show what happens."""
+    from concdemo import screens, target
 
     _use_lang(lang)
     with usage_errors():
-        specs = plan.runs(scenario, variant, start_method, param, timeout)
+        specs = target.runs_for(
+            scenario, module, list(args or []), variant, start_method, param, timeout
+        )
         _check_step(step, as_json, plain)
         from concdemo.export import Outputs
 
@@ -317,7 +327,9 @@ def run(
 
 @app.command()
 def compare(
-    scenario: str = typer.Argument(..., help="Scenario name, e.g. pool."),
+    scenario: list[str] = typer.Argument(
+        ..., help="Scenario name, e.g. pool; or two or more scripts: a.py b.py."
+    ),
     variant: list[str] = typer.Option(
         [], "--variant", help="Variants to compare (repeatable). Default: the scenario's defaults."
     ),
@@ -332,12 +344,12 @@ def compare(
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
     from concdemo import compare as comparing
-    from concdemo import plan, report, screens
+    from concdemo import plan, report, screens, target
     from concdemo.i18n import tr
 
     _use_lang(lang)
     with usage_errors():
-        specs = plan.runs(scenario, variant, start_method, param, None)
+        specs = target.compare_runs(scenario, variant, start_method, param)
         if repeat < 1 or warmup < 0:
             raise plan.UsageError(tr("repeat_warmup", repeat=repeat, warmup=warmup))
     with interruptible():

@@ -24,17 +24,29 @@ class Event:
         """``task`` for ``task-start`` / ``task-end``."""
         return self.kind.rsplit("-", 1)[0] if self.span else self.kind
 
+    @property
+    def link(self) -> str | None:
+        """The id shared with the event that answers this one (a put and its get)."""
+        link = self.detail.get("link")
+        return str(link) if link is not None else None
+
     def as_json(self) -> dict[str, Any]:
+        link = self.link
         doc: dict[str, Any] = {
             "t": round(self.t, 6),
             "pid": self.pid,
             "process": self.process,
             "task": self.task,
             "kind": self.kind,
-            "detail": self.detail,
+            # On the wire the link travels in the detail; in JSON it is a field (cli.md).
+            "detail": self.detail
+            if link is None
+            else {k: v for k, v in self.detail.items() if k != "link"},
         }
         if self.span:
             doc["span"] = self.span
+        if link is not None:
+            doc["link"] = link
         return doc
 
 

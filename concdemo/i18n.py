@@ -542,6 +542,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "timeline_heading": _m("timeline", "时间线"),
     "timeline_no_events": _m("timeline: no events", "时间线：没有事件"),
     "timeline_event": _m("event", "事件"),
+    "timeline_links": _m(
+        "links  {pairs}  ({count} pairs; first: {first})",
+        "关联  {pairs}  (共 {count} 对; 第一对: {first})",
+    ),
     "timeline_column": _m("1 column ≈ {duration}", "1 列 ≈ {duration}"),
 }
 

@@ -59,9 +59,17 @@ def _requires(scenario: Scenario) -> dict[str, Any]:
 def run_head(result: RunResult) -> dict[str, Any]:
     """What a run was and how it ended: shared by `run --json` and `verify --json`."""
     spec = result.spec
+    script = spec.script
+    which: dict[str, Any] = {"scenario": spec.variant.scenario, "variant": spec.variant.name}
+    if script is not None:  # cli.md: a script's run has "scenario": null
+        which = {
+            "scenario": None,
+            "script": script.doc_path,
+            "argv": list(script.argv),
+            "variant": spec.variant.name,
+        }
     return {
-        "scenario": spec.variant.scenario,
-        "variant": spec.variant.name,
+        **which,
         "start_method": spec.start_method,
         "params": spec.params,
         "outcome": result.outcome,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from concdemo import completeness, procgroup, stacks
 from concdemo.catalog import Variant
@@ -28,6 +28,9 @@ from concdemo.channel import (
 from concdemo.events import Decoder, Event, ordered
 from concdemo.receiver import Reader
 
+if TYPE_CHECKING:
+    from concdemo.target import Script
+
 _POLL_S = 0.02
 _SETTLE_S = 2.0  # after a normal end, time for stragglers (the resource tracker) to leave
 _STDERR_TAIL = 40
@@ -39,6 +42,7 @@ class RunSpec:
     start_method: str
     params: dict[str, Any]
     timeout_s: float
+    script: Script | None = None  # a user's own script (traced) instead of a scenario
 
 
 @dataclass
@@ -152,14 +156,18 @@ class RunResult:
     def processes(self) -> list[ProcessInfo]:
         infos: dict[int, ProcessInfo] = {}
         failed = {e.pid for e in self.events if e.kind == "error"}
-        ended = {e.pid for e in self.events if e.kind == "process-end"}
+        # The tracer's process-end carries the real exit code (a child's sys.exit(3)).
+        ended = {e.pid: e.detail.get("exitcode") for e in self.events if e.kind == "process-end"}
         main_pid = self.main_pid
         for event in self.events:
             info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
             info.name = event.process
         for pid, info in infos.items():
+            code = ended.get(pid)
             if pid == main_pid:
                 info.exitcode = self.returncode
+            elif isinstance(code, int):
+                info.exitcode = code
             elif pid in failed:
                 info.exitcode = 1
             elif pid in ended:
@@ -208,6 +216,16 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
     # also when the CLI runs from a source tree that is not installed.
     package_parent = str(Path(__file__).resolve().parent.parent)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if spec.script is not None:
+        from concdemo.tracer.env import traced_env
+
+        return traced_env(
+            env,
+            paths,
+            spec.start_method,
+            spec.script.start_method_given,
+            own_dir=str(spec.variant.path.parent),
+        )
     if package_parent not in paths:
         env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
     return env
@@ -247,6 +265,13 @@ def _thread_label(header: str) -> str:
     return f"{ident} (current)" if header.startswith("Current") else ident or header
 
 
+_TRACER_DIR = str(Path(__file__).resolve().parent / "tracer")
+
+
+def _is_tracer(file: str) -> bool:
+    return file.startswith(_TRACER_DIR)
+
+
 def _stack_docs(
     found: dict[int, list[stacks.Stack]],
     helpers: dict[int, str],
@@ -261,7 +286,9 @@ def _stack_docs(
             # The call the scenario's own line was making (recv, join, get) says
             # more than the innermost frame (usually a select or a lock).
             position = stack.frames.index(own)
-            innermost = stack.frames[position - 1] if position > 0 else own
+            # Past the tracer's wrappers: the call is multiprocessing's get(), not ours.
+            called = [f for f in stack.frames[:position] if not _is_tracer(f.file)]
+            innermost = called[-1] if called else own
             docs.append(
                 {
                     "pid": pid,
@@ -325,9 +352,11 @@ def run(
         if stepper is not None:
             env.update(stepper.env(run_dir))
         with open(run_dir / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
+            script = spec.script
+            command = [sys.executable, str(spec.variant.path)]
             popen = subprocess.Popen(
-                [sys.executable, str(spec.variant.path)],
-                cwd=run_dir,
+                script.command(sys.executable) if script else command,
+                cwd=script.cwd if script else run_dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,

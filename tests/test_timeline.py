@@ -244,3 +244,23 @@ def test_real_gevent_crawler_fetches_overlap() -> None:
     greenlets = [line for line in lane_lines if " Greenlet-" in line]
     assert len(greenlets) == 10, lane_lines
     assert _max_overlap(greenlets) == 10, "\n".join(lane_lines)
+
+
+def test_linked_events_are_marked_and_their_pairs_named() -> None:
+    def ev(t: float, pid: int, process: str, kind: str, link: str | None) -> Event:
+        detail = {"link": link} if link else {}
+        return Event(t=t, pid=pid, process=process, task="MainThread", kind=kind, detail=detail)
+
+    events = [
+        ev(0.0, 2, "Process-1", "put", "2.1"),
+        ev(0.1, 2, "Process-1", "put", "2.2"),
+        ev(0.2, 1, "MainProcess", "get", "2.1"),
+        ev(0.3, 1, "MainProcess", "get", "2.2"),
+        ev(0.4, 1, "MainProcess", "stdout", None),
+    ]
+    text = _text(events, width=100)
+    lane_rows = [line for line in text.splitlines() if _LANE.match(line)]
+    assert [row.count("◆") for row in lane_rows] == [2, 2]
+    assert "put→get ×2" in text
+    assert "first: put Process-1[2] 0.000s → get MainProcess[1] 0.200s" in text
+    assert "◆" not in _text(events[-1:])

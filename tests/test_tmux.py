@@ -298,3 +298,47 @@ def test_no_color_draws_the_live_table_without_colours(
     coloured = tmux("capture-pane", "-p", "-e", "-S", "-", "-t", "t")
     # SGR colour codes (30-37, 90-97, 38;5;n) never appear; bold or reverse may.
     assert not re.search(r"\x1b\[[0-9;]*(3[0-8]|9[0-7])[;m]", coloured), coloured[:2000]
+
+
+def test_run_an_unmodified_script_in_a_terminal(tmux: Tmux, run_procs: RunProcesses) -> None:
+    script = os.path.join(os.path.dirname(__file__), "fixtures", "scripts", "queue_passed.py")
+    tmux.type(_command(run_procs, "run", script))
+    header = re.compile(r"script · \S*queue_passed\.py · \w+\s+(?P<elapsed>\d+\.\d) s\s+\d+ events")
+    with watching(run_procs):
+        end = tmux.wait_for(lambda s: _exit_status(s) is not None, 60, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert header.search(end), f"no live frame of the script:\n{end}"
+    assert "== script" not in end, "the plain view was used in a real terminal"
+    screen = tmux.screen()
+    assert "as expected" in screen and "NOT as expected" not in end, end
+    # The script's own prints and the put→get links, shown without any probe code in it.
+    assert "got item-0" in end, end
+    assert "put→get ×3" in screen, screen
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, f"processes of the run are left:\n{describe(left)}"
+
+
+def test_step_mode_steps_through_a_traced_script(tmux: Tmux, run_procs: RunProcesses) -> None:
+    script = os.path.join(os.path.dirname(__file__), "fixtures", "scripts", "greenlet_pingpong.py")
+    tmux.type(_command(run_procs, "run", script, "--step"))
+    count = re.compile(r"greenlet_pingpong\.py · \w+\s+\d+\.\d s\s+(?P<n>\d+) events")
+
+    def shown(screen: str) -> int:
+        found = count.findall(screen)
+        assert found, screen
+        return int(found[-1])
+
+    first = tmux.wait_for(
+        lambda s: "step mode: Enter = next event" in s and bool(count.search(s)) and shown(s) > 0,
+        30,
+        "the step-mode hint and the script's first event (it waits there)",
+    )
+    before = shown(first)
+    time.sleep(1.0)  # the traced script really waits at its event: nothing new arrives
+    assert shown(tmux.screen()) == before
+    tmux("send-keys", "-t", "t", "Enter")
+    tmux.wait_for(lambda s: shown(s) == before + 1, 10, "exactly one more event")
+    tmux("send-keys", "-t", "t", "c")
+    end = tmux.wait_for(lambda s: _exit_status(s) is not None, 30, "EXIT=", history=True)
+    assert _exit_status(end) == "0", end
+    assert not run_procs.wait_until_gone(3.0)

@@ -29,7 +29,8 @@ def _check_structure(doc: Trace) -> None:
     """What Perfetto and chrome://tracing need, and slices that nest on every track."""
     events = doc["traceEvents"]
     meta = [e for e in events if e["ph"] == "M"]
-    timed = [e for e in events if e["ph"] != "M"]
+    _check_flows(doc)
+    timed = [e for e in events if e["ph"] not in ("M", "s", "f")]
     assert {e["ph"] for e in timed} <= {"X", "i"}
     assert {e["name"] for e in meta} <= {
         "process_name", "thread_name", "process_sort_index", "thread_sort_index"
@@ -56,6 +57,41 @@ def _check_structure(doc: Trace) -> None:
             by_track[(event["pid"], event["tid"])].append((start, end))
     for track, slices in by_track.items():
         assert _nested(slices), f"slices overlap without nesting on {track}: {slices}"
+
+
+def _check_flows(doc: Trace) -> None:
+    """Each flow: one ``s`` and one ``f`` (bp e), each inside a slice of its track."""
+    events = doc["traceEvents"]
+    slices: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+    for e in events:
+        if e["ph"] == "X":
+            slices[(e["pid"], e["tid"])].append((e["ts"], e["ts"] + e["dur"]))
+    flows: dict[int, list[str]] = defaultdict(list)
+    for e in events:
+        if e["ph"] in ("s", "f"):
+            flows[e["id"]].append(e["ph"])
+            assert e["ph"] == "s" or e["bp"] == "e"
+            inside = slices[(e["pid"], e["tid"])]
+            assert any(start <= e["ts"] <= end for start, end in inside), e
+    assert all(phases == ["s", "f"] for phases in flows.values()), flows
+
+
+def test_linked_events_become_flows_from_producer_to_consumer(tmp_path: Path) -> None:
+    from conftest import HERE
+
+    path = tmp_path / "queue.json"
+    script = HERE / "fixtures" / "scripts" / "queue_passed.py"
+    done = cli("run", str(script), "--start-method", "spawn", "--json", "--trace", str(path))
+    assert done.returncode == 0, done.stderr
+    run = json.loads(done.stdout)["runs"][0]
+    doc = _load(path)
+    _check_structure(doc)
+    flows = [e for e in doc["traceEvents"] if e["ph"] in ("s", "f")]
+    child = next(p["pid"] for p in run["processes"] if p["name"] == "Process-1")
+    main = next(p["pid"] for p in run["processes"] if p["name"] == "MainProcess")
+    assert sorted((e["ph"], e["pid"]) for e in flows) == [("f", main)] * 3 + [("s", child)] * 3
+    links = {e["link"] for e in run["events"] if "link" in e}
+    assert {e["args"]["link"] for e in flows} == links and len(links) == 3
 
 
 def _nested(slices: list[tuple[int, int]]) -> bool:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # Above any pid Linux hands out (pid_max is at most 2**22), so run n's pids
 # are its real pids plus n * PID_STRIDE and the first run keeps the real ones.
 PID_STRIDE = 1 << 22
+_LINKED_INSTANT_NS = 1000
+_FLOW_INSET_NS = 100
 
 
 def dumps(results: list[RunResult]) -> str:
@@ -37,7 +39,10 @@ def trace_doc(results: list[RunResult]) -> dict[str, Any]:
     for index, result in enumerate(results):
         spec = result.spec
         builder.add_run(index, f"{spec.variant.name} · {spec.start_method}", result.events)
-    return {"traceEvents": builder.metadata + builder.slices, "displayTimeUnit": "ms"}
+    return {
+        "traceEvents": builder.metadata + builder.slices + builder.flows,
+        "displayTimeUnit": "ms",
+    }
 
 
 def _ns(t: float) -> int:
@@ -69,7 +74,9 @@ class _Task:
 class _Builder:
     metadata: list[dict[str, Any]] = field(default_factory=list)
     slices: list[dict[str, Any]] = field(default_factory=list)
+    flows: list[dict[str, Any]] = field(default_factory=list)
     _next_tid: int = 1
+    _next_flow: int = 1
 
     def add_run(self, index: int, label: str, events: list[Event]) -> None:
         if not events:
@@ -92,14 +99,24 @@ class _Builder:
             _Span(start, end, _ns(start.t), run_end_ns if end is None else _ns(end.t))
             for start, end in pair_spans(events)
         ]
+        # A linked instant becomes a 1 µs slice: a flow arrow binds to a slice.
+        spans += [
+            _Span(e, e, _ns(e.t), _ns(e.t) + _LINKED_INSTANT_NS)
+            for e in events
+            if not e.span and e.link is not None
+        ]
+        where: dict[int, tuple[int, int, int]] = {}  # id(event) -> (tid, slice start, end)
         # Outer spans first, so that each inner one finds its parent already open.
         spans.sort(key=lambda s: (s.start_ns, -s.end_ns))
         for span in spans:
             key = (span.start.pid, span.start.task)
             tid = self._place(index, key, tasks[key], span)
             self.slices.append(self._slice(index, tid, span))
+            for half in (span.start, span.end):
+                if half is not None:
+                    where[id(half)] = (tid, span.start_ns, span.end_ns)
         for event in events:
-            if not event.span:
+            if not event.span and event.link is None:
                 tid = tasks[(event.pid, event.task)].tids[0]
                 self.slices.append(
                     {
@@ -113,6 +130,42 @@ class _Builder:
                         "args": event.detail,
                     }
                 )
+
+        self._add_flows(index, events, where)
+
+    def _add_flows(
+        self, index: int, events: list[Event], where: dict[int, tuple[int, int, int]]
+    ) -> None:
+        """One arrow from the first event of each link to every later one (a put to
+        its get; a map call to each of its tasks), across processes."""
+        groups: dict[str, list[Event]] = {}
+        for event in events:
+            if event.link is not None and id(event) in where:
+                groups.setdefault(event.link, []).append(event)
+        for link, group in groups.items():
+            first, *answers = group
+            for answer in answers:
+                flow_id = self._next_flow
+                self._next_flow += 1
+                for event, phase in ((first, "s"), (answer, "f")):
+                    tid, start_ns, end_ns = where[id(event)]
+                    # Strictly inside the slice the arrow binds to: at its start for
+                    # the sender, at its end for a receiver that waited.
+                    at_end = event.span == "end"
+                    ts_ns = end_ns - _FLOW_INSET_NS if at_end else start_ns + _FLOW_INSET_NS
+                    flow: dict[str, Any] = {
+                        "name": "link",
+                        "cat": "link",
+                        "ph": phase,
+                        "id": flow_id,
+                        "ts": _us(max(start_ns, min(ts_ns, end_ns))),
+                        "pid": event.pid + index * PID_STRIDE,
+                        "tid": tid,
+                        "args": {"link": link},
+                    }
+                    if phase == "f":
+                        flow["bp"] = "e"
+                    self.flows.append(flow)
 
     def _place(self, index: int, key: tuple[int, str], task: _Task, span: _Span) -> int:
         """The first track of the task where the span nests; a new track if none."""
@@ -140,6 +193,17 @@ class _Builder:
     def _slice(self, index: int, tid: int, span: _Span) -> dict[str, Any]:
         start = span.start
         name = start.span_name
+        if not start.span:  # a linked instant
+            return {
+                "name": name,
+                "cat": "event",
+                "ph": "X",
+                "ts": _us(span.start_ns),
+                "dur": _us(span.end_ns - span.start_ns),
+                "pid": start.pid + index * PID_STRIDE,
+                "tid": tid,
+                "args": start.detail,
+            }
         if name == "phase":
             name = f"phase {start.detail.get('name', '')}".strip()
         args = {**start.detail, **(span.end.detail if span.end is not None else {})}

@@ -28,7 +28,7 @@ _MIN_BAR = 10
 # Glyphs. Adjacent spans on one lane stay apart thanks to their ends (┝ ┥),
 # also without colour; where one span ends in the cell the next starts, ┿.
 _START, _BODY, _END, _ONE_CELL, _GOES_ON, _JOIN = "┝", "━", "┥", "│", "→", "┿"
-_MARK, _OK, _FAIL, _RAISED = "•", "✓", "✗", "!"
+_MARK, _OK, _FAIL, _RAISED, _LINKED = "•", "✓", "✗", "!", "◆"
 
 # What wins a cell: bookkeeping marks only fill empty cells; bars come next;
 # events are drawn on top of bars, checks over other events (they are what the
@@ -170,6 +170,41 @@ def _render(events: list[Event], width: int) -> Iterator[Text]:
     rule, labels = _ticks(axis)
     yield _row(Text(" " * label_w), rule)
     yield _row(_fitted(time_label, label_w, "dim"), labels)
+    links = _links_line(events)
+    if links is not None:
+        yield links
+
+
+def _base(kind: str) -> str:
+    return kind.removesuffix("-start").removesuffix("-end")
+
+
+def _links_line(events: list[Event]) -> Text | None:
+    """Which events answered which (a traced script's put→get, send→recv, call→task):
+    the kinds of pairs with their counts, and the first pair with its processes."""
+    groups: dict[str, list[Event]] = {}
+    for event in events:
+        if event.link is not None:
+            groups.setdefault(event.link, []).append(event)
+    pairs: dict[str, int] = {}
+    first_pair: tuple[Event, Event] | None = None
+    for group in groups.values():
+        sender, *answers = group
+        for answer in answers:
+            name = f"{_base(sender.kind)}→{_base(answer.kind)}"
+            pairs[name] = pairs.get(name, 0) + 1
+            if first_pair is None:
+                first_pair = (sender, answer)
+    if first_pair is None:
+        return None
+    sender, answer = first_pair
+    first = (
+        f"{_base(sender.kind)} {sender.process}[{sender.pid}] {sender.t:.3f}s → "
+        f"{_base(answer.kind)} {answer.process}[{answer.pid}] {answer.t:.3f}s"
+    )
+    shown = ", ".join(f"{name} ×{count}" for name, count in pairs.items())
+    text = tr("timeline_links", pairs=shown, count=sum(pairs.values()), first=first)
+    return Text.assemble((_LINKED + " ", "bold"), (text, "dim"))
 
 
 def _fitted(text: str, width: int, style: str) -> Text:
@@ -254,6 +289,8 @@ def _mark(event: Event, colour: str) -> tuple[str, str, int]:
         return _RAISED, "yellow", _EVENT
     if event.kind in _QUIET_KINDS:
         return _MARK, "dim", _QUIET
+    if event.link is not None:
+        return _LINKED, f"bold {colour}", _EVENT
     return _MARK, f"bold {colour}", _EVENT
 
 

@@ -1,0 +1,185 @@
+"""What tracing costs an unmodified script: `python benchmarks/tracer_overhead.py [--repeat N]`.
+
+1. The pool script of the issue (47 tasks x 0.1 s, 5 workers, apply_async),
+   bare and under `concdemo run`, timed by the script itself (time.perf_counter
+   around its work, printed on its last line) and from outside (interpreter
+   start to exit, bare vs. the CLI's `wall_s`). Target: traced <= 1.15x bare.
+2. Per hooked call: the same loop of Pipe send/recv, Queue put/get and print()
+   in a subprocess bare and traced (events to /dev/null, so only the tracer's
+   own work and the write are counted). Target: <= 3 us per hooked call.
+3. Start-up: `python -c pass` bare and with the tracer's environment.
+
+All figures are medians over --repeat runs; bare and traced runs alternate.
+On a loaded machine compare "added_per_hooked_call_us" with the probe's own
+cost per event, measured in the same traced process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from concdemo.tracer.env import traced_env
+
+POOL_SCRIPT = """
+import time
+from multiprocessing import Pool
+
+def task(n):
+    time.sleep(0.1)
+    return n
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    with Pool(5) as pool:
+        results = [pool.apply_async(task, (n,)) for n in range(47)]
+        print(sum(r.get() for r in results))
+    print(f"elapsed {time.perf_counter() - start:.6f}")
+"""
+
+CALLS_SCRIPT = """
+import sys, time
+from multiprocessing import Pipe, Queue
+N = int(sys.argv[1])
+a, b = Pipe()
+q = Queue()
+out = open("/dev/null", "w")
+def timed(body):
+    start = time.perf_counter()
+    body()
+    return (time.perf_counter() - start) / N * 1e6
+def pipe():
+    for n in range(N):
+        a.send(n); b.recv()
+def queue():
+    for n in range(N):
+        q.put(n); q.get()
+def prints():
+    write = sys.stdout.write
+    for n in range(N):
+        print("line", n)
+def probe_events():
+    from concdemo import probe
+    for n in range(N):
+        probe.event("x", n=n)
+results = {"pipe send+recv": timed(pipe), "queue put+get": timed(queue)}
+if "concdemo.probe" in sys.modules:  # traced: the probe's own cost per event, same run
+    results["probe.event (reference)"] = timed(probe_events)
+real = sys.stdout
+results["print"] = timed(prints)
+import json
+real.write("RESULT " + json.dumps(results) + "\\n")
+"""
+
+
+def _bare_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
+
+
+def _traced_env(events: str) -> dict[str, str]:
+    env = _bare_env()
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = traced_env(env, paths, "fork", given=False)
+    env["CONCDEMO_EVENTS"] = events
+    return env
+
+
+def pool(repeat: int, folder: Path) -> dict[str, float]:
+    script = folder / "pool_script.py"
+    script.write_text(POOL_SCRIPT)
+    inside: dict[str, list[float]] = {"bare": [], "traced": []}
+    outside: dict[str, list[float]] = {"bare": [], "traced": []}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=_bare_env()
+        )
+        outside["bare"].append(time.perf_counter() - start)
+        inside["bare"].append(float(done.stdout.split()[-1]))
+        cli = subprocess.run(
+            [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
+            capture_output=True,
+            text=True,
+            env=_bare_env(),
+        )
+        run = json.loads(cli.stdout)["runs"][0]
+        lines = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
+        inside["traced"].append(float(lines[-1].split()[-1]))
+        outside["traced"].append(run["wall_s"])
+    doc = {}
+    for name, samples in (("script", inside), ("process", outside)):
+        bare, traced = statistics.median(samples["bare"]), statistics.median(samples["traced"])
+        doc[f"{name}_bare_s"] = round(bare, 4)
+        doc[f"{name}_traced_s"] = round(traced, 4)
+        doc[f"{name}_ratio"] = round(traced / bare, 3)
+    return doc
+
+
+def per_call(repeat: int, folder: Path, n: int = 20000) -> dict[str, dict[str, float]]:
+    script = folder / "calls.py"
+    script.write_text(CALLS_SCRIPT)
+    samples: dict[str, dict[str, list[float]]] = {}
+    for _ in range(repeat):
+        for mode, env in (("bare", _bare_env()), ("traced", _traced_env("/dev/null"))):
+            done = subprocess.run(
+                [sys.executable, str(script), str(n)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+            for name, us in json.loads(line[7:]).items():
+                samples.setdefault(name, {"bare": [], "traced": []})[mode].append(us)
+    doc: dict[str, dict[str, float]] = {}
+    for name, modes in samples.items():
+        if not modes["bare"]:
+            doc[name] = {"traced_us": round(statistics.median(modes["traced"]), 2)}
+            continue
+        bare, traced = statistics.median(modes["bare"]), statistics.median(modes["traced"])
+        hooked = 2 if "+" in name else 1  # send+recv is two hooked calls
+        doc[name] = {
+            "bare_us": round(bare, 2),
+            "traced_us": round(traced, 2),
+            "added_per_hooked_call_us": round((traced - bare) / hooked, 2),
+        }
+    return doc
+
+
+def startup(repeat: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {"bare": [], "traced": []}
+    for _ in range(repeat):
+        for mode, env in (("bare", _bare_env()), ("traced", _traced_env("/dev/null"))):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+            times[mode].append(time.perf_counter() - start)
+    return {f"{mode}_ms": round(statistics.median(v) * 1000, 2) for mode, v in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    # An installed concdemo has bytecode; a source tree run with
+    # PYTHONDONTWRITEBYTECODE would compile the tracer at every process start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "concdemo"], check=False)
+    with tempfile.TemporaryDirectory() as folder:
+        doc = {
+            "python": sys.version.split()[0],
+            "repeat": args.repeat,
+            "pool_47x0.1s_5_workers": pool(args.repeat, Path(folder)),
+            "per_call": per_call(args.repeat, Path(folder)),
+            "startup": startup(args.repeat * 4),
+        }
+    print(json.dumps(doc, indent=2))
+
+
+if __name__ == "__main__":
+    main()

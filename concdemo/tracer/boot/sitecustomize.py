@@ -1,0 +1,57 @@
+"""Started by Python in every process of a traced script (see concdemo/tracer/__init__.py).
+
+Takes its own directory off ``sys.path`` (the script sees the path it would
+see bare), starts the tracer, then imports the ``sitecustomize`` that the
+user's own path holds, if any, as Python would have done without us.
+"""
+
+import os
+import sys
+
+
+def _boot() -> None:
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    if os.environ.get("CONCDEMO_TRACE") != "1":
+        return
+    if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
+        # multiprocessing's resource tracker outlives the script to clean up
+        # after it; untraced it keeps the life it has bare (the probe would make
+        # it die with its parent).
+        return
+    home = os.environ.get("CONCDEMO_TRACE_HOME")
+    added = False
+    try:
+        import concdemo.tracer.core as core
+    except ImportError:
+        if not home:
+            return
+        sys.path.append(home)  # a source tree that is not installed
+        added = True
+        try:
+            import concdemo.tracer.core as core
+        except ImportError:
+            return
+    finally:
+        if added and home in sys.path:
+            sys.path.remove(home)
+    try:
+        core.install()
+    except Exception as exc:  # never let the tracer stop the script from running
+        sys.stderr.write(f"concdemo tracer: not tracing this process ({exc!r})\n")
+
+
+def _chain() -> None:
+    """Import the next ``sitecustomize`` on the path, as site.py would have."""
+    ours = sys.modules.pop("sitecustomize", None)
+    try:
+        import sitecustomize  # type: ignore[import-not-found]  # noqa: F401 - its side effects
+    except ImportError as exc:
+        if exc.name != "sitecustomize":
+            raise
+        if ours is not None:
+            sys.modules["sitecustomize"] = ours
+
+
+_boot()
+_chain()

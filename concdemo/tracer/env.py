@@ -1,0 +1,34 @@
+"""The CLI's side of the tracer: the environment a traced script starts with."""
+
+from __future__ import annotations
+
+import os
+
+ENV_TRACE = "CONCDEMO_TRACE"  # "1" in a traced script's processes
+ENV_TRACE_START_METHOD = "CONCDEMO_TRACE_START_METHOD"  # --start-method, when given
+ENV_TRACE_HOME = "CONCDEMO_TRACE_HOME"  # where concdemo itself can be imported from
+ENV_TRACE_OWN_DIR = "CONCDEMO_TRACE_OWN_DIR"  # the script's own code lives here
+
+_HERE = os.path.dirname(os.path.realpath(__file__))
+BOOT_DIR = os.path.join(_HERE, "boot")
+
+
+def traced_env(
+    env: dict[str, str], pythonpath: list[str], start_method: str, given: bool, own_dir: str = ""
+) -> dict[str, str]:
+    """``env`` with the boot directory first on PYTHONPATH and the tracer switched on.
+
+    The user's own PYTHONPATH entries follow, so their modules (and a
+    ``sitecustomize`` of their own, which ours imports in turn) are still found.
+    """
+    paths = [p for p in pythonpath if p != BOOT_DIR]
+    env = dict(env)
+    env["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *paths])
+    env[ENV_TRACE] = "1"
+    env[ENV_TRACE_HOME] = os.path.dirname(os.path.dirname(_HERE))
+    env[ENV_TRACE_OWN_DIR] = own_dir
+    if given:
+        env[ENV_TRACE_START_METHOD] = start_method
+    else:
+        env.pop(ENV_TRACE_START_METHOD, None)
+    return env

@@ -1,0 +1,63 @@
+"""Generator coroutines in the script's own code: each yield and resume (Python 3.12+).
+
+``sys.monitoring`` raises PY_YIELD and PY_RESUME only in generators and
+coroutines, never for ordinary calls. The first time an event comes from code
+outside the script's own directory the callback returns ``DISABLE``, which
+switches that event off at that code location for good, so library generators
+cost nothing after their first yield. Each generator function gets a lane of
+its own (its name), as a scenario's ``task="consumer"`` would.
+
+Before 3.12 there is no cheap way to do this, and nothing is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from concdemo.tracer.core import emit, short
+
+if TYPE_CHECKING:
+    from types import CodeType
+    from typing import Any
+
+_TOOL_NAME = "concdemo"
+
+
+def install(script_dir: str) -> None:
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None or not script_dir:
+        return
+    tool = next(
+        (t for t in (4, 3) if monitoring.get_tool(t) is None), None
+    )  # 0-2 and 5 are the debugger's, coverage's, the profiler's and the optimizer's
+    if tool is None:
+        return
+    monitoring.use_tool_id(tool, _TOOL_NAME)
+    events = monitoring.events
+    disable = monitoring.DISABLE
+    prefix = os.path.join(os.path.realpath(script_dir), "")
+    own: dict[str, bool] = {}
+
+    def is_own(code: CodeType) -> bool:
+        found = own.get(code.co_filename)
+        if found is None:
+            found = own[code.co_filename] = os.path.realpath(code.co_filename).startswith(prefix)
+        return found
+
+    def on_yield(code: CodeType, offset: int, value: Any) -> Any:
+        if not is_own(code):
+            return disable
+        emit("yield", {"value": short(value)}, task=code.co_name)
+        return None
+
+    def on_resume(code: CodeType, offset: int) -> Any:
+        if not is_own(code):
+            return disable
+        emit("resume", {}, task=code.co_name)
+        return None
+
+    monitoring.register_callback(tool, events.PY_YIELD, on_yield)
+    monitoring.register_callback(tool, events.PY_RESUME, on_resume)
+    monitoring.set_events(tool, events.PY_YIELD | events.PY_RESUME)

@@ -1,0 +1,63 @@
+"""Exact links between the event that sent something and the one that received it.
+
+The sender wraps what it sends in an ``Envelope`` that carries a link id; the
+receiver's hook unwraps it before the script sees the object, and reports the
+same id. Nothing is guessed from timing or order. Link ids are unique in the
+run: the sending process's pid and a counter.
+
+This module is imported by unpickling in every process that receives an
+envelope, so it imports nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+_counter = itertools.count(1)
+
+
+def new_link(pid: int) -> str:
+    return f"{pid}.{next(_counter)}"
+
+
+class Envelope:
+    """An item in transit with the link id of the put/send that sent it."""
+
+    __slots__ = ("link", "obj")
+
+    def __init__(self, link: str, obj: Any) -> None:
+        self.link = link
+        self.obj = obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Envelope, (self.link, self.obj))
+
+
+class TaskCall:
+    """A pool task's function, carrying the link of the call that submitted it.
+
+    Pickled by reference like the function itself (a lambda fails to pickle
+    with the same error as without us). In the worker each call reports a
+    ``task`` span through ``report`` (set by the tracer in that process).
+    """
+
+    __slots__ = ("func", "link")
+    report: Callable[[TaskCall, tuple[Any, ...], dict[str, Any]], Any] | None = None
+
+    def __init__(self, func: Callable[..., Any], link: str) -> None:
+        self.func = func
+        self.link = link
+
+    def __call__(self, *args: Any, **kwds: Any) -> Any:
+        report = TaskCall.report
+        if report is None:
+            return self.func(*args, **kwds)
+        return report(self, args, kwds)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TaskCall, (self.func, self.link))

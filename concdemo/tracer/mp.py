@@ -1,0 +1,348 @@
+"""multiprocessing hooks: processes, queues, pipes, pools and manager proxies.
+
+Each patch wraps a few methods of one module right after it was imported
+(see ``hooks.py``). The wrappers call the original with the same arguments,
+return what it returned and raise what it raised; they only add events, and
+for ``put``/``send``/``apply_async`` an envelope or task wrapper that carries
+the link id to the receiving side (``links.py``).
+
+multiprocessing's own calls (the pool's task and result pipes, a manager's
+requests) pass straight through: the hooks only report what the script asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from concdemo.tracer.core import (
+    _now,
+    _state,
+    caller_module,
+    emit,
+    emit_call,
+    probe_error,
+    short,
+)
+from concdemo.tracer.env import ENV_TRACE_START_METHOD
+from concdemo.tracer.links import Envelope, TaskCall, new_link
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+    from typing import Any
+
+_INTERNAL = ("multiprocessing.", "concurrent.futures.")
+
+
+def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    original = cls.__dict__.get(name)
+    if original is None or getattr(original, "_concdemo", False):
+        return
+    wrapper = make(original)
+    # What functools.wraps would copy, without importing functools.
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(wrapper, attribute, getattr(original, attribute, None))
+    wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+    wrapper._concdemo = True  # type: ignore[attr-defined]
+    setattr(cls, name, wrapper)
+
+
+def _func_name(func: Any) -> str:
+    return str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or func)
+
+
+# --- the start method ---------------------------------------------------------
+
+
+def patch_context(module: ModuleType) -> None:
+    """``--start-method M``: M becomes the default, as if ``set_start_method(M)``
+    had run first, yet the script may still call ``set_start_method`` itself."""
+    method = os.environ.get(ENV_TRACE_START_METHOD)
+    contexts = getattr(module, "_concrete_contexts", {})
+    if method and method in contexts:
+        module._default_context._default_context = contexts[method]
+
+
+# --- processes ----------------------------------------------------------------
+
+
+def _child_start_method(process: Any) -> str | None:
+    method = getattr(process, "_start_method", None)
+    if method:
+        return str(method)
+    context = sys.modules.get("multiprocessing.context")
+    if context is None:
+        return None
+    default = context._default_context
+    actual = default._actual_context or default._default_context
+    return str(actual._name)
+
+
+def patch_process(module: ModuleType) -> None:
+    cls = module.BaseProcess
+
+    def make_bootstrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        def _bootstrap(self: Any, *args: Any, **kwargs: Any) -> Any:
+            target = getattr(self, "_target", None)
+            emit(
+                "process-start",
+                {
+                    "start_method": _child_start_method(self),
+                    "parent": os.getppid(),
+                    "target": _func_name(target) if target is not None else None,
+                },
+                process=self.name,  # the original makes us current_process() only later
+            )
+            code = original(self, *args, **kwargs)
+            emit("process-end", {"exitcode": code})
+            return code
+
+        return _bootstrap
+
+    def make_start(original: Callable[..., Any]) -> Callable[..., Any]:
+        def start(self: Any) -> Any:
+            result = original(self)
+            emit("start", {"child": self.name, "child_pid": self.pid})
+            return result
+
+        return start
+
+    def make_join(original: Callable[..., Any]) -> Callable[..., Any]:
+        def join(self: Any, timeout: float | None = None) -> Any:
+            t0 = _now()
+            try:
+                return original(self, timeout)
+            finally:
+                emit_call("join", t0, {"child": self.name}, {"exitcode": self.exitcode})
+
+        return join
+
+    _wrap(cls, "_bootstrap", make_bootstrap)
+    _wrap(cls, "start", make_start)
+    _wrap(cls, "join", make_join)
+
+
+def patch_traceback(module: Any) -> None:
+    """A child's uncaught exception as an ``error`` event.
+
+    ``Process._bootstrap`` prints it with ``traceback.print_exc()`` inside its
+    ``except``; hooking that call (rather than wrapping ``run``) reports the
+    exception itself and leaves no frame of ours in the traceback it prints.
+    """
+    original = module.print_exc
+    if getattr(original, "_concdemo", False):
+        return
+
+    def print_exc(*args: Any, **kwargs: Any) -> Any:
+        if caller_module() == "multiprocessing.process":
+            exc = sys.exc_info()[1]
+            if exc is not None:
+                probe_error(exc)
+        return original(*args, **kwargs)
+
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(print_exc, attribute, getattr(original, attribute, None))
+    print_exc._concdemo = True  # type: ignore[attr-defined]
+    module.print_exc = print_exc
+
+
+# --- queues -------------------------------------------------------------------
+
+
+def _internal(own: str) -> bool:
+    """Called by multiprocessing itself (but not by ``own``, e.g. put_nowait -> put)."""
+    module = caller_module(3)
+    return module.startswith(_INTERNAL) and module != own
+
+
+def _make_put(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def put(self: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+            if type(obj) is Envelope or _internal(own):
+                return original(self, obj, *args, **kwargs)
+            link = new_link(_state.pid)
+            t0 = _now()
+            try:
+                result = original(self, Envelope(link, obj), *args, **kwargs)
+            except BaseException as exc:
+                emit_call(kind, t0, {"item": short(obj)}, {"error": type(exc).__name__})
+                raise
+            emit_call(kind, t0, {"item": short(obj), "link": link}, {})
+            return result
+
+        return put
+
+    return make
+
+
+def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def get(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if _internal(own):
+                return original(self, *args, **kwargs)
+            t0 = _now()
+            try:
+                item = original(self, *args, **kwargs)
+            except BaseException as exc:
+                emit_call(kind, t0, {}, {"error": type(exc).__name__})
+                raise
+            if type(item) is Envelope:
+                link, item = item.link, item.obj
+                emit_call(kind, t0, {}, {"item": short(item), "link": link})
+            else:
+                emit_call(kind, t0, {}, {"item": short(item)})
+            return item
+
+        return get
+
+    return make
+
+
+def patch_queues(module: ModuleType) -> None:
+    for cls in (module.Queue, module.JoinableQueue, module.SimpleQueue):
+        _wrap(cls, "put", _make_put("put", module.__name__))
+        _wrap(cls, "get", _make_get("get", module.__name__))
+
+
+# --- pipes --------------------------------------------------------------------
+
+
+def _make_bytes(kind: str, sends: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """send_bytes/recv_bytes(_into): reported, but not linked (no room for an id)."""
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if _internal(""):
+                return original(self, *args, **kwargs)
+            t0 = _now()
+            detail = {"bytes": short(args[0], 40)} if sends and args else {}
+            try:
+                result = original(self, *args, **kwargs)
+            except BaseException as exc:
+                emit_call(kind, t0, detail, {"error": type(exc).__name__})
+                raise
+            end = {} if sends else {"bytes": short(result, 40)}
+            emit_call(kind, t0, detail, end)
+            return result
+
+        return call
+
+    return make
+
+
+def patch_connection(module: ModuleType) -> None:
+    cls = module._ConnectionBase
+    _wrap(cls, "send", _make_put("send", ""))
+    _wrap(cls, "recv", _make_get("recv", ""))
+    _wrap(cls, "send_bytes", _make_bytes("send_bytes", sends=True))
+    _wrap(cls, "recv_bytes", _make_bytes("recv_bytes", sends=False))
+    _wrap(cls, "recv_bytes_into", _make_bytes("recv_bytes_into", sends=False))
+
+
+# --- pools --------------------------------------------------------------------
+
+
+def _run_task(call: TaskCall, args: tuple[Any, ...], kwds: dict[str, Any]) -> Any:
+    """In the worker: one task as a span, with the link of the call that submitted it."""
+    detail = {"func": _func_name(call.func), "args": short(args), "link": call.link}
+    emit("task-start", detail, "start")
+    end: dict[str, Any] = {"func": detail["func"]}
+    try:
+        result = call.func(*args, **kwds)
+    except BaseException as exc:
+        end["error"] = f"{type(exc).__name__}: {short(exc)}"
+        raise
+    finally:
+        emit("task-end", end, "end")
+    return result
+
+
+def patch_pool(module: ModuleType) -> None:
+    TaskCall.report = staticmethod(_run_task)
+    cls = module.Pool
+
+    def submitted(kind: str, func: Any, link: str, **more: Any) -> None:
+        emit(kind, {"func": _func_name(func), **more, "link": link})
+
+    def make_apply_async(original: Callable[..., Any]) -> Callable[..., Any]:
+        def apply_async(self: Any, func: Any, args: Any = (), *rest: Any, **kwargs: Any) -> Any:
+            frame = sys._getframe(1)
+            by_apply = (
+                frame.f_code.co_name == "apply"
+                and frame.f_globals.get("__name__") == "multiprocessing.pool"
+            )
+            link = new_link(_state.pid)
+            submitted("apply" if by_apply else "apply_async", func, link, args=short(args))
+            return original(self, TaskCall(func, link), args, *rest, **kwargs)
+
+        return apply_async
+
+    def make_map_async(original: Callable[..., Any]) -> Callable[..., Any]:
+        def _map_async(self: Any, func: Any, iterable: Any, *rest: Any, **kwargs: Any) -> Any:
+            caller = sys._getframe(1).f_code.co_name
+            link = new_link(_state.pid)
+            submitted(caller.lstrip("_") or "map", func, link)
+            return original(self, TaskCall(func, link), iterable, *rest, **kwargs)
+
+        return _map_async
+
+    def make_imap(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def imap(self: Any, func: Any, *rest: Any, **kwargs: Any) -> Any:
+                link = new_link(_state.pid)
+                submitted(kind, func, link)
+                return original(self, TaskCall(func, link), *rest, **kwargs)
+
+            return imap
+
+        return make
+
+    def make_result_wait(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def make(original: Callable[..., Any]) -> Callable[..., Any]:
+            def wait(self: Any, *args: Any, **kwargs: Any) -> Any:
+                if caller_module() == "multiprocessing.pool":  # get() waiting for itself
+                    return original(self, *args, **kwargs)
+                t0 = _now()
+                try:
+                    result = original(self, *args, **kwargs)
+                except BaseException as exc:
+                    emit_call(kind, t0, {}, {"error": type(exc).__name__})
+                    raise
+                emit_call(kind, t0, {}, {})
+                return result
+
+            return wait
+
+        return make
+
+    _wrap(cls, "apply_async", make_apply_async)
+    _wrap(cls, "_map_async", make_map_async)
+    _wrap(cls, "imap", make_imap("imap"))
+    _wrap(cls, "imap_unordered", make_imap("imap_unordered"))
+    _wrap(module.ApplyResult, "get", make_result_wait("result-get"))
+    _wrap(module.ApplyResult, "wait", make_result_wait("result-wait"))
+
+
+# --- managers -----------------------------------------------------------------
+
+
+def patch_managers(module: ModuleType) -> None:
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def _callmethod(self: Any, methodname: str, args: Any = (), kwds: Any = None) -> Any:
+            if methodname.startswith("#"):  # the proxy's own bookkeeping
+                return original(self, methodname, args, kwds or {})
+            t0 = _now()
+            detail = {"call": f"{self._token.typeid}.{methodname}", "args": short(args)}
+            try:
+                result = original(self, methodname, args, kwds or {})
+            except BaseException as exc:
+                emit_call("proxy", t0, detail, {"error": type(exc).__name__})
+                raise
+            emit_call("proxy", t0, detail, {})
+            return result
+
+        return _callmethod
+
+    _wrap(module.BaseProxy, "_callmethod", make)

@@ -1,0 +1,178 @@
+"""`concdemo run PATH.py` / `run -m MODULE`: a user's script, run as python would run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from conftest import HERE, validate
+
+SCRIPTS = HERE / "fixtures" / "scripts"
+
+
+def cli_in(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "concdemo", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def lines(run: dict[str, Any], kind: str) -> list[str]:
+    return [e["detail"]["line"] for e in run["events"] if e["kind"] == kind]
+
+
+def test_a_script_sees_what_python_would_give_it(tmp_path: Path) -> None:
+    """argv, cwd, sys.path[0] and __file__ as with `python echo_args.py ARGS`; its
+    printed lines arrive as events from its own process, in order."""
+    shutil.copy(SCRIPTS / "echo_args.py", tmp_path / "echo_args.py")
+    bare = subprocess.run(
+        [sys.executable, "echo_args.py", "a", "--b"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    done = cli_in(tmp_path, "run", "echo_args.py", "--json", "--", "a", "--b")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    doc = json.loads(done.stdout)
+    validate(doc, "run-1")
+    (run,) = doc["runs"]
+    assert (run["scenario"], run["script"], run["argv"]) == (None, "echo_args.py", ["a", "--b"])
+    assert run["outcome"] == "ok" and run["as_expected"]
+    assert lines(run, "stdout") == bare.stdout.splitlines()
+    assert lines(run, "stderr") == bare.stderr.splitlines()
+    main_pid = next(p["pid"] for p in run["processes"] if p["name"] == "MainProcess")
+    assert {e["pid"] for e in run["events"]} == {main_pid}
+
+
+def test_a_failing_script_is_reported_as_an_error_with_its_exit_status(tmp_path: Path) -> None:
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "echo_args.py"), "--json", env={"ECHO_EXIT": "3"})
+    assert done.returncode == 1
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "error" and not run["as_expected"]
+    assert [p["exitcode"] for p in run["processes"] if p["name"] == "MainProcess"] == [3]
+
+
+def test_run_dash_m_runs_a_module_from_the_current_directory(tmp_path: Path) -> None:
+    package = tmp_path / "demo_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "hello.py").write_text("import sys\nprint('module', __name__, sys.argv[1:])\n")
+    done = cli_in(tmp_path, "run", "-m", "demo_pkg.hello", "--json", "--", "x")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["script"] == "-m demo_pkg.hello"
+    assert lines(run, "stdout") == ["module __main__ ['x']"]
+
+
+def test_bad_script_targets_are_one_line_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "secret.py").write_text("print(1)\n")
+    (tmp_path / "secret.py").chmod(0)
+    cases = {
+        "missing": ("run", "nowhere.py"),
+        "unreadable": ("run", "secret.py"),
+        "variant": ("run", str(SCRIPTS / "echo_args.py"), "--variant", "x"),
+        "extra args for a scenario": ("run", "pipe", "--", "x"),
+        "mixed compare": ("compare", str(SCRIPTS / "echo_args.py"), "pipe"),
+    }
+    if os.geteuid() == 0:
+        del cases["unreadable"]  # root reads anything
+    wrong = {}
+    for name, args in cases.items():
+        done = cli_in(tmp_path, *args)
+        shown = done.stderr.strip().splitlines()
+        if done.returncode != 2 or len(shown) != 1 or "Traceback" in done.stderr:
+            wrong[name] = (done.returncode, done.stderr)
+    assert not wrong
+
+
+def test_start_method_becomes_the_default_yet_the_script_may_choose_its_own(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    script = str(SCRIPTS / "start_method.py")
+    chosen = {}
+    for args in ((), ("--", "fork")):
+        done = cli_in(tmp_path, "run", script, "--start-method", "spawn", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        (run,) = json.loads(done.stdout)["runs"]
+        chosen[args] = lines(run, "stdout")
+        child = [e for e in run["events"] if e["process"] == "Process-1"]
+        assert child and child[0]["kind"] == "process-start"
+        assert child[0]["detail"]["start_method"] == ("fork" if args else "spawn")
+    assert chosen[()] == ["start method spawn", "child ran"]
+    assert chosen[("--", "fork")] == ["start method fork", "child ran"]
+
+
+def test_the_users_own_sitecustomize_still_runs(tmp_path: Path) -> None:
+    import json
+
+    # (Only in the script's process: the CLI itself gets the PYTHONPATH too.)
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "if sys.argv[0].endswith('echo_args.py'):\n"
+        "    print('user sitecustomize ran')\n"
+    )
+    done = cli_in(
+        tmp_path, "run", str(SCRIPTS / "echo_args.py"), "--json", env={"PYTHONPATH": str(tmp_path)}
+    )
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout")[0] == "user sitecustomize ran"
+    assert lines(run, "stdout")[1] == "argv []"  # and the script still ran after it
+
+
+def test_a_child_forked_by_hand_is_seen_and_reaped(tmp_path: Path) -> None:
+    import json
+
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "fork_by_hand.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    main = next(p["pid"] for p in run["processes"] if p["exitcode"] == 0)
+    child = [e for e in run["events"] if e["pid"] != main]
+    assert [e["kind"] for e in child] == ["process-start", "stdout"]
+    assert child[0]["detail"] == {"start_method": "os.fork", "parent": main}
+    assert lines(run, "stdout")[-1] == "child exit 3"
+
+
+def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:
+    import json
+
+    a, b = str(SCRIPTS / "generator_pc.py"), str(SCRIPTS / "echo_args.py")
+    done = cli_in(tmp_path, "compare", a, b, "--repeat", "2", "--warmup", "0", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    validate(doc, "compare-1")
+    assert [r["variant"] for r in doc["results"]] == [a, b]
+    assert all(len(r["samples"]) == 2 and r["phase"] == "wall" for r in doc["results"])
+
+
+def test_a_childs_exit_code_is_reported(tmp_path: Path) -> None:
+    import json
+
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "child_exit.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout") == ["child exitcode 3"]
+    codes = {p["name"]: p["exitcode"] for p in run["processes"]}
+    assert codes == {"MainProcess": 0, "Process-1": 3}

@@ -1,0 +1,347 @@
+"""The tracer on plain tutorial-shaped scripts (tests/fixtures/scripts, no probe calls).
+
+Each script is also run bare (``python`` with the same start method set first),
+and the traced outcome must equal the bare one under every start method:
+tracing never changes what a script does, hangs included.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from conftest import HERE, cli, start_methods, validate
+
+SCRIPTS = HERE / "fixtures" / "scripts"
+# Both bare and traced. The hanging scripts are otherwise done in about 1.2 s
+# under spawn on a loaded 2-core machine (load average 10); a manager with two
+# spawned children takes up to about 3 s there, hence the longer one.
+HANG_S = 5.0
+OK_TIMEOUT_S = 60.0
+
+_BARE = (
+    "import multiprocessing, runpy, sys\n"
+    "multiprocessing.set_start_method(sys.argv[1])\n"
+    "path = sys.argv[2]; sys.argv = [path]\n"
+    "runpy.run_path(path, run_name='__main__')\n"
+)
+
+
+def bare(script: str, method: str | None, timeout: float = OK_TIMEOUT_S) -> tuple[str, list[str]]:
+    """(outcome, stdout lines) of the script run without concdemo; with a start
+    method, that method is set first (which imports multiprocessing)."""
+    path = str(SCRIPTS / script)
+    command = (
+        [sys.executable, path] if method is None else [sys.executable, "-c", _BARE, method, path]
+    )
+    popen = subprocess.Popen(
+        command,
+        cwd=SCRIPTS,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        # Block-buffered, each process writes its lines whole (unbuffered, two
+        # processes' print() pieces could interleave within a line).
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("CONCDEMO_") and k != "PYTHONUNBUFFERED"
+        },
+    )
+    try:
+        out, _ = popen.communicate(timeout=timeout)
+        outcome = "ok" if popen.returncode == 0 else "error"
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        out, _ = popen.communicate()
+        outcome = "hang"
+    return outcome, out.splitlines()
+
+
+def traced(
+    script: str, methods: str = "all", timeout: float = OK_TIMEOUT_S
+) -> dict[str, dict[str, Any]]:
+    """The script's runs under concdemo, by start method."""
+    done = cli(
+        "run",
+        str(SCRIPTS / script),
+        "--start-method",
+        methods,
+        "--timeout",
+        str(timeout),
+        "--json",
+    )
+    assert done.stdout.strip(), done.stderr
+    doc = json.loads(done.stdout)
+    validate(doc, "run-1")
+    return {run["start_method"]: run for run in doc["runs"]}
+
+
+def printed(run: dict[str, Any], kind: str = "stdout") -> list[str]:
+    return [e["detail"]["line"] for e in run["events"] if e["kind"] == kind]
+
+
+def linked(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for event in run["events"]:
+        if "link" in event:
+            found[event["link"]].append(event)
+    return found
+
+
+def link_problems(run: dict[str, Any], sender: str, receiver: str) -> list[str]:
+    """Every link must join one ``sender`` event to one ``receiver`` event (of
+    another process, or a later one), and carry the same item."""
+    problems = []
+    for link, events in linked(run).items():
+        kinds = sorted(e["kind"].removesuffix("-end").removesuffix("-start") for e in events)
+        if kinds != sorted([sender, receiver]):
+            problems.append(f"{link}: {kinds}")
+            continue
+        sent = next(e for e in events if e["kind"].startswith(sender))
+        got = next(e for e in events if e["kind"].startswith(receiver))
+        if sent["detail"].get("item") != got["detail"].get("item"):
+            problems.append(f"{link}: sent {sent['detail']} but got {got['detail']}")
+    return problems
+
+
+def pids_named(run: dict[str, Any], prefix: str) -> set[int]:
+    return {p["pid"] for p in run["processes"] if p["name"].startswith(prefix)}
+
+
+def test_queue_shapes_end_as_they_do_bare_with_every_put_linked_to_its_get() -> None:
+    expected_hangs = {
+        "queue_passed.py": set(),
+        "queue_main_guard.py": {"spawn", "forkserver"},
+        "queue_global.py": {"spawn", "forkserver"},
+    }
+    for script, hangs in expected_hangs.items():
+        runs = traced(script, timeout=HANG_S)
+        for method in start_methods():
+            run = runs[method]
+            outcome, lines = bare(script, method, timeout=HANG_S)
+            where = f"{script} under {method}"
+            assert run["outcome"] == outcome, where
+            assert outcome == ("hang" if method in hangs else "ok"), where
+            if outcome == "ok":
+                assert sorted(printed(run)) == sorted(lines), where
+                assert not link_problems(run, "put", "get"), where
+                puts = [e for e in run["events"] if e["kind"] in ("put", "put-start")]
+                assert puts and {e["process"] for e in puts} == {"Process-1"}, where
+            else:
+                # Where the main process was blocked: the parent's q.get() line.
+                main = [s for s in run["stacks"] if s["process"] == "MainProcess"]
+                assert main and main[0]["file"].endswith(script), where
+                if script == "queue_main_guard.py":
+                    # The child's NameError: an error event, and the traceback it
+                    # prints is the bare one (no frame of the tracer's in it).
+                    errors = [e for e in run["events"] if e["kind"] == "error"]
+                    assert [(e["process"], e["detail"]["type"]) for e in errors] == [
+                        ("Process-1", "NameError")
+                    ], where
+                    child_stderr = [
+                        e["detail"]["line"]
+                        for e in run["events"]
+                        if e["kind"] == "stderr" and e["process"] == "Process-1"
+                    ]
+                    assert "NameError: name 'q' is not defined" in child_stderr, where
+                    assert not [line for line in child_stderr if "concdemo" in line], where
+                # The call it was blocked in is multiprocessing's, not the tracer's wrapper.
+                assert main[0]["blocked_in"]["file"].endswith("multiprocessing/queues.py"), where
+                assert (
+                    "q.get()" in (SCRIPTS / script).read_text().splitlines()[main[0]["line"] - 1]
+                ), where
+
+
+@pytest.mark.parametrize(
+    "script", ["pipe_duplex.py", "pipe_producer_consumer.py", "manager_list_dict.py"]
+)
+def test_pipes_and_managers_under_every_start_method(script: str) -> None:
+    runs = traced(script)
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare(script, method)
+        where = f"{script} under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert sorted(printed(run)) == sorted(lines), where
+        if script.startswith("pipe"):
+            assert not link_problems(run, "send", "recv"), where
+            assert len(linked(run)) == (2 if script == "pipe_duplex.py" else 4), where
+        else:
+            calls = collections.Counter(
+                (e["process"], e["detail"]["call"])
+                for e in run["events"]
+                if e["kind"] in ("proxy", "proxy-start")
+            )
+            for child in ("Process-2", "Process-3"):
+                assert calls[(child, "list.append")] == 1, (where, calls)
+                assert calls[(child, "dict.__setitem__")] == 1, (where, calls)
+            assert pids_named(run, "SyncManager-"), where
+
+
+def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> None:
+    runs = traced("pool_apply.py")
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare("pool_apply.py", method)
+        where = f"pool_apply.py under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert printed(run) == lines, where
+        submits = [e for e in run["events"] if e["kind"] in ("apply", "apply_async", "map")]
+        assert [e["kind"] for e in submits] == ["apply"] * 2 + ["apply_async"] * 3 + ["map"]
+        workers = pids_named(run, "ForkPoolWorker-" if method == "fork" else "SpawnPoolWorker-")
+        if method == "forkserver":
+            workers = pids_named(run, "ForkServerPoolWorker-")
+        tasks = [e for e in run["events"] if e["kind"] == "task-start"]
+        assert len(tasks) == 7 and {t["pid"] for t in tasks} <= workers, where
+        by_link = collections.Counter(t["link"] for t in tasks)
+        expected = collections.Counter(
+            {s["link"]: (2 if s["kind"] == "map" else 1) for s in submits}
+        )
+        assert by_link == expected, where
+
+
+def test_greenlets_generators_and_gevent_print_in_their_own_lanes() -> None:
+    method = start_methods()[0]
+    lanes: dict[str, dict[str, set[str]]] = {}
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for script in ("greenlet_pingpong.py", "generator_pc.py", "gevent_sleep.py"):
+        run = traced(script, method)[method]
+        kinds[script] = [(e["task"], e["kind"]) for e in run["events"]]
+        outcome, lines = bare(script, None)
+        assert (run["outcome"], outcome) == ("ok", "ok"), script
+        assert printed(run) == lines, script
+        by_task: dict[str, set[str]] = collections.defaultdict(set)
+        for event in run["events"]:
+            if event["kind"] == "stdout":
+                by_task[event["task"]].add(event["detail"]["line"].split()[0])
+        lanes[script] = by_task
+    pingpong = lanes["greenlet_pingpong.py"]
+    assert pingpong.pop("MainThread") == {"done"}
+    assert sorted(pingpong.values(), key=sorted) == [{"ping"}, {"pong"}]
+    assert set(lanes["generator_pc.py"]) == {"MainThread"}
+    gevent_lanes = lanes["gevent_sleep.py"]
+    assert sorted(t for t in gevent_lanes if gevent_lanes[t] == {"task"}) == [
+        "Greenlet-0",
+        "Greenlet-1",
+        "Greenlet-2",
+    ]
+    # greenlet switches, each from the lane that switched away
+    switches = [task for task, kind in kinds["greenlet_pingpong.py"] if kind == "switch"]
+    assert len(switches) == 6 and switches[0] == "MainThread"
+    # gevent: patch_all, three spawns by the main greenlet, a sleep span in each greenlet
+    gevent_kinds = kinds["gevent_sleep.py"]
+    assert ("MainThread", "patch_all") in gevent_kinds
+    assert gevent_kinds.count(("MainThread", "spawn")) == 3
+    for n in range(3):
+        assert (f"Greenlet-{n}", "sleep-start") in gevent_kinds
+        assert (f"Greenlet-{n}", "sleep-end") in gevent_kinds
+
+
+def test_a_traced_gevent_script_patches_before_threading_is_imported() -> None:
+    method = start_methods()[0]
+    run = traced("gevent_sleep.py", method)[method]
+    assert "imported before patch_all: []" in printed(run)
+
+
+def test_threads_start_end_sleep_and_join_in_their_own_lanes() -> None:
+    method = start_methods()[0]
+    run = traced("threads_sleep.py", method)[method]
+    outcome, lines = bare("threads_sleep.py", None)
+    assert (run["outcome"], outcome) == ("ok", "ok")
+    assert printed(run) == lines
+    seen = [(e["task"], e["kind"]) for e in run["events"]]
+    napper = [kind for task, kind in seen if task == "napper"]
+    assert napper == ["thread-start", "sleep-start", "sleep-end", "stdout", "thread-end"]
+    # The join waited for the nap: a span in the main thread.
+    assert ("MainThread", "thread-join-start") in seen
+    assert ("MainThread", "thread-join-end") in seen
+
+
+def test_gevent_crawler_against_a_local_server_fetches_in_its_greenlets() -> None:
+    import http.server
+    import threading
+
+    in_flight = [0, 0]  # now, most at once: the crawler's greenlets fetch together
+    lock = threading.Lock()
+
+    class SlowPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the http.server API names it so
+            import time
+
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight[1], in_flight[0])
+            time.sleep(0.5)  # long enough for all four requests to arrive on a busy machine
+            with lock:
+                in_flight[0] -= 1
+            body = b"x" * 100
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        method = start_methods()[0]
+        done = cli(
+            "run",
+            str(SCRIPTS / "gevent_crawler.py"),
+            "--start-method",
+            method,
+            "--json",
+            "--",
+            base,
+        )
+        traced_at_once, in_flight[1] = in_flight[1], 0
+        bare_run = subprocess.run(
+            [sys.executable, str(SCRIPTS / "gevent_crawler.py"), base],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert bare_run.returncode == 0, bare_run.stderr
+    assert sorted(printed(run)) == sorted(bare_run.stdout.splitlines())
+    assert printed(run)[-1] == "pages 4"
+    assert (traced_at_once, in_flight[1]) == (4, 4)  # all four at once, traced as bare
+    fetched = [
+        e for e in run["events"] if e["kind"] == "stdout" and "fetched" in e["detail"]["line"]
+    ]
+    assert sorted(e["task"] for e in fetched) == [f"Greenlet-{n}" for n in range(4)]
+    # Each greenlet waited for its page in a patched socket call: a span in its lane.
+    waits = {e["task"] for e in run["events"] if e["kind"].startswith("socket-recv")}
+    assert waits == {f"Greenlet-{n}" for n in range(4)}
+    assert any(
+        e["kind"] == "patch_all" and "socket" in e["detail"]["patched"] for e in run["events"]
+    )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="sys.monitoring needs Python 3.12+")
+def test_generator_yields_and_resumes_in_the_generators_lane() -> None:
+    method = start_methods()[0]
+    run = traced("generator_pc.py", method)[method]
+    consumer = [(e["kind"], e["detail"]) for e in run["events"] if e["task"] == "consumer"]
+    # next() runs it to its first yield; each send() resumes it and it yields the total.
+    assert [kind for kind, _ in consumer] == ["yield"] + ["resume", "yield"] * 3
+    assert [d["value"] for kind, d in consumer if kind == "yield"] == ["0", "0", "1", "3"]
