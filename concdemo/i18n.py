@@ -310,6 +310,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "param_known": _m(" Known: {names}.", "已有的参数：{names}。"),
     "param_none": _m(" It takes no parameters.", "它不接受任何参数。"),
+    # A parameter's declared check or pattern (concdemo/validators.py)
+    "param_url_no_scheme": _m(
+        "Parameter '{name}' value '{value}' has no scheme: give an http:// or https:// URL"
+        " (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 没有协议部分：请给出一个 http:// 或 https:// 开头的 URL"
+        "（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_url_scheme": _m(
+        "Parameter '{name}' value '{value}' uses '{scheme}:', which the crawler cannot fetch:"
+        " give an http:// or https:// URL (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 用的是 '{scheme}:'，爬虫无法抓取：请给出一个 http:// 或"
+        " https:// 开头的 URL（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_url_no_host": _m(
+        "Parameter '{name}' value '{value}' names no host: give an http:// or https:// URL"
+        " (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 没有主机名：请给出一个 http:// 或 https:// 开头的 URL"
+        "（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_check_unknown": _m(
+        "Parameter '{name}' declares check '{check}' in its about.py; known checks: {checks}.",
+        "参数 '{name}' 在它的 about.py 中声明了检查 '{check}'；已有的检查：{checks}。",
+    ),
+    "param_pattern": _m(
+        "Parameter '{name}' value '{value}' is not {wanted}"
+        " (for example --param {name}={default}).",
+        "参数 '{name}' 的值 '{value}' 不符合要求，应为：{wanted}"
+        "（例如 --param {name}={default}）。",
+    ),
+    "param_pattern_any": _m("a value matching {pattern}", "与 {pattern} 完全匹配的值"),
     "start_method_unknown": _m(
         "Unknown start method '{choice}'.{did_you_mean} Use one of {methods} or all.",
         "未知的启动方式 '{choice}'。{did_you_mean}请使用 {methods} 之一，或 all。",
