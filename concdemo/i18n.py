@@ -12,6 +12,7 @@ changes language: it is for programs.
 from __future__ import annotations
 
 import os
+from typing import Protocol, runtime_checkable
 
 from concdemo.errors import UsageError, did_you_mean
 
@@ -71,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_variants": _m("variants", "变体"),
     "col_params_defaults": _m("parameters (defaults)", "参数（默认值）"),
     "list_needs_extra": _m("needs {command}", "需要先安装：{command}"),
+    "scenario_needs_extra": _m(
+        "Scenario '{name}' needs the '{extra}' extra: {command}",
+        "场景 '{name}' 需要可选依赖 '{extra}'：{command}",
+    ),
     "list_extra_installed": _m(
         "optional extra '{extra}': installed", "可选依赖 '{extra}'：已安装"
     ),
@@ -684,12 +689,21 @@ def tr(key: str, **values: object) -> str:
 _OUTCOME_VALUES = ("outcome", "expected")
 
 
+@runtime_checkable
+class InLang(Protocol):
+    """A value that shows itself in a language: a Message, or a scenario's own text
+    (``concdemo.i18n_scenarios.ScenarioText``, translated in the scenario's folder)."""
+
+    def in_lang(self, lang: str) -> str: ...
+
+
 class Message(str):
     """A message kept in English where it is stored (JSON), shown in any language.
 
     It is the English text, so it compares, joins and serialises as that; ``shown()``
-    formats it again in the active language. Values that are themselves Messages, and
-    outcome words under ``outcome``/``expected``, are translated too.
+    formats it again in the active language. Values that show themselves in a language
+    (Messages, a scenario's own texts), and outcome words under ``outcome``/``expected``,
+    are translated too.
     """
 
     key: str
@@ -704,7 +718,7 @@ class Message(str):
         values = {
             name: (
                 value.in_lang(lang)
-                if isinstance(value, Message)
+                if isinstance(value, InLang)
                 else outcome(value, lang)
                 if name in _OUTCOME_VALUES and isinstance(value, str)
                 else value

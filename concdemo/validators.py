@@ -42,8 +42,11 @@ def known(check: str) -> bool:
     return check in CHECKS
 
 
-def validate(param: Param, value: object) -> None:
-    """Raise UsageError when ``value`` fails the parameter's declared check or pattern."""
+def validate(param: Param, value: object, wanted: str = "") -> None:
+    """Raise UsageError when ``value`` fails the parameter's declared check or pattern.
+
+    ``wanted`` is the pattern in words as the screen shows it (``param.pattern_help``
+    unless given: ``i18n_scenarios.pattern_help`` translates it)."""
     name, check, pattern = param.name, param.check, param.pattern
     if check is not None:
         checker = CHECKS.get(check)
@@ -53,8 +56,7 @@ def validate(param: Param, value: object) -> None:
             )
         checker(name, str(value))
     if pattern is not None and not re.fullmatch(pattern, str(value)):
-        # pattern_help is the scenario's own words (about.py), shown as written.
-        wanted = param.pattern_help or Message("param_pattern_any", pattern=pattern)
+        shown = wanted or param.pattern_help or Message("param_pattern_any", pattern=pattern)
         raise UsageError(
-            Message("param_pattern", name=name, value=value, wanted=wanted, default=param.default)
+            Message("param_pattern", name=name, value=value, wanted=shown, default=param.default)
         )

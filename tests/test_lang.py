@@ -338,6 +338,13 @@ def test_help_follows_concdemo_lang_and_lang_beats_it() -> None:
             ["run", "gevent-crawler", "--param", "url=ftp://x"],
             "参数 'url' 的值 'ftp://x' 用的是 'ftp:'，爬虫无法抓取",
         ),
+        pytest.param(  # the pattern in words comes from the scenario's own zh.py
+            ["run", "cluster", "--param", "scheduler=localhost:8786"],
+            "参数 'scheduler' 的值 'localhost:8786' 不符合要求，应为：none 或 tcp://HOST:PORT",
+            marks=pytest.mark.skipif(
+                catalog.get("cluster").missing_extra, reason="needs the cluster extra"
+            ),
+        ),
     ],
 )
 def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:

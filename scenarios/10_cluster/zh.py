@@ -11,6 +11,7 @@ TEXTS = {
     "param/workers": ("dba50406", "LocalCluster 的工作进程数；指定了 scheduler= 时，是要等待的工作进程数"),
     "param/delay": ("bb99e975", "每个任务 sleep 的秒数（文章用的是 1.0）"),
     "param/scheduler": ("2febfad3", "none：内嵌的 LocalCluster；tcp://HOST:PORT：一个正在运行的 Dask 调度器"),
+    "param/scheduler/pattern_help": ("8360dc35", "none 或 tcp://HOST:PORT"),
     "variant/dask-submit/title": ("898fb162", "每个任务一次 client.submit()，再 gather()：Dask 上的进程池工作量，约 ceil(tasks / workers) × delay。"),
     "variant/dask-submit/explanation": ("654d7219", "和 apply_async() 一样，client.submit() 交出一个任务后立即返回一个 Future；gather() 等待全部完成。调度器一次只给每个工作线程一个任务，所以 47 个 0.1 秒的任务在五个单线程工作进程上分 ceil(47 / 5) = 10 轮跑完，并分散到每个工作进程上（时间线上每个工作进程一条泳道；别的机器上的工作进程通过 Dask 的事件日志汇报）。不过每个任务都比进程池的任务更贵，两个空任务阶段测出了贵多少：Dask 用 cloudpickle 序列化函数和参数，调度器记录每个任务、挑选一个工作进程并把任务发过去，结果再经由 工作进程 → 调度器 → 客户端 传回，每个任务要经过好几条网络消息和一次调度决策；而 Pool.apply_async() 只是把调用 pickle 进一根管道，由空闲的工作进程读取。"),
     "variant/dask-map/title": ("99668a66", "client.map()：一次调用把整个进程池工作量交给 Dask，约 ceil(tasks / workers) × delay。"),
