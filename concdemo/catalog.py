@@ -116,9 +116,15 @@ class Scenario:
     def check_available(self) -> None:
         """A usage error naming the install command when the extra is missing."""
         if self.missing_extra:
+            from concdemo.i18n import Message
+
             raise UsageError(
-                f"Scenario '{self.name}' needs the '{self.requires}' extra:"
-                f" {self.install_command}"
+                Message(
+                    "scenario_needs_extra",
+                    name=self.name,
+                    extra=self.requires,
+                    command=self.install_command,
+                )
             )
 
     @property

@@ -12,6 +12,7 @@ changes language: it is for programs.
 from __future__ import annotations
 
 import os
+from typing import Protocol, runtime_checkable
 
 from concdemo.errors import UsageError, did_you_mean
 
@@ -71,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_variants": _m("variants", "变体"),
     "col_params_defaults": _m("parameters (defaults)", "参数（默认值）"),
     "list_needs_extra": _m("needs {command}", "需要先安装：{command}"),
+    "scenario_needs_extra": _m(
+        "Scenario '{name}' needs the '{extra}' extra: {command}",
+        "场景 '{name}' 需要可选依赖 '{extra}'：{command}",
+    ),
     "list_extra_installed": _m(
         "optional extra '{extra}': installed", "可选依赖 '{extra}'：已安装"
     ),
@@ -310,6 +315,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "param_known": _m(" Known: {names}.", "已有的参数：{names}。"),
     "param_none": _m(" It takes no parameters.", "它不接受任何参数。"),
+    # A parameter's declared check or pattern (concdemo/validators.py)
+    "param_url_no_scheme": _m(
+        "Parameter '{name}' value '{value}' has no scheme: give an http:// or https:// URL"
+        " (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 没有协议部分：请给出一个 http:// 或 https:// 开头的 URL"
+        "（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_url_scheme": _m(
+        "Parameter '{name}' value '{value}' uses '{scheme}:', which the crawler cannot fetch:"
+        " give an http:// or https:// URL (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 用的是 '{scheme}:'，爬虫无法抓取：请给出一个 http:// 或"
+        " https:// 开头的 URL（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_url_no_host": _m(
+        "Parameter '{name}' value '{value}' names no host: give an http:// or https:// URL"
+        " (for example --param {name}=http://127.0.0.1:8000/).",
+        "参数 '{name}' 的值 '{value}' 没有主机名：请给出一个 http:// 或 https:// 开头的 URL"
+        "（例如 --param {name}=http://127.0.0.1:8000/）。",
+    ),
+    "param_check_unknown": _m(
+        "Parameter '{name}' declares check '{check}' in its about.py; known checks: {checks}.",
+        "参数 '{name}' 在它的 about.py 中声明了检查 '{check}'；已有的检查：{checks}。",
+    ),
+    "param_pattern": _m(
+        "Parameter '{name}' value '{value}' is not {wanted}"
+        " (for example --param {name}={default}).",
+        "参数 '{name}' 的值 '{value}' 不符合要求，应为：{wanted}"
+        "（例如 --param {name}={default}）。",
+    ),
+    "param_pattern_any": _m("a value matching {pattern}", "与 {pattern} 完全匹配的值"),
     "start_method_unknown": _m(
         "Unknown start method '{choice}'.{did_you_mean} Use one of {methods} or all.",
         "未知的启动方式 '{choice}'。{did_you_mean}请使用 {methods} 之一，或 all。",
@@ -658,12 +693,21 @@ def tr(key: str, **values: object) -> str:
 _OUTCOME_VALUES = ("outcome", "expected")
 
 
+@runtime_checkable
+class InLang(Protocol):
+    """A value that shows itself in a language: a Message, or a scenario's own text
+    (``concdemo.i18n_scenarios.ScenarioText``, translated in the scenario's folder)."""
+
+    def in_lang(self, lang: str) -> str: ...
+
+
 class Message(str):
     """A message kept in English where it is stored (JSON), shown in any language.
 
     It is the English text, so it compares, joins and serialises as that; ``shown()``
-    formats it again in the active language. Values that are themselves Messages, and
-    outcome words under ``outcome``/``expected``, are translated too.
+    formats it again in the active language. Values that show themselves in a language
+    (Messages, a scenario's own texts), and outcome words under ``outcome``/``expected``,
+    are translated too.
     """
 
     key: str
@@ -678,7 +722,7 @@ class Message(str):
         values = {
             name: (
                 value.in_lang(lang)
-                if isinstance(value, Message)
+                if isinstance(value, InLang)
                 else outcome(value, lang)
                 if name in _OUTCOME_VALUES and isinstance(value, str)
                 else value

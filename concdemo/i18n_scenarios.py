@@ -8,6 +8,7 @@ one). Keys:
 
 - ``title``, ``summary``: the scenario (``about.py``)
 - ``param/NAME``: a parameter's help
+- ``param/NAME/pattern_help``: what its pattern asks for, in words (shown in a usage error)
 - ``variant/NAME/title``, ``variant/NAME/explanation``: a variant's docstring
 - ``variant/NAME/note/METHOD``: a variant's NOTES entry (METHOD may be ``*``)
 - ``tour``: the tour's word before the scenario (``concdemo.tour.NARRATION``)
@@ -26,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from concdemo import translations
-from concdemo.catalog import Scenario, Variant
+from concdemo.catalog import Param, Scenario, Variant
 
 
 def texts_path(folder: Path, lang: str) -> Path:
@@ -46,6 +47,8 @@ def english_texts(scenario: Scenario, narration: str | None = None) -> dict[str,
     found = {"title": scenario.title, "summary": scenario.summary}
     for param in scenario.params:
         found[f"param/{param.name}"] = param.help
+        if param.pattern_help:
+            found[f"param/{param.name}/pattern_help"] = param.pattern_help
     for variant in scenario.variants:
         found[_variant_key(variant, "title")] = variant.title
         found[_variant_key(variant, "explanation")] = variant.explanation
@@ -155,6 +158,32 @@ def param_help(scenario: Scenario, name: str, lang: str) -> str:
     if lang == "en":
         return param.help
     return translations.pick(_texts(scenario.folder, lang), f"param/{name}", param.help)
+
+
+class ScenarioText(str):
+    """A text of a scenario's own (English), shown in a language from its folder's
+    translations: a value of an ``i18n.Message`` (a usage error) can be one."""
+
+    folder: Path
+    key: str
+
+    def __new__(cls, english: str, folder: Path, key: str) -> ScenarioText:
+        made = super().__new__(cls, english)
+        made.folder, made.key = folder, key
+        return made
+
+    def in_lang(self, lang: str) -> str:
+        if lang == "en":
+            return str(self)
+        return translations.pick(_texts(self.folder, lang), self.key, str(self))
+
+    def __reduce__(self) -> tuple[object, ...]:  # copy and pickle: rebuilt from its parts
+        return (ScenarioText, (str(self), self.folder, self.key))
+
+
+def pattern_help(scenario: Scenario, param: Param) -> str:
+    """What ``param``'s pattern asks for, in words: shown in the screen's language."""
+    return ScenarioText(param.pattern_help, scenario.folder, f"param/{param.name}/pattern_help")
 
 
 def variant_text(variant: Variant, lang: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from concdemo import validators
+from concdemo import i18n_scenarios, validators
 from concdemo.catalog import Param, Scenario
 from concdemo.errors import UsageError, did_you_mean
 from concdemo.i18n import Message
@@ -13,7 +13,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def _convert(param: Param, raw: str) -> Any:
+def _convert(scenario: Scenario, param: Param, raw: str) -> Any:
     kind = param.type
     try:
         if kind == "int":
@@ -48,7 +48,8 @@ def _convert(param: Param, raw: str) -> Any:
                 else ("param_at_least" if low is not None else "param_at_most")
             )
             raise UsageError(Message(key, name=param.name, low=low, high=high, raw=raw))
-    validators.validate(param, value)
+    wanted = i18n_scenarios.pattern_help(scenario, param) if param.pattern_help else ""
+    validators.validate(param, value, wanted)
     return value
 
 
@@ -76,7 +77,7 @@ def parse(scenario: Scenario, pairs: list[str]) -> dict[str, Any]:
                     known=known,
                 )
             )
-        value = _convert(param, raw)
+        value = _convert(scenario, param, raw)
         if param.repeatable:
             if param.name not in seen_repeatable:
                 values[param.name] = []

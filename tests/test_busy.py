@@ -92,7 +92,10 @@ def test_the_busy_rule_leaves_half_a_core_of_slack() -> None:
 
 def test_timing_and_cpu_claims_are_declared() -> None:
     declared = {c for c, v in verdicts.VERDICTS.items() if v.measures}
-    assert declared == {"PL1", "PL2", "PL8", "C1", "GE1", "GE2", "GE7", "GE9"}
+    article = {"PL1", "PL2", "PL8", "C1", "GE1", "GE2", "GE7", "GE9"}
+    assert declared == article | {"X1", "X3", "X4", "X5", "X6"}
+    # X2 is about the order of turns (like Y1), not about time: nothing to tolerate.
+    assert verdicts.verdict("X2").measures is None
     for claim_id, verdict in verdicts.VERDICTS.items():
         # A claim judged against a tolerance says what it measures, and only those do.
         assert bool(verdict.tolerance) == bool(verdict.measures), claim_id

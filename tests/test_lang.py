@@ -334,6 +334,17 @@ def test_help_follows_concdemo_lang_and_lang_beats_it() -> None:
         ),
         (["run", "pipe", "--start-method", "forks"], "未知的启动方式 'forks'。"),
         (["run", "pipe", "--svg", "/no/such/dir/p.svg"], "目录 /no/such/dir 不存在"),
+        (
+            ["run", "gevent-crawler", "--param", "url=ftp://x"],
+            "参数 'url' 的值 'ftp://x' 用的是 'ftp:'，爬虫无法抓取",
+        ),
+        pytest.param(  # the pattern in words comes from the scenario's own zh.py
+            ["run", "cluster", "--param", "scheduler=localhost:8786"],
+            "参数 'scheduler' 的值 'localhost:8786' 不符合要求，应为：none 或 tcp://HOST:PORT",
+            marks=pytest.mark.skipif(
+                catalog.get("cluster").missing_extra, reason="needs the cluster extra"
+            ),
+        ),
     ],
 )
 def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:
@@ -388,3 +399,18 @@ def test_clicks_own_usage_errors_in_chinese() -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert "错误：没有这个选项：--bogus" in result.stderr and "用法：concdemo run" in result.stderr
     assert "Error" not in result.stderr and "Try '" not in result.stderr
+
+
+def test_a_failed_pattern_check_in_chinese_keeps_the_scenarios_own_words() -> None:
+    from concdemo import validators
+    from concdemo.errors import UsageError, message
+
+    param = catalog.Param(name="size", type="str", default="64k", help="", pattern=r"[0-9]+[kM]")
+    with pytest.raises(UsageError) as caught:
+        validators.validate(param, "12G")
+    english = "Parameter 'size' value '12G' is not a value matching [0-9]+[kM]"
+    assert message(caught.value).startswith(english)
+    set_lang("zh")
+    assert message(caught.value).startswith(
+        "参数 'size' 的值 '12G' 不符合要求，应为：与 [0-9]+[kM]"
+    )
