@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +19,8 @@ from concdemo import procgroup, stacks
 from concdemo.catalog import Variant
 from concdemo.channel import ENV_EVENTS
 from concdemo.events import Decoder, Event, ordered
+from concdemo.exitclock import ExitClock
+from concdemo.ingest import Ingest
 from concdemo.probe import ENV_CLI_PID, ENV_PARAMS, ENV_RUN_DIR, ENV_START_METHOD, ENV_T0
 from concdemo.receiver import Reader
 
@@ -70,7 +72,8 @@ class RunResult:
     error: dict[str, Any] | None = None
     stacks: list[dict[str, Any]] = field(default_factory=list)
     dropped_events: int = 0
-    malformed_events: int = 0
+    malformed_events: int = 0  # lines that were no message: skipped, counted
+    repaired_events: int = 0  # kept, with values JSON cannot carry replaced
     stderr_tail: str = ""
     signals_sent: list[str] = field(default_factory=list)
 
@@ -271,32 +274,28 @@ class Stepping(Protocol):
 
 def run(
     spec: RunSpec,
-    on_event: Callable[[Event], None] | None = None,
+    on_events: Callable[[Sequence[Event]], None] | None = None,
     stepper: Stepping | None = None,
 ) -> RunResult:
-    """Start the variant, stream its events to ``on_event``, stop it, reap it.
+    """Start the variant, stream its events to ``on_events``, stop it, reap it.
 
-    Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating. With a
-    ``stepper`` the scenario waits at each event, and the hang timeout only
-    counts the time it is not waiting for the user.
+    ``on_events`` is called with batches of events on the ingest thread, at the
+    view's own pace (see ``ingest.py``); the hang clock and ``wall_s`` never wait
+    for it. Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating.
+    With a ``stepper`` the scenario waits at each event, and the hang timeout
+    only counts the time it is not waiting for the user.
     """
     run_dir = Path(tempfile.mkdtemp(prefix="concdemo-"))
     (run_dir / "stacks").mkdir()
     reader = Reader(str(run_dir / "events"))
     t0_ns = time.monotonic_ns()
     decoder = Decoder(t0_ns)
+    ingest = Ingest(reader, decoder, on_events)
     events: list[Event] = []
-
-    def pump(lines: list[bytes]) -> None:
-        for line in lines:
-            event = decoder.decode(line)
-            if event is not None:
-                events.append(event)
-                if on_event is not None:
-                    on_event(event)
 
     stderr_path = run_dir / "stderr.txt"
     popen: subprocess.Popen[bytes] | None = None
+    exit_clock: ExitClock | None = None
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
     helpers: dict[int, str] = {}
@@ -316,10 +315,10 @@ def run(
                 stderr=err,
                 start_new_session=True,
             )
+        exit_clock = ExitClock(popen.pid, popen.poll)
         deadline = time.monotonic() + spec.timeout_s
-        while popen.poll() is None:
-            pump(reader.take())
-            if stepper is not None and stepper.tick(len(events)):
+        while not exit_clock.wait(_POLL_S):
+            if stepper is not None and stepper.tick(ingest.lines_received):
                 deadline += _POLL_S  # waiting for the user is not hanging
             if time.monotonic() >= deadline:
                 hung = True
@@ -328,21 +327,24 @@ def run(
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
-            time.sleep(_POLL_S)
+        ingest.scenario_ended()
         if not hung:
-            end_ns = time.monotonic_ns()
+            end_ns = exit_clock.exit_ns or time.monotonic_ns()
             if not procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll):
                 signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
-        pump(reader.drain())
+        events = ingest.finish()
     finally:
+        ingest.stop()
         # Every path out (an error here, Ctrl-C) leaves no process of the run behind.
         if popen is not None:
             if popen.poll() is None or procgroup.members(popen.pid):
                 procgroup.stop_group(popen.pid, popen.poll)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 popen.wait(timeout=procgroup.KILL_GRACE_S)
+        if exit_clock is not None:
+            exit_clock.close()
         reader.close()
         if stepper is not None:
             stepper.close()
@@ -363,7 +365,8 @@ def run(
         error=error,
         stacks=_stack_docs(found, helpers, events, spec.variant.path.parent),
         dropped_events=decoder.dropped,
-        malformed_events=decoder.malformed,
+        malformed_events=decoder.malformed + reader.oversized,
+        repaired_events=decoder.repaired,
         stderr_tail="\n".join(stderr.splitlines()[-_STDERR_TAIL:]),
         signals_sent=signals_sent,
     )

@@ -1,0 +1,189 @@
+"""The 1,000,000-event burst through each view, against a bare `cat` draining the FIFO.
+
+    python benchmarks/burst_views.py [--repo PATH] [--repeat 3] [--views floor,plain,json,live]
+
+For each view: the scenario's own ``wall_s`` (read from the run's output), the
+whole command's time and the CLI's peak RSS (``wait4``'s ``ru_maxrss``: the CLI
+is the largest process of its tree). The floor is the same fixture script with
+a bare ``cat`` draining the FIFO. ``--repo`` runs the CLI of another checkout
+(e.g. the original commit in a temporary worktree), so before and after come
+from the same script. Each figure is the median of ``--repeat`` runs; the
+ratios are computed within each round, so they come from one run each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+_WALL = re.compile(rb"wall (\d+\.\d+) s")
+_ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _cli_args(events: int, processes: int, view: str) -> list[str]:
+    args = [
+        sys.executable, "-m", "concdemo", "run", "fixture", "--variant", "burst",
+        "--param", f"events={events}", "--param", f"processes={processes}",
+        "--start-method", "fork", "--timeout", "600",
+    ]
+    if view == "json":
+        args.append("--json")
+    if view == "plain":
+        args.append("--plain")
+    return args
+
+
+def _env(repo: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["CONCDEMO_SCENARIO_PATH"] = str(repo / "tests" / "fixtures" / "scenarios")
+    env["PYTHONPATH"] = str(repo)
+    for name in ("NO_COLOR", "FORCE_COLOR", "CONCDEMO_LANG"):
+        env.pop(name, None)
+    return env
+
+
+def _wait(pid: int) -> tuple[int, float]:
+    """Exit status and peak RSS (MiB) of the child ``pid`` and the processes it reaped."""
+    _, status, usage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+
+
+def floor(repo: Path, events: int, processes: int) -> dict[str, float]:
+    """The fixture script alone; `cat` drains the FIFO into /dev/null."""
+    script = repo / "tests/fixtures/scenarios/90_fixture/fixture_burst.py"
+    with tempfile.TemporaryDirectory(prefix="burst-floor-") as run_dir:
+        fifo = os.path.join(run_dir, "events")
+        os.mkfifo(fifo)
+        env = _env(repo)
+        t0 = time.monotonic_ns()
+        env.update({
+            "CONCDEMO_EVENTS": fifo, "CONCDEMO_RUN_DIR": run_dir, "CONCDEMO_T0": str(t0),
+            "CONCDEMO_PARAMS": json.dumps({"events": events, "processes": processes}),
+            "CONCDEMO_START_METHOD": "fork",
+        })
+        with open(os.devnull, "wb") as null:
+            cat = subprocess.Popen(["cat", fifo], stdout=null)
+            started = time.monotonic()
+            script_proc = subprocess.Popen([sys.executable, str(script)], env=env, cwd=run_dir)
+            code, _ = _wait(script_proc.pid)
+            wall = time.monotonic() - started
+            script_proc.returncode = code
+            cat.wait(timeout=60)
+    return {"wall_s": wall, "command_s": wall, "rss_mib": 0.0}
+
+
+def _piped(repo: Path, args: list[str]) -> tuple[bytes, float, float, int]:
+    with tempfile.TemporaryFile() as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, env=_env(repo), cwd=repo)
+        code, rss = _wait(proc.pid)
+        took = time.monotonic() - started
+        proc.returncode = code
+        out.seek(0)
+        return out.read(), took, rss, code
+
+
+def _in_terminal(repo: Path, args: list[str]) -> tuple[bytes, float, float, int]:
+    """The live view: the CLI on a pseudo-terminal of 120x40 whose output we drain."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = _env(repo)
+    env["TERM"] = "xterm-256color"
+    started = time.monotonic()
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=repo,
+                            start_new_session=True)
+    os.close(slave)
+    tail = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            tail = (tail + chunk)[-200_000:]
+        elif proc.poll() is not None:
+            break
+    code, rss = _wait(proc.pid)
+    took = time.monotonic() - started
+    proc.returncode = code
+    os.close(master)
+    return _ANSI.sub(b"", tail), took, rss, code
+
+
+def cli_view(repo: Path, view: str, events: int, processes: int) -> dict[str, float]:
+    args = _cli_args(events, processes, view)
+    run = _in_terminal if view == "live" else _piped
+    output, took, rss, code = run(repo, args)
+    if view == "json":
+        wall = json.loads(output)["runs"][0]["wall_s"]
+    else:
+        found = _WALL.findall(output)
+        if not found:
+            raise SystemExit(f"{view}: no wall time in the output (exit {code}):\n"
+                             + output[-2000:].decode(errors="replace"))
+        wall = float(found[-1])
+    return {"wall_s": float(wall), "command_s": took, "rss_mib": rss}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=HERE)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--events", type=int, default=500_000, help="per process")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--views", default="floor,plain,json,live")
+    parser.add_argument("--json", action="store_true", help="print the samples as JSON")
+    opts = parser.parse_args()
+    views = opts.views.split(",")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    rounds: list[dict[str, dict[str, float]]] = []
+    for index in range(opts.repeat):
+        sample: dict[str, dict[str, float]] = {}
+        for view in views:
+            if view == "floor":
+                sample[view] = floor(opts.repo, opts.events, opts.processes)
+            else:
+                sample[view] = cli_view(opts.repo, view, opts.events, opts.processes)
+            print(f"round {index + 1} {view}: {sample[view]}", file=sys.stderr, flush=True)
+        rounds.append(sample)
+    print(f"load average: {os.getloadavg()}", file=sys.stderr)
+    if opts.json:
+        print(json.dumps(rounds, indent=1))
+    print(f"{'view':8} {'wall_s':>8} {'command_s':>10} {'rss_MiB':>8} "
+          f"{'wall/floor':>10} {'cmd/floor':>10}")
+    for view in views:
+        def median(key: str, view: str = view) -> float:
+            return statistics.median(r[view][key] for r in rounds)
+
+        ratios = ""
+        if "floor" in views and view != "floor":
+            wall_ratio = statistics.median(r[view]["wall_s"] / r["floor"]["wall_s"] for r in rounds)
+            cmd_ratio = statistics.median(
+                r[view]["command_s"] / r["floor"]["command_s"] for r in rounds
+            )
+            ratios = f"{wall_ratio:>10.2f} {cmd_ratio:>10.2f}"
+        print(f"{view:8} {median('wall_s'):8.2f} {median('command_s'):10.2f} "
+              f"{median('rss_mib'):8.0f} {ratios}")
+
+
+if __name__ == "__main__":
+    main()
