@@ -145,6 +145,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{dropped} events dropped, {malformed} malformed",
         "丢弃了 {dropped} 个事件，{malformed} 个格式错误",
     ),
+    "events_repaired": _m(
+        "{repaired} events kept with values JSON cannot carry replaced (bad UTF-8, NaN, …)",
+        "{repaired} 个事件含 JSON 无法表示的值，已替换后保留（无效 UTF-8、NaN 等）",
+    ),
     "stderr_tail": _m("stderr (last lines)", "stderr（最后几行）"),
     "what_you_just_saw": _m("what you just saw", "刚才发生了什么"),
     "totals": _m(

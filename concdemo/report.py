@@ -83,6 +83,7 @@ def run_json(result: RunResult) -> dict[str, Any]:
         "events": [e.as_json() for e in result.events],
         "dropped_events": result.dropped_events,
         "malformed_events": result.malformed_events,
+        "repaired_events": result.repaired_events,
         "signals_sent": result.signals_sent,
         "stderr": result.stderr_tail,
     }

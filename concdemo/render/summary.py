@@ -136,6 +136,8 @@ def _problems(result: RunResult) -> list[RenderableType]:
             "events_dropped", dropped=result.dropped_events, malformed=result.malformed_events
         )
         parts.append(Text(shown, style="yellow"))
+    if result.repaired_events:
+        parts.append(Text(tr("events_repaired", repaired=result.repaired_events), style="yellow"))
     if not result.as_expected and result.outcome in ("error", "crash") and result.stderr_tail:
         parts.append(Panel(Text(result.stderr_tail), title=tr("stderr_tail"), expand=False))
     return parts
