@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from concdemo.events import Decoder, Event
 from concdemo.receiver import Reader
+from concdemo.store import EventStore
 
 # Work in slices of this many bytes: one block parse each, and no view waits
 # for a whole backlog to be decoded before it sees the first of it.
@@ -36,7 +37,7 @@ class Ingest:
     def __init__(self, reader: Reader, decoder: Decoder, sink: Sink | None = None) -> None:
         self.reader = reader
         self.decoder = decoder
-        self.events: list[Event] = []
+        self.events = EventStore()
         self.lines_received = 0
         self._sink = sink
         self._backlog: deque[bytes] = deque()
@@ -55,9 +56,9 @@ class Ingest:
         self._scenario_running = False
         self._wake.set()
 
-    def finish(self) -> list[Event]:
+    def finish(self) -> EventStore:
         """After the writers have gone: take the rest of the pipe, decode and show
-        everything, and return every event received (in arrival order)."""
+        everything, and return every event received, in time order."""
         self._scenario_running = False
         self._input_ended = True
         self._wake.set()
@@ -66,6 +67,7 @@ class Ingest:
             self._thread.join(timeout=0.1)
         if self._failure is not None:
             raise self._failure
+        self.events.seal()
         return self.events
 
     def stop(self) -> None:
@@ -107,8 +109,8 @@ class Ingest:
         if end <= start:  # one line longer than a block: take it whole
             end = data.find(b"\n", start) + 1 or len(data)
         self._offset = end
-        fresh = self.decoder.decode_block(data[start:end])
-        self.events.extend(fresh)
-        if fresh and self._sink is not None:
-            self._sink(fresh)
+        first = len(self.events)
+        added = self.decoder.feed(self.events, data[start:end])
+        if added and self._sink is not None:
+            self._sink(self.events.window(first, first + added))
         return True

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
     from concdemo.catalog import Scenario
+    from concdemo.events import Event
     from concdemo.runner import RunResult
 
 
@@ -67,7 +69,7 @@ def run_head(result: RunResult) -> dict[str, Any]:
     }
 
 
-def run_json(result: RunResult) -> dict[str, Any]:
+def run_json(result: RunResult, events: bool = True) -> dict[str, Any]:
     return {
         **run_head(result),
         "timeout_s": result.spec.timeout_s,
@@ -80,7 +82,7 @@ def run_json(result: RunResult) -> dict[str, Any]:
         ],
         "error": result.error,
         "stacks": result.stacks,
-        "events": [e.as_json() for e in result.events],
+        "events": [e.as_json() for e in result.events] if events else [],
         "dropped_events": result.dropped_events,
         "malformed_events": result.malformed_events,
         "repaired_events": result.repaired_events,
@@ -89,10 +91,67 @@ def run_json(result: RunResult) -> dict[str, Any]:
     }
 
 
-def run_doc(results: list[RunResult]) -> dict[str, Any]:
+_EVENTS_INDENT = " " * 8
+_EVENTS_PER_WRITE = 2000
+
+
+def write_run_doc(results: list[RunResult], out: TextIO) -> None:
+    """``run_doc`` as a stream: everything but the events is laid out by json
+    (indented), the events follow one per line, written a few thousand at a time.
+    A run can hold a million events; the document is never whole in memory, and
+    each event's detail is copied as the JSON text the event store keeps."""
+    import json
+
+    holes = [f"\u0000events of run {i}\u0000" for i in range(len(results))]
+    doc = run_doc(results, events=False)
+    for run, hole in zip(doc["runs"], holes, strict=True):
+        run["events"] = hole
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    for result, hole in zip(results, holes, strict=True):
+        before, text = text.split(json.dumps(hole), 1)
+        out.write(before)
+        _write_events(result.events, out)
+    out.write(text + "\n")
+    out.flush()
+
+
+def _write_events(events: Sequence[Event], out: TextIO) -> None:
+    import json
+
+    if not events:
+        out.write("[]")
+        return
+    heads: dict[tuple[int, str, str, str], str] = {}
+    lines: list[str] = []
+    out.write("[\n")
+    for number, event in enumerate(events):
+        key = (event.pid, event.process, event.task, event.kind)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = (
+                f'"pid": {event.pid}, "process": {json.dumps(event.process, ensure_ascii=False)}, '
+                f'"task": {json.dumps(event.task, ensure_ascii=False)}, '
+                f'"kind": {json.dumps(event.kind, ensure_ascii=False)}'
+            )
+        span = f', "span": {json.dumps(event.span)}' if event.span else ""
+        lines.append(
+            f'{_EVENTS_INDENT}{{"t": {round(event.t, 6)!r}, {head}, '
+            f'"detail": {event.detail_json}{span}}}'
+        )
+        if len(lines) >= _EVENTS_PER_WRITE:
+            out.write(",\n".join(lines))
+            lines = []
+            if number + 1 < len(events):
+                out.write(",\n")
+    if lines:
+        out.write(",\n".join(lines))
+    out.write("\n      ]")
+
+
+def run_doc(results: list[RunResult], events: bool = True) -> dict[str, Any]:
     return {
         "schema": "concdemo/run-1",
         "python": platform.python_version(),
         "platform": sys.platform,
-        "runs": [run_json(r) for r in results],
+        "runs": [run_json(r, events) for r in results],
     }

@@ -12,13 +12,14 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 from concdemo import procgroup, stacks
 from concdemo.catalog import Variant
 from concdemo.channel import ENV_EVENTS
-from concdemo.events import Decoder, Event, ordered
+from concdemo.events import Decoder, Event, of_kinds, process_names, span_events
 from concdemo.exitclock import ExitClock
 from concdemo.ingest import Ingest
 from concdemo.probe import ENV_CLI_PID, ENV_PARAMS, ENV_RUN_DIR, ENV_START_METHOD, ENV_T0
@@ -66,7 +67,7 @@ class RunResult:
     spec: RunSpec
     outcome: str
     wall_s: float
-    events: list[Event]
+    events: Sequence[Event]  # in time order: an EventStore from a run, any list in tests
     returncode: int | None
     main_pid: int = 0
     error: dict[str, Any] | None = None
@@ -81,7 +82,10 @@ class RunResult:
     def expected(self) -> str:
         return self.spec.variant.expected(self.spec.start_method, self.spec.params)
 
-    @property
+    # Figures derived from the events: each is worked out once, on first use
+    # (a run can hold a million events; a summary asks for these several times).
+
+    @cached_property
     def checks(self) -> list[Check]:
         return [
             Check(
@@ -91,15 +95,14 @@ class RunResult:
                 process=e.process,
                 detail={k: v for k, v in e.detail.items() if k not in ("what", "ok")},
             )
-            for e in self.events
-            if e.kind == "check"
+            for e in of_kinds(self.events, "check")
         ]
 
-    @property
+    @cached_property
     def unexpected_errors(self) -> list[Event]:
         """Exceptions that ended a process although the story does not foresee them."""
         variant = self.spec.variant
-        errors = [e for e in self.events if e.kind == "error"]
+        errors = of_kinds(self.events, "error")
         if self.expected != variant.expected(self.spec.start_method):
             return errors  # an EXPECT_WITH rule applies: the fixed half foresees no error
         if self.expected == "error" and not variant.errors:
@@ -118,7 +121,7 @@ class RunResult:
             and not wrong_error
         )
 
-    @property
+    @cached_property
     def phases(self) -> list[Phase]:
         found = []
         for start, end in pair_spans(self.events):
@@ -135,31 +138,28 @@ class RunResult:
             )
         return found
 
-    @property
+    @cached_property
     def processes(self) -> list[ProcessInfo]:
-        infos: dict[int, ProcessInfo] = {}
-        failed = {e.pid for e in self.events if e.kind == "error"}
-        ended = {e.pid for e in self.events if e.kind == "process-end"}
-        main_pid = self.main_pid
-        for event in self.events:
-            info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
-            info.name = event.process
-        for pid, info in infos.items():
-            if pid == main_pid:
+        ends = of_kinds(self.events, "error", "process-end")
+        failed = {e.pid for e in ends if e.kind == "error"}
+        ended = {e.pid for e in ends if e.kind == "process-end"}
+        infos = [ProcessInfo(pid, name, None) for pid, name in process_names(self.events).items()]
+        for info in infos:
+            if info.pid == self.main_pid:
                 info.exitcode = self.returncode
-            elif pid in failed:
+            elif info.pid in failed:
                 info.exitcode = 1
-            elif pid in ended:
+            elif info.pid in ended:
                 info.exitcode = 0
-        return list(infos.values())
+        return infos
 
 
-def pair_spans(events: list[Event]) -> list[tuple[Event, Event | None]]:
+def pair_spans(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
     """Match each ``X-start`` with its ``X-end`` on the same process and task (LIFO)."""
     open_spans: dict[tuple[int, str, str], list[Event]] = {}
     pairs: list[tuple[Event, Event | None]] = []
     index: dict[int, int] = {}
-    for event in events:
+    for event in span_events(events):
         if event.span == "start":
             open_spans.setdefault((event.pid, event.task, event.span_name), []).append(event)
             index[id(event)] = len(pairs)
@@ -201,9 +201,9 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
 
 
 def _classify(
-    hung: bool, returncode: int | None, events: list[Event], stderr: str
+    hung: bool, returncode: int | None, events: Sequence[Event], stderr: str
 ) -> tuple[str, dict[str, Any] | None]:
-    errors = [e for e in events if e.kind == "error"]
+    errors = of_kinds(events, "error")
     first_error = None
     if errors:
         e = errors[0]
@@ -237,10 +237,10 @@ def _thread_label(header: str) -> str:
 def _stack_docs(
     found: dict[int, list[stacks.Stack]],
     helpers: dict[int, str],
-    events: list[Event],
+    events: Sequence[Event],
     scenario_dir: Path,
 ) -> list[dict[str, Any]]:
-    names = {**helpers, **{e.pid: e.process for e in events}}
+    names = {**helpers, **process_names(events)}
     docs = []
     for pid, thread_stacks in sorted(found.items()):
         for stack in thread_stacks:
@@ -291,7 +291,7 @@ def run(
     t0_ns = time.monotonic_ns()
     decoder = Decoder(t0_ns)
     ingest = Ingest(reader, decoder, on_events)
-    events: list[Event] = []
+    events: Sequence[Event] = []
 
     stderr_path = run_dir / "stderr.txt"
     popen: subprocess.Popen[bytes] | None = None
@@ -352,7 +352,6 @@ def run(
         shutil.rmtree(run_dir, ignore_errors=True)
 
     assert popen is not None
-    events = ordered(events)
     returncode = popen.returncode
     outcome, error = _classify(hung, None if hung else returncode, events, stderr)
     return RunResult(

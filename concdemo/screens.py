@@ -46,7 +46,7 @@ def run_and_show(
         if outputs is not None:
             with on_output_error():
                 outputs.write(results)
-        report.print_json(report.run_doc(results))
+        report.write_run_doc(results, sys.stdout)
         return results
     from concdemo.render import summary
     from concdemo.render.timeline import timeline

@@ -213,3 +213,35 @@ def test_json_output_is_valid_for_every_run_of_a_plan() -> None:
                    "--start-method", "fork", fixtures=True)
     validate(doc, "run-1")
     assert [r["variant"] for r in doc["runs"]] == ["ok", "check-fails"]
+
+
+def test_streamed_json_is_the_document_run_doc_builds() -> None:
+    from test_render import _hang_result
+
+    from concdemo import report
+    from concdemo.store import EventStore
+
+    listed = _hang_result()
+    stored = _hang_result()
+    store = EventStore()
+    for event in listed.events:
+        store.append(event)
+    store.seal()
+    stored.events = store
+    many = _hang_result()
+    many.events = [
+        Event(t=i / 1000, pid=7, process="进程", task="t", kind="k", detail={"i": i, "f": 0.5})
+        for i in range(5000)  # more than one write's worth
+    ]
+    results = [listed, stored, many]
+    out = io.StringIO()
+    report.write_run_doc(results, out)
+    streamed = _strict_json(out.getvalue())
+    validate(streamed, "run-1")
+    assert streamed == report.run_doc(results)
+    assert streamed["runs"][0]["events"] == streamed["runs"][1]["events"]
+    empty = _hang_result()
+    empty.events = []
+    out = io.StringIO()
+    report.write_run_doc([empty], out)
+    assert _strict_json(out.getvalue())["runs"][0]["events"] == []

@@ -14,6 +14,7 @@ start method, so runs never merge even when the system reused a pid.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +72,7 @@ class _Builder:
     slices: list[dict[str, Any]] = field(default_factory=list)
     _next_tid: int = 1
 
-    def add_run(self, index: int, label: str, events: list[Event]) -> None:
+    def add_run(self, index: int, label: str, events: Sequence[Event]) -> None:
         if not events:
             return
         run_end_ns = max(_ns(e.t) for e in events)

@@ -65,8 +65,9 @@ class LiveView:
         self.on_events((event,))
 
     def on_events(self, events: Sequence[Event]) -> None:
+        newest = events[-_KEPT_ROWS:]  # a batch may be huge: make only what can show
         with self._lock:
-            self._tail.extend(events)
+            self._tail.extend(newest)
             self._count += len(events)
 
     def end(self) -> None:

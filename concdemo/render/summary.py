@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from concdemo.events import pid_counts
 from concdemo.i18n import active_lang, outcome, tr
 from concdemo.i18n_scenarios import variant_note, variant_text
 from concdemo.render.prose import cell, prose
@@ -71,7 +70,7 @@ def _checks(result: RunResult) -> Group | None:
 
 
 def _processes(result: RunResult) -> Group:
-    counts = Counter(e.pid for e in result.events)
+    counts = pid_counts(result.events)
     table = Table(box=None, header_style="bold")
     table.add_column(tr("col_process"))
     table.add_column(tr("col_pid"), justify="right")
@@ -79,7 +78,7 @@ def _processes(result: RunResult) -> Group:
     table.add_column(tr("col_exit"), justify="right")
     for info in result.processes:
         exit_text = "" if info.exitcode is None else str(info.exitcode)
-        table.add_row(info.name, str(info.pid), str(counts[info.pid]), exit_text)
+        table.add_row(info.name, str(info.pid), str(counts.get(info.pid, 0)), exit_text)
     return Group(_heading(tr("heading_processes")), table)
 
 
