@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,10 +22,10 @@ _MAX_SEQ = 1 << 62  # larger sequence numbers would report absurd losses
 _SPANS = ("", "start", "end")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 # A message exactly as channel.encode writes it; anything else is decoded with care.
-_STRING = rb'("(?:[^"\\\x00-\x1f]|\\.)*")'
-_LINE = re.compile(
-    rb"\[(\d{1,18}),(\d{1,19}),(\d{1,10})," + rb",".join([_STRING] * 4) + rb",(\{.*\})\]"
-)
+_STRING = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string, unrolled
+_FIELDS = rb"\[(\d{1,18}),(\d{1,19}),(\d{1,10}," + rb",".join([_STRING] * 4) + rb"),(\{.*\})\]"
+_LINE = re.compile(_FIELDS)
+_LINES = re.compile(rb"^" + _FIELDS + rb"$", re.MULTILINE)
 
 
 class Event:
@@ -216,77 +217,87 @@ class Decoder:
         line, one JSON parse per block to check the details, kept as text); any
         other line takes the careful path of ``decode``."""
         before = len(store)
-        lines = data.strip(b"\n").split(b"\n")
-        if lines == [b""]:
+        body = data.strip(b"\n")
+        if not body:
             return 0
-        pending: list[tuple[int, re.Match[bytes]]] = []  # key id, the line's fields
-        for line in lines:
+        rows: list[tuple[bytes, bytes, bytes, bytes]] = _LINES.findall(body)
+        if len(rows) == body.count(b"\n") + 1 and self._store_rows(store, rows):
+            return len(store) - before  # the usual case: every line as encode() makes it
+        pending: list[tuple[bytes, bytes, bytes, bytes]] = []
+        for line in body.split(b"\n"):
             fields = _LINE.fullmatch(line)
-            key = None if fields is None else self._fast_key(store, fields)
-            if key is None or fields is None:
-                self._flush(store, pending)
-                pending = []
-                event = self.decode(line)
-                if event is not None:
-                    store.append(event)
+            if fields is not None:
+                pending.append(fields.groups())  # type: ignore[arg-type]
                 continue
-            pending.append((key, fields))
-        self._flush(store, pending)
+            self._store_rows_or_lines(store, pending)
+            pending = []
+            self._store_line(store, line)
+        self._store_rows_or_lines(store, pending)
         return len(store) - before
 
-    def _fast_key(self, store: EventStore, fields: re.Match[bytes]) -> int | None:
-        raw = fields.group(3, 4, 5, 6, 7)
-        found = store.raw_keys.get(raw)
-        if found is None:
-            if any(_SURROGATE_ESCAPE.search(quoted) for quoted in raw[1:]):
-                return None  # the careful path repairs lone surrogates and counts them
-            try:
-                names = [_name(json.loads(quoted.decode("utf-8"))) for quoted in raw[1:]]
-            except ValueError:
-                return None
-            if names[3] not in _SPANS:
-                return None
-            pid = int(raw[0])
-            process, task, kind, span = (self._names.setdefault(n, n) for n in names)
-            found = store.raw_keys[raw] = store.key_id((pid, process, task, kind, span))
-        return found
+    def _store_line(self, store: EventStore, line: bytes) -> None:
+        event = self.decode(line)
+        if event is not None:
+            store.append(event)
 
-    def _flush(self, store: EventStore, rows: list[tuple[int, re.Match[bytes]]]) -> None:
-        """Check the details of fast-path rows in one parse; store them as text."""
-        if not rows:
-            return
-        details = [fields[8] for _, fields in rows]
+    def _store_rows_or_lines(
+        self, store: EventStore, rows: list[tuple[bytes, bytes, bytes, bytes]]
+    ) -> None:
+        if rows and not self._store_rows(store, rows):
+            for seq, t_ns, key, detail in rows:
+                self._store_line(store, b"[%s,%s,%s,%s]" % (seq, t_ns, key, detail))
+
+    def _key_ids(self, store: EventStore, raw_keys: set[bytes]) -> bool:
+        """Register the (pid, names) fields not seen before; False if one is unusual."""
+        for raw in raw_keys - store.raw_keys.keys():
+            if _SURROGATE_ESCAPE.search(raw):
+                return False  # the careful path repairs lone surrogates and counts them
+            try:
+                pid, *names = json.loads(raw.decode("utf-8").join("[]"))
+            except ValueError:
+                return False
+            capped = [_name(n) for n in names]
+            if capped[3] not in _SPANS:
+                return False
+            process, task, kind, span = (self._names.setdefault(n, n) for n in capped)
+            store.raw_keys[raw] = store.key_id((pid, process, task, kind, span))
+        return True
+
+    def _store_rows(self, store: EventStore, rows: list[tuple[bytes, bytes, bytes, bytes]]) -> bool:
+        """Rows as the fast path found them: check every detail in one parse and
+        keep the details as text. False (nothing stored) if any row needs care."""
+        seqs_b, times_b, keys_b, details = zip(*rows, strict=True)
         joined = b"".join(details)
+        if not joined.isascii() or _SURROGATE_ESCAPE.search(joined):
+            return False
+        if not self._key_ids(store, set(keys_b)):
+            return False
         try:
-            if not joined.isascii() or _SURROGATE_ESCAPE.search(joined):
-                raise ValueError("needs the careful path")
             json.loads(
-                "[" + b",".join(details).decode("ascii") + "]",
+                b",".join(details).decode("ascii").join("[]"),
                 parse_constant=_refuse_constant,
                 parse_float=_finite_float,
             )
         except (ValueError, RecursionError):
-            for _, fields in rows:
-                event = self.decode(fields.string)
-                if event is not None:
-                    store.append(event)
-            return
+            return False
         t0 = self.t0_ns
-        seqs = [int(fields[1]) for _, fields in rows]
-        keys = [key for key, _ in rows]
-        store.extend(
-            [(int(fields[2]) - t0) / 1e9 for _, fields in rows],
-            seqs,
-            keys,
-            [d.decode("ascii") for d in details],
+        seqs = list(map(int, seqs_b))
+        keys = list(map(store.raw_keys.__getitem__, keys_b))
+        store.extend_text(
+            [(t - t0) / 1e9 for t in map(int, times_b)], seqs, keys, joined.decode("ascii"),
+            list(map(len, details)),
         )
+        self._count_rows(store, seqs, keys)
+        return True
+
+    def _count_rows(self, store: EventStore, seqs: list[int], keys: list[int]) -> None:
         received, highest = self._received, self._highest
-        pids = store.pids
-        for seq, key in zip(seqs, keys, strict=True):
-            pid = pids[key]
-            received[pid] += 1
-            if seq > highest.get(pid, -1):
-                highest[pid] = seq
+        for key, count in Counter(keys).items():
+            pid = store.pids[key]
+            received[pid] += count
+            top = max(compress(seqs, map(key.__eq__, keys)))
+            if top > highest.get(pid, -1):
+                highest[pid] = top
 
     def _event(self, fields: Any) -> Event:
         seq, t_ns, pid, process, task, kind, span, detail = fields

@@ -13,10 +13,10 @@ it is in time order.
 
 from __future__ import annotations
 
-import bisect
+import operator
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, islice, repeat
 from typing import overload
 
 from concdemo.events import Event
@@ -33,14 +33,16 @@ class EventStore(Sequence[Event]):
         self._key_ids: dict[Key, int] = {}
         self.pids: list[int] = []  # the pid of each key
         # The decoder's cache: a key's fields as they were on the wire -> its index.
-        self.raw_keys: dict[tuple[bytes, ...], int] = {}
+        self.raw_keys: dict[bytes, int] = {}
         # Details: chunks of concatenated JSON texts; _ends[i] is where event i's
         # text ends in its chunk, _chunk_first[c] the first event of chunk c.
         self._chunks: list[str] = []
         self._chunk_first = array("q")
         self._ends = array("I")
+        self._chunk_of = array("I")  # the chunk of each event
         self._order: array[int] | None = None  # arrival index of each event in time order
         self._spans: list[int] | None = None
+        self._names: dict[int, str] | None = None
 
     # -- filling (the ingest thread) -------------------------------------------------
 
@@ -56,14 +58,25 @@ class EventStore(Sequence[Event]):
         self, t: Sequence[float], seq: Sequence[int], keys: Sequence[int], details: list[str]
     ) -> None:
         """Append events given column by column; ``details`` are JSON texts."""
-        if not details:
+        self.extend_text(t, seq, keys, "".join(details), list(map(len, details)))
+
+    def extend_text(
+        self,
+        t: Sequence[float],
+        seq: Sequence[int],
+        keys: Sequence[int],
+        details: str,
+        lengths: list[int],
+    ) -> None:
+        """Like ``extend``, with the details' texts given joined, and their lengths."""
+        if not lengths:
             return
-        chunk = "".join(details)
-        self._chunk_first.append(len(self._ends))
-        self._chunks.append(chunk)
-        if len(chunk) > 0xFFFFFFFF:
+        if len(details) > 0xFFFFFFFF:
             raise OverflowError("detail chunk too large")  # blocks are far smaller
-        self._ends.extend(accumulate(map(len, details)))
+        self._chunk_of.extend(repeat(len(self._chunks), len(lengths)))
+        self._chunk_first.append(len(self._ends))
+        self._chunks.append(details)
+        self._ends.extend(accumulate(lengths))
         self._t.extend(t)
         self._seq.extend(seq)
         self._key.extend(keys)
@@ -76,12 +89,17 @@ class EventStore(Sequence[Event]):
         """Put the events in time order; ties keep arrival order, which for each
         process is the order it sent them in."""
         t = self._t
-        n = len(t)
-        if all(t[i] <= t[i + 1] for i in range(n - 1)):
-            self._order = None
-        else:
-            self._order = array("I", sorted(range(n), key=t.__getitem__))
         self._spans = None
+        self._names = None
+        if all(map(operator.le, t, islice(t, 1, None))):
+            self._order = None
+            return
+        order = _window_sort(t)
+        in_time = map(t.__getitem__, order)
+        if not all(map(operator.le, in_time, map(t.__getitem__, islice(order, 1, None)))):
+            # Something arrived more than a window late: sort it all (more memory).
+            order = array("I", sorted(range(len(t)), key=t.__getitem__))
+        self._order = order
 
     # -- reading ----------------------------------------------------------------------
 
@@ -129,7 +147,7 @@ class EventStore(Sequence[Event]):
                      detail_json=self._detail_text(i))
 
     def _detail_text(self, i: int) -> str:
-        c = bisect.bisect_right(self._chunk_first, i) - 1
+        c = self._chunk_of[i]
         first = self._chunk_first[c]
         start = 0 if i == first else self._ends[i - 1]
         return self._chunks[c][start : self._ends[i]]
@@ -190,6 +208,11 @@ class EventStore(Sequence[Event]):
 
     def process_names(self) -> dict[int, str]:
         """Each pid's latest process name, in the order the processes first appear."""
+        if self._names is None:
+            self._names = self._process_names()
+        return dict(self._names)
+
+    def _process_names(self) -> dict[int, str]:
         first = [-1] * len(self._keys)
         latest = [-1] * len(self._keys)
         for position, i in enumerate(self._order or range(len(self._key))):
@@ -206,6 +229,28 @@ class EventStore(Sequence[Event]):
             if latest[k] >= last.get(pid, (-1, ""))[0]:
                 last[pid] = (latest[k], process)
         return {pid: last[pid][1] for pid in sorted(appears, key=appears.__getitem__)}
+
+
+# Events arrive nearly in time order (a message is written right after it is
+# timed), so sorting a window at a time, carrying its later half over to the
+# next, orders them with a window's worth of memory instead of the whole run's.
+_SORT_WINDOW = 1 << 16
+
+
+def _window_sort(t: array[float]) -> array[int]:
+    order: array[int] = array("I")
+    carry: list[int] = []
+    key = t.__getitem__
+    n = len(t)
+    for start in range(0, n, _SORT_WINDOW):
+        window = carry + list(range(start, min(n, start + _SORT_WINDOW)))
+        window.sort(key=key)  # stable: equal times keep arrival order
+        if start + _SORT_WINDOW >= n:
+            order.extend(window)
+        else:  # the latest half may still have earlier events to come
+            order.extend(window[: -_SORT_WINDOW // 2])
+            carry = window[-_SORT_WINDOW // 2 :]
+    return order
 
 
 class Arrived(Sequence[Event]):

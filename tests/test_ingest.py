@@ -245,3 +245,21 @@ def test_streamed_json_is_the_document_run_doc_builds() -> None:
     out = io.StringIO()
     report.write_run_doc([empty], out)
     assert _strict_json(out.getvalue())["runs"][0]["events"] == []
+
+
+def test_the_store_orders_late_and_shuffled_arrivals_by_time() -> None:
+    import random
+
+    from concdemo.store import EventStore
+
+    rng = random.Random(9)
+    times = [i / 1000 + rng.uniform(-0.3, 0.3) for i in range(200_000)]  # nearly in order
+    shuffled = list(times)
+    rng.shuffle(shuffled)  # far out of order: the windowed sort cannot do it alone
+    for arrival in (times, shuffled):
+        store = EventStore()
+        keys = [store.key_id((1, "p", "t", "k", ""))] * len(arrival)
+        store.extend(arrival, list(range(len(arrival))), keys, ["{}"] * len(arrival))
+        store.seal()
+        assert [e.t for e in store] == sorted(arrival)
+        assert store[0].seq == min(range(len(arrival)), key=arrival.__getitem__)
