@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
@@ -121,27 +121,34 @@ def _write_events(events: Sequence[Event], out: TextIO) -> None:
     if not events:
         out.write("[]")
         return
-    heads: dict[tuple[int, str, str, str], str] = {}
+    fast = getattr(events, "json_rows", None)
+    rows: Iterator[tuple[float, tuple[int, str, str, str, str], str]] = (
+        fast()
+        if fast is not None
+        else (
+            (e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in events
+        )
+    )
+    heads: dict[tuple[int, str, str, str, str], tuple[str, str]] = {}
     lines: list[str] = []
     out.write("[\n")
-    for number, event in enumerate(events):
-        key = (event.pid, event.process, event.task, event.kind)
-        head = heads.get(key)
-        if head is None:
-            head = heads[key] = (
-                f'"pid": {event.pid}, "process": {json.dumps(event.process, ensure_ascii=False)}, '
-                f'"task": {json.dumps(event.task, ensure_ascii=False)}, '
-                f'"kind": {json.dumps(event.kind, ensure_ascii=False)}'
+    written = 0
+    for t, key, detail in rows:
+        parts = heads.get(key)
+        if parts is None:
+            pid, process, task, kind, span = key
+            parts = heads[key] = (
+                f'"pid": {pid}, "process": {json.dumps(process, ensure_ascii=False)}, '
+                f'"task": {json.dumps(task, ensure_ascii=False)}, '
+                f'"kind": {json.dumps(kind, ensure_ascii=False)}, "detail": ',
+                f', "span": {json.dumps(span)}}}' if span else "}",
             )
-        span = f', "span": {json.dumps(event.span)}' if event.span else ""
-        lines.append(
-            f'{_EVENTS_INDENT}{{"t": {round(event.t, 6)!r}, {head}, '
-            f'"detail": {event.detail_json}{span}}}'
-        )
+        lines.append(f'{_EVENTS_INDENT}{{"t": {round(t, 6)!r}, {parts[0]}{detail}{parts[1]}')
         if len(lines) >= _EVENTS_PER_WRITE:
+            written += len(lines)
             out.write(",\n".join(lines))
             lines = []
-            if number + 1 < len(events):
+            if written < len(events):
                 out.write(",\n")
     if lines:
         out.write(",\n".join(lines))

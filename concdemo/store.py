@@ -13,6 +13,7 @@ it is in time order.
 
 from __future__ import annotations
 
+import json
 import operator
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -129,6 +130,16 @@ class EventStore(Sequence[Event]):
             for i in order:
                 yield make(i)
 
+    def json_rows(self) -> Iterator[tuple[float, Key, str]]:
+        """(t, key, detail JSON text) of each event in time order, without making
+        Event objects: what the --json stream needs, several times faster."""
+        t, key_of, keys = self._t, self._key, self._keys
+        chunk_of, chunks, ends, firsts = self._chunk_of, self._chunks, self._ends, self._chunk_first
+        for i in self._order or range(len(t)):
+            c = chunk_of[i]
+            start = 0 if i == firsts[c] else ends[i - 1]
+            yield t[i], keys[key_of[i]], chunks[c][start : ends[i]]
+
     def _arrival(self, index: int) -> int:
         return index if self._order is None else self._order[index]
 
@@ -141,10 +152,11 @@ class EventStore(Sequence[Event]):
         view looks at the last few of a batch only)."""
         return Arrived(self, start, end)
 
-    def _event(self, i: int) -> Event:
+    def _event(self, i: int, detail_json: str | None = None) -> Event:
         pid, process, task, kind, span = self._keys[self._key[i]]
+        text = self._detail_text(i) if detail_json is None else detail_json
         return Event(self._t[i], pid, process, task, kind, None, span, self._seq[i],
-                     detail_json=self._detail_text(i))
+                     detail_json=text)
 
     def _detail_text(self, i: int) -> str:
         c = self._chunk_of[i]
@@ -273,6 +285,12 @@ class Arrived(Sequence[Event]):
         return [self._store._event(i) for i in positions]
 
     def __iter__(self) -> Iterator[Event]:
-        make = self._store._event
-        for i in range(self._start, self._end):
-            yield make(i)
+        # Views look at every detail of a batch: decode them in one parse.
+        store = self._store
+        positions = range(self._start, self._end)
+        texts = [store._detail_text(i) for i in positions]
+        details = json.loads(",".join(texts).join("[]"))
+        for i, text, detail in zip(positions, texts, details, strict=True):
+            event = store._event(i, text)
+            event._detail = detail
+            yield event
