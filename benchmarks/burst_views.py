@@ -174,6 +174,11 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--views", default="floor,plain,json,live")
     parser.add_argument("--json", action="store_true", help="print the samples as JSON")
+    parser.add_argument(
+        "--paired", action="store_true",
+        help="run a floor right before each view and take each view's ratio to its own "
+        "floor (on a shared, busy machine the load drifts within a round)",
+    )
     opts = parser.parse_args()
     views = opts.views.split(",")
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -184,6 +189,8 @@ def main() -> None:
             if view == "floor":
                 sample[view] = floor(opts.repo, opts.events, opts.processes)
             else:
+                if opts.paired:
+                    sample[f"floor-{view}"] = floor(opts.repo, opts.events, opts.processes)
                 sample[view] = cli_view(opts.repo, view, opts.events, opts.processes)
             print(f"round {index + 1} {view}: {sample[view]}", file=sys.stderr, flush=True)
         rounds.append(sample)
@@ -197,10 +204,11 @@ def main() -> None:
             return statistics.median(r[view][key] for r in rounds)
 
         ratios = ""
-        if "floor" in views and view != "floor":
-            wall_ratio = statistics.median(r[view]["wall_s"] / r["floor"]["wall_s"] for r in rounds)
+        base = f"floor-{view}" if opts.paired else "floor"
+        if base in rounds[0] and view != "floor":
+            wall_ratio = statistics.median(r[view]["wall_s"] / r[base]["wall_s"] for r in rounds)
             cmd_ratio = statistics.median(
-                r[view]["command_s"] / r["floor"]["command_s"] for r in rounds
+                r[view]["command_s"] / r[base]["command_s"] for r in rounds
             )
             ratios = f"{wall_ratio:>10.2f} {cmd_ratio:>10.2f}"
         print(f"{view:8} {median('wall_s'):8.2f} {median('command_s'):10.2f} "
