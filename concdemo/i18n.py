@@ -186,6 +186,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{process}[{pid}] was stopped (SIGSTOP): it cannot report where it was",
         "{process}[{pid}] 已被暂停（SIGSTOP）：无法报告它停在哪里",
     ),
+    "events_repaired_on_arrival": _m(
+        "{repaired} events kept with values JSON cannot carry replaced (bad UTF-8, NaN, …)",
+        "{repaired} 个事件含 JSON 无法表示的值，已替换后保留（无效 UTF-8、NaN 等）",
+    ),
     "stderr_tail": _m("stderr (last lines)", "stderr（最后几行）"),
     "what_you_just_saw": _m("what you just saw", "刚才发生了什么"),
     # `concdemo compare`

@@ -7,6 +7,8 @@ import os
 import threading
 import time
 
+from concdemo.events import MAX_LINE_BYTES
+
 _F_SETPIPE_SZ = 1031  # fcntl command, Linux only
 _PIPE_SIZE = 1 << 20
 _POLL_S = 0.002
@@ -34,6 +36,8 @@ class Reader:
         self._lock = threading.Lock()
         self._stop = False
         self._partial = b""
+        self._skipping = False  # inside an oversized line, until its newline
+        self.oversized = 0  # lines dropped for being longer than MAX_LINE_BYTES
         self._thread = threading.Thread(target=self._pump, name="concdemo-reader", daemon=True)
         self._thread.start()
 
@@ -61,16 +65,44 @@ class Reader:
 
     def take(self) -> list[bytes]:
         """Complete lines received since the last call."""
+        block = self.take_block()
+        return block.split(b"\n")[:-1] if block else []
+
+    def take_block(self) -> bytes:
+        """Complete lines received since the last call, as one block ending in a newline.
+
+        A line longer than ``MAX_LINE_BYTES`` is no message of ours: it is dropped
+        whole (up to its newline) and counted in ``oversized``, so a writer that
+        never sends a newline cannot make the CLI hold ever more memory.
+        """
         with self._lock:
             chunks, self._chunks = self._chunks, []
         if not chunks:
-            return []
-        data = self._partial + b"".join(chunks)
-        *lines, self._partial = data.split(b"\n")
-        return lines
+            return b""
+        data = self._partial + b"".join(chunks) if self._partial else b"".join(chunks)
+        if self._skipping:
+            newline = data.find(b"\n")
+            if newline < 0:
+                return b""
+            data = data[newline + 1 :]
+            self._skipping = False
+        end = data.rfind(b"\n") + 1
+        self._partial = data[end:]
+        if len(self._partial) > MAX_LINE_BYTES:
+            self._partial = b""
+            self.oversized += 1
+            self._skipping = True
+        return data[:end]
 
     def drain(self, settle: float = 0.05) -> list[bytes]:
         """Everything still in the pipe, after the writers have gone."""
+        block = self.drain_block(settle)
+        return block.split(b"\n")[:-1] if block else []
+
+    def drain_block(self, settle: float = 0.05) -> bytes:
+        """Like ``take_block``, after the writers have gone; a last line without
+        its newline (a writer killed mid-write cannot do that, but garbage can) is
+        included, for the decoder to judge."""
         self._stop = True
         self._thread.join(timeout=max(settle, 0.05) + 1.0)
         while True:
@@ -81,11 +113,11 @@ class Reader:
             if not chunk:
                 break
             self._chunks.append(chunk)
-        lines = self.take()
-        if self._partial:
-            lines.append(self._partial)
-            self._partial = b""
-        return lines
+        block = self.take_block()
+        if self._partial and not self._skipping:
+            block += self._partial + b"\n"
+        self._partial = b""
+        return block
 
     def close(self) -> None:
         self._stop = True

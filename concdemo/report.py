@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
     from concdemo.catalog import Scenario
+    from concdemo.events import Event
     from concdemo.runner import RunResult
 
 
@@ -87,7 +89,7 @@ def run_head(result: RunResult) -> dict[str, Any]:
     }
 
 
-def run_json(result: RunResult) -> dict[str, Any]:
+def run_json(result: RunResult, events: bool = True) -> dict[str, Any]:
     from concdemo.explain import explain  # JSON is for programs: always in English
 
     return {
@@ -102,7 +104,7 @@ def run_json(result: RunResult) -> dict[str, Any]:
         ],
         "error": result.error,
         "stacks": result.stacks,
-        "events": [e.as_json() for e in result.events],
+        "events": [e.as_json() for e in result.events] if events else [],
         "dropped_events": result.dropped_events,
         "malformed_events": result.malformed_events,
         "repaired_events": result.repaired_events,
@@ -114,10 +116,84 @@ def run_json(result: RunResult) -> dict[str, Any]:
     }
 
 
-def run_doc(results: list[RunResult]) -> dict[str, Any]:
+_EVENTS_INDENT = " " * 8
+_EVENTS_PER_WRITE = 2000
+
+
+def write_run_doc(results: list[RunResult], out: TextIO) -> None:
+    """``run_doc`` as a stream: everything but the events is laid out by json
+    (indented), the events follow one per line, written a few thousand at a time.
+    A run can hold a million events; the document is never whole in memory, and
+    each event's detail is copied as the JSON text the event store keeps."""
+    import json
+
+    holes = [f"\u0000events of run {i}\u0000" for i in range(len(results))]
+    doc = run_doc(results, events=False)
+    for run, hole in zip(doc["runs"], holes, strict=True):
+        run["events"] = hole
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    for result, hole in zip(results, holes, strict=True):
+        before, text = text.split(json.dumps(hole), 1)
+        out.write(before)
+        _write_events(result.events, out)
+    out.write(text + "\n")
+    out.flush()
+
+
+def _write_events(events: Sequence[Event], out: TextIO) -> None:
+    import json
+
+    if not events:
+        out.write("[]")
+        return
+    fast = getattr(events, "json_rows", None)
+    rows: Iterator[tuple[float, tuple[int, str, str, str, str], str]] = (
+        fast()
+        if fast is not None
+        else (
+            (e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in events
+        )
+    )
+    heads: dict[tuple[int, str, str, str, str], tuple[str, str]] = {}
+    lines: list[str] = []
+    out.write("[\n")
+    written = 0
+    for t, key, detail in rows:
+        parts = heads.get(key)
+        if parts is None:
+            pid, process, task, kind, span = key
+            parts = heads[key] = (
+                f'"pid": {pid}, "process": {json.dumps(process, ensure_ascii=False)}, '
+                f'"task": {json.dumps(task, ensure_ascii=False)}, '
+                f'"kind": {json.dumps(kind, ensure_ascii=False)}, "detail": ',
+                f', "span": {json.dumps(span)}}}' if span else "}",
+            )
+        link = ""
+        if '"link":' in detail:
+            # On the wire a link travels in the detail; in JSON it is a field of its own
+            # (cli.md), as Event.as_json writes it.
+            parsed = json.loads(detail)
+            if isinstance(parsed, dict) and "link" in parsed:
+                link = f', "link": {json.dumps(str(parsed.pop("link")), ensure_ascii=False)}'
+                detail = json.dumps(parsed, ensure_ascii=False, separators=(",", ":"))
+        lines.append(
+            f'{_EVENTS_INDENT}{{"t": {round(t, 6)!r}, {parts[0]}{detail}{link}{parts[1]}'
+        )
+        if len(lines) >= _EVENTS_PER_WRITE:
+            written += len(lines)
+            out.write(",\n".join(lines))
+            lines = []
+            if written < len(events):
+                out.write(",\n")
+    if lines:
+        out.write(",\n".join(lines))
+    out.write("\n      ]")
+
+
+def run_doc(results: list[RunResult], events: bool = True) -> dict[str, Any]:
     return {
         "schema": "concdemo/run-1",
         "python": platform.python_version(),
         "platform": sys.platform,
-        "runs": [run_json(r) for r in results],
+        "runs": [run_json(r, events) for r in results],
     }

@@ -10,8 +10,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +26,9 @@ from concdemo.channel import (
     ENV_START_METHOD,
     ENV_T0,
 )
-from concdemo.events import Decoder, Event, ordered
+from concdemo.events import Decoder, Event, of_kinds, process_names, span_events
+from concdemo.exitclock import ExitClock
+from concdemo.ingest import Ingest
 from concdemo.receiver import Reader
 
 if TYPE_CHECKING:
@@ -74,13 +77,14 @@ class RunResult:
     spec: RunSpec
     outcome: str
     wall_s: float
-    events: list[Event]
+    events: Sequence[Event]  # in time order: an EventStore from a run, any list in tests
     returncode: int | None
     main_pid: int = 0
     error: dict[str, Any] | None = None
     stacks: list[dict[str, Any]] = field(default_factory=list)
     dropped_events: int = 0
-    malformed_events: int = 0
+    malformed_events: int = 0  # lines that were no message: skipped, counted
+    repaired_on_arrival: int = 0  # kept, with values JSON cannot carry replaced
     stderr_tail: str = ""
     signals_sent: list[str] = field(default_factory=list)
     # Why events or checks may have stopped arriving (see completeness.py).
@@ -88,16 +92,24 @@ class RunResult:
     # Processes of a hung run that could not tell where they were (stopped).
     unresponsive: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def repaired_events(self) -> int:
+    @cached_property
+    def repaired_by_sender(self) -> int:
         """Events whose detail the probe had to repair to send it (nan, bytes, ...)."""
         return completeness.repaired_count(self.events)
+
+    @property
+    def repaired_events(self) -> int:
+        """Every event kept with values JSON cannot carry replaced, by either end."""
+        return self.repaired_by_sender + self.repaired_on_arrival
 
     @property
     def expected(self) -> str:
         return self.spec.variant.expected(self.spec.start_method, self.spec.params)
 
-    @property
+    # Figures derived from the events: each is worked out once, on first use
+    # (a run can hold a million events; a summary asks for these several times).
+
+    @cached_property
     def checks(self) -> list[Check]:
         return [
             Check(
@@ -107,15 +119,14 @@ class RunResult:
                 process=e.process,
                 detail={k: v for k, v in e.detail.items() if k not in ("what", "ok")},
             )
-            for e in self.events
-            if e.kind == "check"
+            for e in of_kinds(self.events, "check")
         ]
 
-    @property
+    @cached_property
     def unexpected_errors(self) -> list[Event]:
         """Exceptions that ended a process although the story does not foresee them."""
         variant = self.spec.variant
-        errors = [e for e in self.events if e.kind == "error"]
+        errors = of_kinds(self.events, "error")
         if self.expected != variant.expected(self.spec.start_method):
             return errors  # an EXPECT_WITH rule applies: the fixed half foresees no error
         if self.expected == "error" and not variant.errors:
@@ -135,7 +146,7 @@ class RunResult:
             and not self.gaps
         )
 
-    @property
+    @cached_property
     def phases(self) -> list[Phase]:
         found = []
         for start, end in pair_spans(self.events):
@@ -152,35 +163,32 @@ class RunResult:
             )
         return found
 
-    @property
+    @cached_property
     def processes(self) -> list[ProcessInfo]:
-        infos: dict[int, ProcessInfo] = {}
-        failed = {e.pid for e in self.events if e.kind == "error"}
+        ends = of_kinds(self.events, "error", "process-end")
+        failed = {e.pid for e in ends if e.kind == "error"}
         # The tracer's process-end carries the real exit code (a child's sys.exit(3)).
-        ended = {e.pid: e.detail.get("exitcode") for e in self.events if e.kind == "process-end"}
-        main_pid = self.main_pid
-        for event in self.events:
-            info = infos.setdefault(event.pid, ProcessInfo(event.pid, event.process, None))
-            info.name = event.process
-        for pid, info in infos.items():
-            code = ended.get(pid)
-            if pid == main_pid:
+        ended = {e.pid: e.detail.get("exitcode") for e in ends if e.kind == "process-end"}
+        infos = [ProcessInfo(pid, name, None) for pid, name in process_names(self.events).items()]
+        for info in infos:
+            code = ended.get(info.pid)
+            if info.pid == self.main_pid:
                 info.exitcode = self.returncode
             elif isinstance(code, int):
                 info.exitcode = code
-            elif pid in failed:
+            elif info.pid in failed:
                 info.exitcode = 1
-            elif pid in ended:
+            elif info.pid in ended:
                 info.exitcode = 0
-        return list(infos.values())
+        return infos
 
 
-def pair_spans(events: list[Event]) -> list[tuple[Event, Event | None]]:
+def pair_spans(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
     """Match each ``X-start`` with its ``X-end`` on the same process and task (LIFO)."""
     open_spans: dict[tuple[int, str, str], list[Event]] = {}
     pairs: list[tuple[Event, Event | None]] = []
     index: dict[int, int] = {}
-    for event in events:
+    for event in span_events(events):
         if event.span == "start":
             open_spans.setdefault((event.pid, event.task, event.span_name), []).append(event)
             index[id(event)] = len(pairs)
@@ -232,9 +240,9 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
 
 
 def _classify(
-    hung: bool, returncode: int | None, events: list[Event], stderr: str
+    hung: bool, returncode: int | None, events: Sequence[Event], stderr: str
 ) -> tuple[str, dict[str, Any] | None]:
-    errors = [e for e in events if e.kind == "error"]
+    errors = of_kinds(events, "error")
     first_error = None
     if errors:
         e = errors[0]
@@ -275,10 +283,10 @@ def _is_tracer(file: str) -> bool:
 def _stack_docs(
     found: dict[int, list[stacks.Stack]],
     helpers: dict[int, str],
-    events: list[Event],
+    events: Sequence[Event],
     scenario_dir: Path,
 ) -> list[dict[str, Any]]:
-    names = {**helpers, **{e.pid: e.process for e in events}}
+    names = {**helpers, **process_names(events)}
     docs = []
     for pid, thread_stacks in sorted(found.items()):
         for stack in thread_stacks:
@@ -314,32 +322,28 @@ class Stepping(Protocol):
 
 def run(
     spec: RunSpec,
-    on_event: Callable[[Event], None] | None = None,
+    on_events: Callable[[Sequence[Event]], None] | None = None,
     stepper: Stepping | None = None,
 ) -> RunResult:
-    """Start the variant, stream its events to ``on_event``, stop it, reap it.
+    """Start the variant, stream its events to ``on_events``, stop it, reap it.
 
-    Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating. With a
-    ``stepper`` the scenario waits at each event, and the hang timeout only
-    counts the time it is not waiting for the user.
+    ``on_events`` is called with batches of events on the ingest thread, at the
+    view's own pace (see ``ingest.py``); the hang clock and ``wall_s`` never wait
+    for it. Ctrl-C (KeyboardInterrupt) stops the whole tree before propagating.
+    With a ``stepper`` the scenario waits at each event, and the hang timeout
+    only counts the time it is not waiting for the user.
     """
     run_dir = Path(tempfile.mkdtemp(prefix="concdemo-"))
     (run_dir / "stacks").mkdir()
     reader = Reader(str(run_dir / "events"))
     t0_ns = time.monotonic_ns()
     decoder = Decoder(t0_ns)
-    events: list[Event] = []
-
-    def pump(lines: list[bytes]) -> None:
-        for line in lines:
-            event = decoder.decode(line)
-            if event is not None:
-                events.append(event)
-                if on_event is not None:
-                    on_event(event)
+    ingest = Ingest(reader, decoder, on_events)
+    events: Sequence[Event] = []
 
     stderr_path = run_dir / "stderr.txt"
     popen: subprocess.Popen[bytes] | None = None
+    exit_clock: ExitClock | None = None
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
     halted: set[int] = set()
@@ -363,10 +367,10 @@ def run(
                 stderr=err,
                 start_new_session=True,
             )
+        exit_clock = ExitClock(popen.pid, popen.poll)
         deadline = time.monotonic() + spec.timeout_s
-        while popen.poll() is None:
-            pump(reader.take())
-            if stepper is not None and stepper.tick(len(events)):
+        while not exit_clock.wait(_POLL_S):
+            if stepper is not None and stepper.tick(ingest.lines_received):
                 deadline += _POLL_S  # waiting for the user is not hanging
             if time.monotonic() >= deadline:
                 hung = True
@@ -377,19 +381,17 @@ def run(
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
                 break
-            # Not a plain sleep: wait() returns as soon as the scenario ends, so its
-            # end is not noticed up to a poll interval late.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                popen.wait(_POLL_S)
+        ingest.scenario_ended()
         if not hung:
-            end_ns = time.monotonic_ns()
+            end_ns = exit_clock.exit_ns or time.monotonic_ns()
             settled = procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll)
             if not settled:
                 signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
-        pump(reader.drain())
+        events = ingest.finish()
     finally:
+        ingest.stop()
         # Every path out (an error here, Ctrl-C) leaves no process of the run behind.
         if popen is not None and not settled:
             # (Once empty, a group stays empty: no member is left to start another;
@@ -398,6 +400,8 @@ def run(
                 procgroup.stop_group(popen.pid, popen.poll)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 popen.wait(timeout=procgroup.KILL_GRACE_S)
+        if exit_clock is not None:
+            exit_clock.close()
         reader.close()
         if stepper is not None:
             stepper.close()
@@ -405,7 +409,6 @@ def run(
         shutil.rmtree(run_dir, ignore_errors=True)
 
     assert popen is not None
-    events = ordered(events)
     returncode = popen.returncode
     outcome, error = _classify(hung, None if hung else returncode, events, stderr)
     gaps = completeness.gaps(
@@ -421,9 +424,10 @@ def run(
         error=error,
         stacks=_stack_docs(found, helpers, events, spec.variant.path.parent),
         dropped_events=decoder.dropped,
-        malformed_events=decoder.malformed,
+        malformed_events=decoder.malformed + reader.oversized,
+        repaired_on_arrival=decoder.repaired,
         stderr_tail="\n".join(stderr.splitlines()[-_STDERR_TAIL:]),
         signals_sent=signals_sent,
         gaps=gaps,
-        unresponsive=stacks.unresponsive_docs(halted, {e.pid: e.process for e in events}),
+        unresponsive=stacks.unresponsive_docs(halted, process_names(events)),
     )

@@ -53,7 +53,7 @@ def run_and_show(
                 outputs.write(results)
         from concdemo import report
 
-        report.print_json(report.run_doc(results))
+        report.write_run_doc(results, sys.stdout)
         return results
     _import_meanwhile("concdemo.render.summary", "concdemo.render.timeline")
     console = stdout_console()

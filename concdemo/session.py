@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from rich.console import Console
@@ -13,8 +13,14 @@ from concdemo.runner import RunResult, RunSpec
 
 
 class View(Protocol):
+    """What shows a run while it runs.
+
+    ``on_events`` gets the events in batches, in arrival order, on the runner's
+    ingest thread and at the view's own pace; ``end`` comes after the last batch.
+    """
+
     def begin(self, title: str) -> None: ...
-    def on_event(self, event: Event) -> None: ...
+    def on_events(self, events: Sequence[Event]) -> None: ...
     def end(self) -> None: ...
 
 
@@ -36,7 +42,7 @@ def execute(
             view.begin(title(spec, index, len(specs)))
         try:
             result = runner.run(
-                spec, on_event=view.on_event if view is not None else None, stepper=stepper
+                spec, on_events=view.on_events if view is not None else None, stepper=stepper
             )
         finally:
             if view is not None:

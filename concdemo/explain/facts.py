@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from concdemo.events import kind_ends, of_kinds, span_events
 from concdemo.explain.template import MissingFact
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _span_facts(result: RunResult) -> dict[str, Any]:
     found: dict[str, Any] = {}
     by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}
     limit = cut_off(result)
-    for start, end in pair_spans(result.events):
+    for start, end in pair_spans(span_events(result.events)):
         if start.span_name == "phase":
             continue
         ended = None if end is None or end.t > limit else end.t
@@ -107,18 +108,21 @@ def _span_facts(result: RunResult) -> dict[str, Any]:
 
 
 def _event_facts(result: RunResult) -> dict[str, Any]:
+    # Only each kind's first and last event are decoded: a million-event run
+    # tells the same facts without reading every detail.
     found: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    for event in result.events:
-        if event.span or event.kind == "check":
+    for kind, (count, first, last) in kind_ends(result.events).items():
+        if kind == "check":
             continue
-        name = ident(event.kind)
-        counts[name] = counts.get(name, 0) + 1
-        for key, value in event.detail.items():
+        name = ident(kind)
+        for key, value in first.detail.items():
+            if isinstance(value, (str, int, float, bool)):
+                found[f"first_{name}_{ident(key)}"] = value
+                found[f"{name}_{ident(key)}"] = value
+        for key, value in last.detail.items():
             if isinstance(value, (str, int, float, bool)):
                 found[f"{name}_{ident(key)}"] = value  # the last event of the kind wins
-                found.setdefault(f"first_{name}_{ident(key)}", value)
-    found.update({f"{name}_count": n for name, n in counts.items()})
+        found[f"{name}_count"] = count
     return found
 
 
@@ -143,7 +147,7 @@ def _check_facts(result: RunResult) -> dict[str, Any]:
 
 def _printed(result: RunResult) -> dict[str, Any]:
     """The article's own print lines (``print`` events), in the order they came."""
-    texts = [str(e.detail.get("text")) for e in result.events if e.kind == "print"]
+    texts = [str(e.detail.get("text")) for e in of_kinds(result.events, "print")]
     return {"printed": ", ".join(texts), "first_print": texts[0]} if texts else {}
 
 

@@ -14,6 +14,7 @@ start method, so runs never merge even when the system reused a pid.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,9 +79,12 @@ class _Builder:
     _next_tid: int = 1
     _next_flow: int = 1
 
-    def add_run(self, index: int, label: str, events: list[Event]) -> None:
-        if not events:
+    def add_run(self, index: int, label: str, stored: Sequence[Event]) -> None:
+        if not stored:
             return
+        # One Event object per event: slices and flows find each other by id(), and an
+        # EventStore makes a fresh object each time it is read.
+        events = list(stored)
         run_end_ns = max(_ns(e.t) for e in events)
         tasks: dict[tuple[int, str], _Task] = {}
         names: dict[int, str] = {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -15,15 +17,19 @@ from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours, event_cells
 
 _CHROME_ROWS = 7  # header, table borders and heading, the line Live keeps below
+_KEPT_ROWS = 1000  # more than any terminal shows: the table needs only the newest
 
 
 class LiveView:
-    """Draws from the event list on Rich's refresh thread; events only get appended."""
+    """Redraws at a frame rate on Rich's refresh thread, from the newest events and
+    a count; batches of events only get appended, never drawn one by one."""
 
     def __init__(self, console: Console, clock: Callable[[], float] = time.monotonic) -> None:
         self.console = console
         self.colours = ProcessColours()
-        self.events: list[Event] = []
+        self._tail: deque[Event] = deque(maxlen=_KEPT_ROWS)
+        self._count = 0
+        self._lock = threading.Lock()
         self.title = ""
         self.footer = ""  # e.g. step mode's key help
         self._clock = clock
@@ -43,8 +49,26 @@ class LiveView:
         )
         self._live.start()
 
+    @property
+    def events(self) -> list[Event]:
+        """The newest events (at most ``_KEPT_ROWS``)."""
+        with self._lock:
+            return list(self._tail)
+
+    @events.setter
+    def events(self, events: Sequence[Event]) -> None:
+        with self._lock:
+            self._tail = deque(events, maxlen=_KEPT_ROWS)
+            self._count = len(events)
+
     def on_event(self, event: Event) -> None:
-        self.events.append(event)
+        self.on_events((event,))
+
+    def on_events(self, events: Sequence[Event]) -> None:
+        newest = events[-_KEPT_ROWS:]  # a batch may be huge: make only what can show
+        with self._lock:
+            self._tail.extend(newest)
+            self._count += len(events)
 
     def end(self) -> None:
         if self._live is not None:
@@ -59,7 +83,7 @@ class LiveView:
             "  ",
             (tr("live_elapsed", seconds=elapsed), "dim"),
             "  ",
-            (tr("live_events", count=len(self.events)), "dim"),
+            (tr("live_events", count=self._count), "dim"),
         )
         if self.footer:
             return Group(header, self.table(), Text(self.footer, style="reverse"))
@@ -67,14 +91,16 @@ class LiveView:
 
     def table(self) -> Table:
         rows = max(3, self.console.size.height - _CHROME_ROWS)
-        shown = self.events[-rows:]
+        with self._lock:
+            count = self._count
+            shown = list(self._tail)[-rows:]
         table = Table(expand=True, pad_edge=False, show_edge=False, box=None, header_style="bold")
         table.add_column(tr("col_t_s"), justify="right", no_wrap=True, width=8)
         table.add_column(tr("col_process"), no_wrap=True, max_width=28)
         table.add_column(tr("col_thread_greenlet"), no_wrap=True, max_width=20)
         table.add_column(tr("col_event"), no_wrap=True, max_width=20)
         table.add_column(tr("col_detail"), no_wrap=True, overflow="ellipsis", ratio=1)
-        hidden = len(self.events) - len(shown)
+        hidden = count - len(shown)
         if hidden:
             table.add_row("", Text(tr("earlier_events", hidden=hidden), style="dim"), "", "", "")
         for event in shown:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from concdemo.claims import beyond_article
+from concdemo.events import pid_counts
 from concdemo.i18n import active_lang, outcome, tr
 from concdemo.i18n_scenarios import check_text
 from concdemo.render.prose import cell, prose
@@ -76,7 +75,7 @@ def _checks(result: RunResult) -> Group | None:
 
 
 def _processes(result: RunResult) -> Group:
-    counts = Counter(e.pid for e in result.events)
+    counts = pid_counts(result.events)
     table = Table(box=None, header_style="bold")
     table.add_column(tr("col_process"))
     table.add_column(tr("col_pid"), justify="right")
@@ -84,7 +83,7 @@ def _processes(result: RunResult) -> Group:
     table.add_column(tr("col_exit"), justify="right")
     for info in result.processes:
         exit_text = "" if info.exitcode is None else str(info.exitcode)
-        table.add_row(info.name, str(info.pid), str(counts[info.pid]), exit_text)
+        table.add_row(info.name, str(info.pid), str(counts.get(info.pid, 0)), exit_text)
     return Group(_heading(tr("heading_processes")), table)
 
 
@@ -152,8 +151,11 @@ def _losses(result: RunResult) -> list[RenderableType]:
     parts: list[RenderableType] = []
     for doc in result.unresponsive:
         parts.append(Text(tr("unresponsive", process=doc["process"], pid=doc["pid"]), "yellow"))
-    if result.repaired_events:
-        parts.append(Text(tr("events_repaired", count=result.repaired_events), "yellow"))
+    if result.repaired_by_sender:
+        parts.append(Text(tr("events_repaired", count=result.repaired_by_sender), "yellow"))
+    if result.repaired_on_arrival:
+        repaired = result.repaired_on_arrival
+        parts.append(Text(tr("events_repaired_on_arrival", repaired=repaired), "yellow"))
     for gap in result.gaps:
         if gap.reason != "lost-events":  # the dropped-events line above says it
             parts.append(Text(tr("gap_" + gap.reason.replace("-", "_")), "bold red"))

@@ -7,14 +7,14 @@ an SVG picture or next to another run (compare) without a second data path.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from concdemo.events import Event
+from concdemo.events import Event, linked, process_names, time_range
 from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours
 from concdemo.runner import pair_spans
@@ -52,12 +52,18 @@ class Lane:
         return f"{self.process}[{self.pid}] {self.task}"
 
 
-def lanes(events: list[Event]) -> list[Lane]:
-    """Lanes in order of first appearance; phases are left out (they go on the axis)."""
+def lanes(events: Sequence[Event], col: Callable[[float], int] | None = None) -> list[Lane]:
+    """Lanes in order of first appearance; phases are left out (they go on the axis).
+
+    With ``col`` (the axis), a lane keeps only the marks that can show: of the
+    events of one kind in one column, the first (what ``_Cells.put`` would keep),
+    and every check. An EventStore finds those without making every event.
+    """
+    names = process_names(events)
+    sample = getattr(events, "sample", None)
+    shown = events if col is None or sample is None else sample(col, ("check",))
     found: dict[tuple[int, str], Lane] = {}
-    names: dict[int, str] = {}
-    for event in events:
-        names[event.pid] = event.process  # a process may be renamed: show its last name
+    for event in shown:
         if event.span_name == "phase":
             continue
         lane = found.setdefault((event.pid, event.task), Lane(event.pid, event.task, ""))
@@ -71,7 +77,7 @@ def lanes(events: list[Event]) -> list[Lane]:
     return list(found.values())
 
 
-def phases(events: list[Event]) -> list[tuple[str, float, float | None]]:
+def phases(events: Sequence[Event]) -> list[tuple[str, float, float | None]]:
     """(name, start, end or None when unfinished) of every phase span."""
     return [
         (str(start.detail.get("name", "phase")), start.t, None if end is None else end.t)
@@ -80,13 +86,13 @@ def phases(events: list[Event]) -> list[tuple[str, float, float | None]]:
     ]
 
 
-def timeline(events: list[Event], width: int | None = None) -> Timeline:
+def timeline(events: Sequence[Event], width: int | None = None) -> Timeline:
     """A renderable; without ``width`` it fills the console it is printed on."""
     return Timeline(events, width)
 
 
 class Timeline:
-    def __init__(self, events: list[Event], width: int | None = None) -> None:
+    def __init__(self, events: Sequence[Event], width: int | None = None) -> None:
         self.events = events
         self.width = width
 
@@ -139,24 +145,27 @@ class _Axis:
         return (self.t1 - self.t0) / self.width
 
 
-def _render(events: list[Event], width: int) -> Iterator[Text]:
+def _render(events: Sequence[Event], width: int) -> Iterator[Text]:
     if not events:
         yield Text(tr("timeline_no_events"), style="dim")
         return
     colours = ProcessColours()
-    for event in events:  # the live table's colour order: by first event of each process
-        colours(event.pid)
-    all_lanes = lanes(events)
-    shown = all_lanes[:MAX_LANES]
+    for pid in process_names(events):  # the live table's colour order: by first event
+        colours(pid)
+    # Labels first (they set the width left for bars), then the lanes' marks
+    # for that axis: with a million events, only those that can show are made.
+    heads = lanes(events, col=lambda t: 0)
+    shown = heads[:MAX_LANES]
     # Widths in terminal cells: a Chinese heading ("阶段") or lane name takes two per character.
     phases_label, time_label = tr("heading_phases"), tr("col_t_s")
     label_w = min(
         max([cell_len(lane.label) for lane in shown] + [cell_len(phases_label)]),
         max(8, int(width * _LABEL_SHARE)),
     )
-    axis = _Axis(
-        min(e.t for e in events), max(e.t for e in events), max(_MIN_BAR, width - label_w - 1)
-    )
+    t_min, t_max = time_range(events)
+    axis = _Axis(t_min, t_max, max(_MIN_BAR, width - label_w - 1))
+    all_lanes = lanes(events, col=axis.col)
+    shown = all_lanes[:MAX_LANES]
 
     yield _heading(all_lanes, axis)
     for lane in shown:
@@ -179,13 +188,13 @@ def _base(kind: str) -> str:
     return kind.removesuffix("-start").removesuffix("-end")
 
 
-def _links_line(events: list[Event]) -> Text | None:
+def _links_line(events: Sequence[Event]) -> Text | None:
     """Which events answered which (a traced script's put→get, send→recv, call→task):
     the kinds of pairs with their counts, and the first pair with its processes."""
     groups: dict[str, list[Event]] = {}
-    for event in events:
-        if event.link is not None:
-            groups.setdefault(event.link, []).append(event)
+    for event in linked(events):
+        assert event.link is not None
+        groups.setdefault(event.link, []).append(event)
     pairs: dict[str, int] = {}
     first_pair: tuple[Event, Event] | None = None
     for group in groups.values():
