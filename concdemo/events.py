@@ -70,6 +70,16 @@ class Event:
             self._detail = {}
         self._text = detail_json
 
+    def replace(self, **changes: Any) -> Event:
+        """A copy with some fields changed (what dataclasses.replace did for the
+        dataclass this used to be)."""
+        fields: dict[str, Any] = {
+            "t": self.t, "pid": self.pid, "process": self.process, "task": self.task,
+            "kind": self.kind, "detail": self.detail, "span": self.span, "seq": self.seq,
+        }
+        fields.update(changes)
+        return Event(**fields)
+
     @property
     def detail(self) -> dict[str, Any]:
         if self._detail is None:

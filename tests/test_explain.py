@@ -145,7 +145,7 @@ def _with_other_params(result: RunResult) -> RunResult:
 def _checks_passed(result: RunResult) -> RunResult:
     """A run whose checks failed (cpu-sweep on a busy machine) as if they had held."""
     events = [
-        dataclasses.replace(e, detail={**e.detail, "ok": True}) if e.kind == "check" else e
+        e.replace(detail={**e.detail, "ok": True}) if e.kind == "check" else e
         for e in result.events
     ]
     return dataclasses.replace(result, events=events)
@@ -192,7 +192,7 @@ def _doctored(result: RunResult) -> list[tuple[str, RunResult]]:
     if checks:
         events = list(result.events)
         last = events[checks[-1]]
-        events[checks[-1]] = dataclasses.replace(last, detail={**last.detail, "ok": False})
+        events[checks[-1]] = last.replace(detail={**last.detail, "ok": False})
         found.append(("failed check", dataclasses.replace(result, events=events)))
     return found
 
@@ -305,7 +305,7 @@ def test_a_total_near_the_other_figure_is_given_as_figures_not_as_about() -> Non
             continue
         seen.add(key)
         factor, gone, come = cases[key]
-        slowed = [dataclasses.replace(e, t=e.t * factor) for e in result.events]
+        slowed = [e.replace(t=e.t * factor) for e in result.events]
         told = explain.explain(dataclasses.replace(result, events=slowed), "en")
         if not any(s.startswith(gone) for s in explain.explain(result, "en")):
             bad.append((key, "the recorded run lacks the sentence to test", gone))

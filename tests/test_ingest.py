@@ -129,8 +129,9 @@ def test_garbage_on_the_channel_is_counted_and_the_run_still_reports(tmp_path: P
     assert run["outcome"] == "ok"
     # Five lines are no message at all, one is longer than any message can be.
     assert run["malformed_events"] == 6
-    # NaN, 1e999, a lone surrogate and bad UTF-8 on the channel, NaN through the probe.
-    assert run["repaired_events"] == 5
+    # NaN, 1e999, a lone surrogate and bad UTF-8 repaired on arrival; the probe itself
+    # repaired two before sending (the NaN/bytes/object event and the huge detail).
+    assert run["repaired_events"] == 6
     assert run["dropped_events"] == 0
     by_kind = {e["kind"]: e["detail"] for e in run["events"]}
     assert by_kind["nan"] == {"v": "NaN"} and by_kind["inf"] == {"v": "1e999"}
