@@ -138,7 +138,7 @@ def test_garbage_on_the_channel_is_counted_and_the_run_still_reports(tmp_path: P
     assert by_kind["surrogate"] == {"s": "\ufffd"} and by_kind["latin1"] == {"s": "caf\ufffd"}
     assert by_kind["weird values"]["nan"] == "nan"  # the probe repaired it: repr(nan)
     assert by_kind["after garbage"] == {"n": 1}  # real events after the garbage arrive
-    assert "truncated" in by_kind["huge detail"]
+    assert by_kind["huge detail"]["_repaired"] == ["long"]  # shortened by the probe, marked
     trace_doc = _strict_json(trace.read_text(encoding="utf-8"))
     assert any(e.get("name") == "after garbage" for e in trace_doc["traceEvents"])
     plain = cli("run", "fixture", "--variant", "garbage", "--start-method", "fork", "--plain",
