@@ -391,12 +391,17 @@ def test_remote_workers_spans_come_home_through_the_event_log(
     relayed = [e for e in run["events"] if e["kind"].startswith("task-")]
     assert all(e["process"].startswith("Dask worker 127.0.0.1:") for e in relayed)
     assert all(e["detail"]["worker"].startswith("tcp://127.0.0.1:") for e in relayed)
-    # One machine, so the measured clock offsets are small: 50 ms allows for a loaded one.
-    assert all(abs(e["detail"]["clock_offset_ms"]) < 50 for e in relayed)
-    # On the run's clock: inside the phase that ran them (same 50 ms margin).
+    # One machine, so the true clock offsets are 0. Dask's scheduler_delay, which the
+    # offset starts from, comes from a heartbeat's round trip, and a heartbeat answered
+    # while a worker was still busy starting is off by up to that delay (once over
+    # 50 ms in a full-suite run here): 250 ms still tells a working offset from a
+    # missing or doubled one, which would be off by seconds (the run's t0).
+    offsets = sorted(e["detail"]["clock_offset_ms"] for e in relayed)
+    assert all(abs(o) < 250 for o in offsets), offsets
+    # On the run's clock: inside the phase that ran them (the same 250 ms margin).
     phase = _phase(run, variant)
     start = next(e["t"] for e in run["events"] if e["kind"] == "phase-start")
-    assert all(s >= start - 0.05 and e <= start + phase["seconds"] + 0.05 for s, e, _, _ in spans)
+    assert all(s >= start - 0.25 and e <= start + phase["seconds"] + 0.25 for s, e, _, _ in spans)
     home = next(
         e for e in run["events"] if e["kind"] == "check" and "came home" in e["detail"]["what"]
     )

@@ -321,7 +321,7 @@ def test_run_an_unmodified_script_in_a_terminal(tmux: Tmux, run_procs: RunProces
 def test_step_mode_steps_through_a_traced_script(tmux: Tmux, run_procs: RunProcesses) -> None:
     script = os.path.join(os.path.dirname(__file__), "fixtures", "scripts", "greenlet_pingpong.py")
     tmux.type(_command(run_procs, "run", script, "--step"))
-    count = re.compile(r"greenlet_pingpong\.py · \w+\s+\d+\.\d s\s+(?P<n>\d+) events")
+    count = re.compile(r"greenlet_pingpong\.py · \w+\s+\d+\.\d s\s+(?P<n>\d+) events?")
 
     def shown(screen: str) -> int:
         found = count.findall(screen)
