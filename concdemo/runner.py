@@ -273,11 +273,10 @@ def _thread_label(header: str) -> str:
     return f"{ident} (current)" if header.startswith("Current") else ident or header
 
 
-_TRACER_DIR = str(Path(__file__).resolve().parent / "tracer")
-
-
 def _is_tracer(file: str) -> bool:
-    return file.startswith(_TRACER_DIR)
+    """A frame of concdemo's tracer, whichever copy of concdemo the script ran it from."""
+    parent = Path(file).parent
+    return parent.name == "tracer" and parent.parent.name == "concdemo"
 
 
 def _stack_docs(

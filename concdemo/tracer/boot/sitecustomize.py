@@ -19,22 +19,19 @@ def _boot() -> None:
         # after it; untraced it keeps the life it has bare (the probe would make
         # it die with its parent).
         return
+    # The very copy of concdemo the CLI runs from (a source tree, or another install
+    # than the one on the script's path): its tracer must match the CLI that reads
+    # its events. On sys.path only while it is imported: the script sees its own path.
     home = os.environ.get("CONCDEMO_TRACE_HOME")
-    added = False
+    if home:
+        sys.path.insert(0, home)
     try:
         import concdemo.tracer.core as core
     except ImportError:
-        if not home:
-            return
-        sys.path.append(home)  # a source tree that is not installed
-        added = True
-        try:
-            import concdemo.tracer.core as core
-        except ImportError:
-            return
+        return
     finally:
-        if added and home in sys.path:
-            sys.path.remove(home)
+        if home and sys.path and sys.path[0] == home:
+            del sys.path[0]
     try:
         core.install()
     except Exception as exc:  # never let the tracer stop the script from running
