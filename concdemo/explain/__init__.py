@@ -96,6 +96,12 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
         "expected_shown": outcome(result.expected, lang),
         "error_foreseen": not variant.errors or error_type in variant.errors,
         "unexpected_count": len(result.unexpected_errors),
+        # What the run is: a scenario's variant, or a user's own script (run PATH.py).
+        "subject": (
+            ("本脚本" if lang == "zh" else "this script")
+            if result.spec.script is not None
+            else ("本变体" if lang == "zh" else "this variant")
+        ),
     }
     more["blocked_all"] = _blocked(result, lang)
     module = templates(variant.path.parent)

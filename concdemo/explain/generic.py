@@ -9,13 +9,13 @@ from concdemo.explain.template import Line
 # The run went as the variant expects, but ended in a hang or an error: say so, and where.
 EXPECTED_END = [
     Line(
-        "The run hung, as this variant expects: it was stopped after {timeout_s:.1f} s.",
-        "运行挂起了，这正是本变体预期的结果：{timeout_s:.1f} 秒后它被停止。",
+        "The run hung, as {subject} expects: it was stopped after {timeout_s:.1f} s.",
+        "运行挂起了，这正是{subject}预期的结果：{timeout_s:.1f} 秒后它被停止。",
         when=lambda f: f.outcome == "hang",
     ),
     Line(
-        "{error_type} ended {error_process}, as this variant expects: {error_message}.",
-        "{error_type} 结束了 {error_process}，这正是本变体预期的：{error_message}。",
+        "{error_type} ended {error_process}, as {subject} expects: {error_message}.",
+        "{error_type} 结束了 {error_process}，这正是{subject}预期的：{error_message}。",
         when=lambda f: f.outcome == "error",
     ),
 ]
@@ -31,16 +31,16 @@ BLOCKED = [
 INSTEAD = [
     Line(
         "The run did not finish: it was stopped as a hang after {timeout_s:.1f} s, so what "
-        "this variant demonstrates did not happen on this run.",
+        "{subject} demonstrates did not happen on this run.",
         "运行没有结束：{timeout_s:.1f} 秒后它被当作挂起停止了，"
-        "所以本变体要演示的内容在这次运行中没有发生。",
+        "所以{subject}要演示的内容在这次运行中没有发生。",
         when=lambda f: f.outcome == "hang" and f.expected != "hang",
     ),
     Line(
-        "{error_type} ended {error_process} ({error_message}), so what this variant "
+        "{error_type} ended {error_process} ({error_message}), so what {subject} "
         "demonstrates did not happen on this run; the error above says where.",
         "{error_type} 结束了 {error_process}（{error_message}），"
-        "所以本变体要演示的内容在这次运行中没有发生；"
+        "所以{subject}要演示的内容在这次运行中没有发生；"
         "上面的错误信息指出了位置。",
         when=lambda f: f.outcome == "error" and f.expected != "error",
     ),
@@ -50,17 +50,17 @@ INSTEAD = [
         when=lambda f: f.outcome == "crash",
     ),
     Line(
-        "The run ended normally, but this variant is expected to end with {expected_shown}: what "
+        "The run ended normally, but {subject} is expected to end with {expected_shown}: what "
         "it demonstrates did not happen on this run.",
-        "运行正常结束了，但本变体预期的结果是{expected_shown}："
+        "运行正常结束了，但{subject}预期的结果是{expected_shown}："
         "它要演示的内容在这次运行中没有发生。",
         when=lambda f: f.outcome == "ok" and f.expected != "ok",
     ),
     Line(
         "The run ended with {outcome_shown} as expected, but {error_type} ({error_message}) "
-        "is not the error this variant demonstrates.",
+        "is not the error {subject} demonstrates.",
         "运行如预期以{outcome_shown}结束，"
-        "但 {error_type}（{error_message}）不是本变体要演示的错误。",
+        "但 {error_type}（{error_message}）不是{subject}要演示的错误。",
         when=lambda f: f.outcome == f.expected == "error" and not f.error_foreseen,
     ),
     Line(
@@ -109,8 +109,8 @@ CHECKS_HELD = [
 ]
 
 NO_STORY = Line(
-    "The run ended {outcome_shown}, as this variant expects.",
-    "运行以“{outcome_shown}”结束，符合本变体的预期。",
+    "The run ended {outcome_shown}, as {subject} expects.",
+    "运行以“{outcome_shown}”结束，符合{subject}的预期。",
 )
 
 DROPPED = Line(
