@@ -16,7 +16,11 @@ DOCS = ROOT / "docs"
 PICTURES = {
     "pipe.svg": ["run", "pipe"],
     # The article's delay is 1.0 s; 0.05 s tells the same story in about 3 s.
-    "pool.svg": ["run", "pool", "--param", "delay=0.05"],
+    # With the story continued beyond the article: ProcessPoolExecutor.submit.
+    "pool.svg": [
+        "run", "pool", "--variant", "apply", "--variant", "apply_async",
+        "--variant", "executor-submit", "--param", "delay=0.05",
+    ],
 }
 
 
