@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 
@@ -96,11 +97,14 @@ class Tmux:
                        capture_output=True, timeout=20, check=False)
 
 
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
+TmuxT = TypeVar("TmuxT", bound=Tmux)
+
+
+@contextlib.contextmanager
+def running(term: TmuxT) -> Iterator[TmuxT]:
+    """``term`` started, then killed and reaped on every way out."""
     # As the subreaper, the test adopts the daemonised tmux server and the pane's
     # shell, so it reaps them itself instead of leaving them to PID 1.
-    term = Tmux()
     with subreaper():
         try:
             term.start()
@@ -108,6 +112,12 @@ def tmux() -> Iterator[Tmux]:
         finally:
             term.kill()
             _reap(term.pids)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    with running(Tmux()) as term:
+        yield term
 
 
 def _reap(pids: set[int]) -> None:

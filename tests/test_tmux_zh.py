@@ -17,9 +17,9 @@ from collections.abc import Iterator
 
 import pytest
 from rich.cells import cell_len
-from test_tmux import Tmux, _exit_status, _reap, pytestmark  # noqa: F401  (the tmux marks)
+from test_tmux import Tmux, _exit_status, pytestmark, running  # noqa: F401  (the tmux marks)
 
-from proctree import RunProcesses, subreaper
+from proctree import RunProcesses
 
 COLUMNS = 80
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -42,14 +42,8 @@ class NarrowTmux(Tmux):
 
 @pytest.fixture
 def narrow() -> Iterator[NarrowTmux]:
-    term = NarrowTmux()
-    with subreaper():
-        try:
-            term.start()
-            yield term
-        finally:
-            term.kill()
-            _reap(term.pids)
+    with running(NarrowTmux()) as term:
+        yield term
 
 
 @pytest.fixture
