@@ -605,6 +605,11 @@ PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
         ),
         "共 {runs} 次运行：{good} 次符合预期，{bad} 次不符合",
     ),
+    "figure_cores_busy": _p(
+        "workers",
+        ("cores busy, {workers} worker", "cores busy, {workers} workers"),
+        "忙碌的核心数，{workers} 个工作进程",
+    ),
     "figure_speedup": _p(
         "workers",
         ("speedup, {workers} worker", "speedup, {workers} workers"),

@@ -130,8 +130,8 @@ VERDICTS: dict[str, Verdict] = {
     ),
     "PL8": Verdict(
         "holds",
-        tolerance="speedup at the core count ≥ 1 + 0.25 × (cores − 1); beyond it ≤ 1.3 × that "
-        "(best of 3 runs per pool size)",
+        tolerance="cores kept busy at the core count ≥ 1 + 0.25 × (cores − 1); beyond it ≤ 1.1 × "
+        "that (CPU time over wall time, best of 3 runs per pool size)",
         measures="cpu",
         cores=None,
     ),

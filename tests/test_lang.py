@@ -363,17 +363,24 @@ def test_verify_figures_in_chinese_and_english() -> None:
     sweep = catalog.get("pool").variant("cpu-sweep")
     events = [
         Event(
-            1.0, 1, "MainProcess", "MainThread", "speedup", {"workers": w, "cores": 2, "speedup": s}
+            1.0,
+            1,
+            "MainProcess",
+            "MainThread",
+            "speedup",
+            {"workers": w, "cores": 2, "speedup": s, "cores_busy": b},
         )
-        for w, s in ((2, 1.8), (3, 1.7))
+        for w, s, b in ((2, 1.8, 1.93), (3, 1.7, 1.91))
     ]
     result = RunResult(RunSpec(sweep, "fork", {}, 60.0), "ok", 5.0, events, 0, main_pid=1)
     (claim,) = verifying.judge([verifying.Attempted(result)], ["fork"])
-    first = claim.figures[0]
-    assert figure_text(first, ["fork"]) == "speedup, 2 workers 1.80× / 2.00×"
-    assert verifying.claim_json(claim)["figures"][0]["label"] == "speedup, 2 workers"
+    busy, speedup = claim.figures[0], claim.figures[2]
+    assert figure_text(busy, ["fork"]) == "cores busy, 2 workers 1.93 / 2.00"
+    assert figure_text(speedup, ["fork"]) == "speedup, 2 workers 1.80× / 2.00×"
+    assert verifying.claim_json(claim)["figures"][0]["label"] == "cores busy, 2 workers"
     set_lang("zh")
-    assert figure_text(first, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"
+    assert figure_text(busy, ["fork"]) == "忙碌的核心数，2 个工作进程 1.93 / 2.00"
+    assert figure_text(speedup, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"
 
 
 def test_clicks_own_usage_errors_in_chinese() -> None:

@@ -39,7 +39,12 @@ def _number(value: float | None, unit: str) -> str:
 def figure_text(figure: Figure, methods: list[str]) -> str:
     """'apply 4.83 · 4.95 · 4.81 s / 4.70 s': one value per start method, then theory."""
     values = " · ".join(_number(figure.values.get(m), figure.unit) for m in methods)
-    unit = shown(figure.unit) if figure.unit.startswith("×") else f" {shown(figure.unit)}"
+    if not figure.unit:  # a count (cores kept busy)
+        unit = ""
+    elif figure.unit.startswith("×"):
+        unit = shown(figure.unit)
+    else:
+        unit = f" {shown(figure.unit)}"
     text = f"{shown(figure.label)} {values}{unit}"
     if figure.theory is not None:
         text += f" / {_number(figure.theory, figure.unit)}{unit}"

@@ -68,10 +68,15 @@ STORIES = {
              "terminate() 和 join() 用了 {phase_terminate_s:.3f} 秒，之后再没有任务完成。"),
     ],
     "cpu-sweep": [
-        Line("On this machine's {cores} cores, {cores} workers ran the job {speedup_at_cores:.2f}× as fast as one worker; the best was {best_speedup:.2f}× with {best_workers} workers.",
-             "在这台机器的 {cores} 个核心上，{cores} 个工作进程完成这项工作的速度是一个工作进程的 {speedup_at_cores:.2f} 倍；最好的是 {best_workers} 个工作进程时的 {best_speedup:.2f} 倍。"),
-        Line("Past the core count the speedup stayed at most {beyond_best:.2f}×: extra workers only take turns on the same cores.",
-             "超过核心数以后，加速比最多只有 {beyond_best:.2f} 倍：多出来的工作进程只是在同样的核心上轮流运行。"),
+        Line("On this machine's {cores} cores, {cores} workers kept {busy_at_cores:.2f} cores busy with the job; more workers kept at most {busy_beyond_max:.2f}: extra workers only take turns on the same cores.",
+             "在这台机器的 {cores} 个核心上，{cores} 个工作进程让 {busy_at_cores:.2f} 个核心忙于这项工作；更多的工作进程最多也只让 {busy_beyond_max:.2f} 个核心忙碌：多出来的工作进程只是在同样的核心上轮流运行。",
+             when=lambda f: f.busy_beyond_max <= 1.1 * f.busy_at_cores),
+        Line("Timed by the clock, {cores} workers ran the job {speedup_at_cores:.2f}× as fast as one worker; the best was {best_speedup:.2f}× with {best_workers} workers, and past the core count the speedup stayed at most {beyond_best:.2f}×.",
+             "按时钟计时，{cores} 个工作进程完成这项工作的速度是一个工作进程的 {speedup_at_cores:.2f} 倍；最好的是 {best_workers} 个工作进程时的 {best_speedup:.2f} 倍，超过核心数以后加速比最多只有 {beyond_best:.2f} 倍。",
+             when=lambda f: f.cpu_steady),
+        Line("Timed by the clock the speedups wandered (the best was {best_speedup:.2f}× with {best_workers} workers): the same job took between {cpu_fastest_s:.2f} s and {cpu_slowest_s:.2f} s of CPU time, so this machine's cores changed speed during the sweep. The cores kept busy do not depend on that, which is why the claim is judged on them.",
+             "按时钟计时的加速比忽高忽低（最好的是 {best_workers} 个工作进程时的 {best_speedup:.2f} 倍）：同一项工作用掉的 CPU 时间在 {cpu_fastest_s:.2f} 秒到 {cpu_slowest_s:.2f} 秒之间，说明这台机器的核心在扫描期间改变了速度。忙碌的核心数不受这一点影响，所以这条论断以它为准。",
+             when=lambda f: not f.cpu_steady),
     ],
     "executor-submit": [
         Line("executor.submit() returned a Future at once, as apply_async() returns an AsyncResult, so the loop handed over all {tasks} tasks without waiting, and the {workers} worker processes ran them side by side: up to {task_peak} at a time, and {task_processes} of the workers took tasks.",
@@ -138,9 +143,17 @@ def extra_facts(result, facts):
         found.update(cores=cores, best_speedup=best["speedup"], best_workers=best["workers"])
         if cores in sweep:
             found["speedup_at_cores"] = sweep[cores]["speedup"]
-        beyond = [d["speedup"] for w, d in sweep.items() if w > cores]
+        beyond = [d for w, d in sweep.items() if w > cores]
         if beyond:
-            found["beyond_best"] = max(beyond)
+            found["beyond_best"] = max(d["speedup"] for d in beyond)
+        if cores in sweep and "cores_busy" in sweep[cores]:
+            found["busy_at_cores"] = sweep[cores]["cores_busy"]
+            if beyond:
+                found["busy_beyond_max"] = max(d["cores_busy"] for d in beyond)
+    for e in result.events:
+        if e.kind == "job cpu time":
+            found.update(cpu_fastest_s=e.detail["fastest_s"], cpu_slowest_s=e.detail["slowest_s"],
+                         cpu_steady=e.detail["steady"])
     return found
 
 
