@@ -295,7 +295,7 @@ class Decoder:
         if not self._key_ids(store, set(keys_b)):
             return False
         try:
-            json.loads(
+            parsed = json.loads(
                 b",".join(details).decode("ascii").join("[]"),
                 parse_constant=_refuse_constant,
                 parse_float=_finite_float,
@@ -308,6 +308,7 @@ class Decoder:
         store.extend_text(
             [(t - t0) / 1e9 for t in map(int, times_b)], seqs, keys, joined.decode("ascii"),
             list(map(len, details)),
+            parsed,
         )
         self._count_rows(store, seqs, keys)
         return True

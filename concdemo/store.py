@@ -17,8 +17,9 @@ import bisect
 import json
 import operator
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from typing import overload
 
 from concdemo.events import Event
@@ -45,6 +46,9 @@ class EventStore(Sequence[Event]):
         self._order: array[int] | None = None  # arrival index of each event in time order
         self._spans: list[int] | None = None
         self._names: dict[int, str] | None = None
+        # The details of the latest block, as the decoder parsed them to check them:
+        # the view handed that block next reads them instead of parsing them again.
+        self._recent: tuple[int, list[dict[str, object]]] | None = None
 
     # -- filling (the ingest thread) -------------------------------------------------
 
@@ -69,10 +73,13 @@ class EventStore(Sequence[Event]):
         keys: Sequence[int],
         details: str,
         lengths: list[int],
+        parsed: list[dict[str, object]] | None = None,
     ) -> None:
-        """Like ``extend``, with the details' texts given joined, and their lengths."""
+        """Like ``extend``, with the details' texts given joined, and their lengths
+        (and, when the caller has them, the details already parsed)."""
         if not lengths:
             return
+        self._recent = None if parsed is None else (len(self._t), parsed)
         if len(details) > 0xFFFFFFFF:
             raise OverflowError("detail chunk too large")  # blocks are far smaller
         self._chunk_of.extend(repeat(len(self._chunks), len(lengths)))
@@ -93,6 +100,7 @@ class EventStore(Sequence[Event]):
         t = self._t
         self._spans = None
         self._names = None
+        self._recent = None
         if all(map(operator.le, t, islice(t, 1, None))):
             self._order = None
             return
@@ -171,12 +179,7 @@ class EventStore(Sequence[Event]):
         """Only the events that open or close a span, in time order."""
         if self._spans is None:
             span_keys = {k for k, key in enumerate(self._keys) if key[4]}
-            keys = self._key
-            self._spans = [
-                position
-                for position, i in enumerate(self._order or range(len(keys)))
-                if keys[i] in span_keys
-            ]
+            self._spans = list(compress(count(), self._having(span_keys)))
         return [self[position] for position in self._spans]
 
     def count_in_details(self, text: str) -> int:
@@ -201,12 +204,10 @@ class EventStore(Sequence[Event]):
         return [self._event(i) for i in found]
 
     def pid_counts(self) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        per_key = [0] * len(self._keys)
-        for k in self._key:
-            per_key[k] += 1
-        for key, count in zip(self._keys, per_key, strict=True):
-            counts[key[0]] = counts.get(key[0], 0) + count
+        """Events per pid, in the order the processes first appear."""
+        counts = dict.fromkeys(self.process_names(), 0)
+        for k, events in Counter(self._key).items():  # Counter counts in C
+            counts[self._keys[k][0]] += events
         return counts
 
     def of_kinds(self, *kinds: str) -> list[Event]:
@@ -214,30 +215,36 @@ class EventStore(Sequence[Event]):
         wanted = {k for k, key in enumerate(self._keys) if key[3] in kinds}
         if not wanted:
             return []
-        keys = self._key
-        return [self._event(i) for i in (self._order or range(len(keys))) if keys[i] in wanted]
+        return [self._event(i) for i in compress(self._in_time(), self._having(wanted))]
 
     def kind_ends(self) -> dict[str, tuple[int, Event, Event]]:
-        """For each kind of event that is not half of a span: how many there were,
-        and its first and last event in time order, decoding only those two."""
-        span_keys = {k for k, key in enumerate(self._keys) if key[4]}
-        kind_of = [key[3] for key in self._keys]
-        found: dict[str, list[int]] = {}  # kind -> [count, first index, last index]
-        keys = self._key
-        for i in self._order or range(len(keys)):
-            k = keys[i]
-            if k in span_keys:
-                continue
-            entry = found.get(kind_of[k])
-            if entry is None:
-                found[kind_of[k]] = [1, i, i]
-            else:
-                entry[0] += 1
-                entry[2] = i
-        return {
-            kind: (count, self._event(first), self._event(last))
-            for kind, (count, first, last) in found.items()
-        }
+        """For each kind of event that is not half of a span, in the order the kinds
+        first occur: how many there were, and its first and last event in time
+        order, decoding only those two."""
+        by_kind: dict[str, set[int]] = {}
+        for k, key in enumerate(self._keys):
+            if not key[4]:
+                by_kind.setdefault(key[3], set()).add(k)
+        per_key = Counter(self._key)
+        ends: list[tuple[int, str, int, int]] = []  # first position, kind, count, last position
+        for kind, wanted in by_kind.items():
+            total = sum(per_key[k] for k in wanted)
+            if total:
+                first = next(compress(count(), self._having(wanted)))
+                from_end = next(compress(count(), self._having(wanted, reverse=True)))
+                ends.append((first, kind, total, len(self._t) - 1 - from_end))
+        return {kind: (total, self[first], self[last]) for first, kind, total, last in sorted(ends)}
+
+    def _in_time(self) -> Sequence[int]:
+        """Arrival indices in time order."""
+        return range(len(self._t)) if self._order is None else self._order
+
+    def _having(self, wanted: set[int], reverse: bool = False) -> Iterator[bool]:
+        """For each event in time order (or backwards), whether its key is wanted:
+        a mask for ``itertools.compress``, made without a Python loop per event."""
+        in_time = self._in_time()
+        order = reversed(in_time) if reverse else in_time
+        return map(wanted.__contains__, map(self._key.__getitem__, order))
 
     def time_range(self) -> tuple[float, float]:
         return (min(self._t), max(self._t)) if self._t else (0.0, 0.0)
@@ -246,21 +253,38 @@ class EventStore(Sequence[Event]):
         """In time order: the first event of each (process, task, kind, span) in each
         column ``col(t)``, and every event of the kinds in ``every``. A timeline
         draws from this exactly what it would draw from all events: events of one
-        kind in one column look the same, and the first of them is the one kept."""
+        kind in one column look the same, and the first of them is the one kept.
+
+        ``col`` must never decrease as time goes on (an axis): each column is then
+        one stretch of the time order, found by bisection, and searched in C
+        rather than event by event (a million events take milliseconds)."""
         keep_all = {k for k, key in enumerate(self._keys) if key[3] in every}
-        seen: set[tuple[int, int]] = set()
-        chosen = []
-        t, keys = self._t, self._key
-        for i in self._order or range(len(keys)):
-            k = keys[i]
-            if k in keep_all:
-                chosen.append(i)
-                continue
-            spot = (k, col(t[i]))
-            if spot not in seen:
-                seen.add(spot)
-                chosen.append(i)
-        return [self._event(i) for i in chosen]
+        t, keys, order = self._t, self._key, self._order
+        n = len(keys)
+        at: Callable[[int], int] = (lambda p: p) if order is None else order.__getitem__
+
+        def column(position: int) -> int:
+            return col(t[at(position)])
+
+        positions: list[int] = []  # in the time order
+        start = 0
+        while start < n:
+            end = bisect.bisect_right(range(n), column(start), lo=start, key=column)
+            ids = keys[start:end]
+            if order is not None:
+                ids = array("I", map(keys.__getitem__, order[start:end]))
+            for k in set(ids):
+                found = ids.index(k)
+                positions.append(start + found)
+                while k in keep_all:
+                    try:
+                        found = ids.index(k, found + 1)
+                    except ValueError:
+                        break
+                    positions.append(start + found)
+            start = end
+        positions.sort()
+        return [self._event(at(p)) for p in positions]
 
     def process_names(self) -> dict[int, str]:
         """Each pid's latest process name, in the order the processes first appear."""
@@ -329,12 +353,29 @@ class Arrived(Sequence[Event]):
         return [self._store._event(i) for i in positions]
 
     def __iter__(self) -> Iterator[Event]:
-        # Views look at every detail of a batch: decode them in one parse.
         store = self._store
         positions = range(self._start, self._end)
         texts = [store._detail_text(i) for i in positions]
-        details = json.loads(",".join(texts).join("[]"))
-        for i, text, detail in zip(positions, texts, details, strict=True):
+        for i, text, detail in zip(positions, texts, self._details(), strict=True):
             event = store._event(i, text)
             event._detail = detail
             yield event
+
+    def rows(self) -> Iterator[tuple[float, Key, dict[str, object]]]:
+        """(time, key, detail) of each event, without making Event objects: the
+        plain view writes a million lines from these."""
+        store = self._store
+        t, key_of, keys = store._t, store._key, store._keys
+        for i, detail in zip(range(self._start, self._end), self._details(), strict=True):
+            yield t[i], keys[key_of[i]], detail
+
+    def _details(self) -> list[dict[str, object]]:
+        """Every detail of the batch: the decoder's own parse when it covers the
+        batch, else one parse of the batch's texts (views look at every detail)."""
+        store, start, end = self._store, self._start, self._end
+        recent = store._recent
+        if recent is not None and recent[0] <= start and end <= recent[0] + len(recent[1]):
+            return recent[1][start - recent[0] : end - recent[0]]
+        texts = [store._detail_text(i) for i in range(start, end)]
+        details: list[dict[str, object]] = json.loads(",".join(texts).join("[]"))
+        return details

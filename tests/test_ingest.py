@@ -265,3 +265,83 @@ def test_the_store_orders_late_and_shuffled_arrivals_by_time() -> None:
         store.seal()
         assert [e.t for e in store] == sorted(arrival)
         assert store[0].seq == min(range(len(arrival)), key=arrival.__getitem__)
+
+
+def test_a_timeline_drawn_from_the_store_is_the_one_drawn_from_every_event() -> None:
+    # The store hands the timeline a sample (the first event of each kind per
+    # column, found by bisecting the time order); a list hands it every event.
+    import random
+
+    from rich.console import Console
+
+    from concdemo.render.timeline import timeline
+    from concdemo.store import EventStore
+
+    def stored(count: int) -> EventStore:
+        rng = random.Random(count)
+        events = []
+        for i in range(count):
+            pid = rng.choice((11, 12, 13))
+            kind = rng.choice(("put", "get", "tick", "check"))
+            detail = {"what": "w", "ok": rng.random() > 0.01} if kind == "check" else {"i": i}
+            t = round(rng.uniform(0, 5), 3)  # events share times; columns hold one or many
+            events.append(Event(t, pid, f"P{pid}", "MainThread", kind, detail, seq=i))
+        store = EventStore()
+        for event in sorted(events, key=lambda e: e.t + rng.uniform(-0.2, 0.2)):  # arrival
+            store.append(event)
+        store.seal()
+        return store
+
+    def drawn(source: object, width: int) -> str:
+        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+        console.print(timeline(source, width=width))  # type: ignore[arg-type]
+        return console.export_text()
+
+    for count in (300, 20_000):  # sparse columns and crowded ones
+        store = stored(count)
+        every_event = list(store)  # a list has no sample(): the timeline looks at each event
+        for width in (40, 80, 173):
+            assert drawn(store, width) == drawn(every_event, width), (count, width)
+
+
+def test_the_stores_shortcuts_answer_what_a_list_of_the_same_events_answers() -> None:
+    # Each shortcut (searching columns in C instead of making every event) against
+    # the generic function over a plain list; spans, rare kinds, shuffled arrival.
+    import random
+
+    from concdemo import events as ev
+    from concdemo.store import EventStore
+
+    rng = random.Random(5)
+    made = []
+    for i in range(5000):
+        pid = rng.choice((21, 22, 23, 24))
+        kind, span = rng.choice(
+            [("put", ""), ("get", ""), ("task-start", "start"), ("task-end", "end")] * 20
+            + [("check", ""), ("error", ""), ("process-end", "")]
+        )
+        detail = {"link": f"q{i}"} if kind == "put" and i % 7 == 0 else {"i": i}
+        made.append(Event(round(rng.uniform(0, 3), 2), pid, f"P{pid}", "T", kind, detail, span, i))
+    store = EventStore()
+    for event in sorted(made, key=lambda e: e.t + rng.uniform(-0.5, 0.5)):
+        store.append(event)
+    store.seal()
+    every = list(store)  # a list: the generic paths
+    rare = ("check", "error")
+
+    def same(a: object, b: object) -> bool:
+        return repr(a) == repr(b)
+
+    wrong = [
+        name
+        for name, fast, generic in [
+            ("span_events", ev.span_events(store), ev.span_events(every)),
+            ("of_kinds", ev.of_kinds(store, *rare), ev.of_kinds(every, *rare)),
+            ("process_names", ev.process_names(store), ev.process_names(every)),
+            ("pid_counts", ev.pid_counts(store), ev.pid_counts(every)),
+            ("kind_ends", list(ev.kind_ends(store).items()), list(ev.kind_ends(every).items())),
+            ("linked", ev.linked(store), ev.linked(every)),
+        ]
+        if not same(fast, generic)
+    ]
+    assert wrong == []
