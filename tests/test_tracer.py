@@ -345,3 +345,25 @@ def test_generator_yields_and_resumes_in_the_generators_lane() -> None:
     # next() runs it to its first yield; each send() resumes it and it yields the total.
     assert [kind for kind, _ in consumer] == ["yield"] + ["resume", "yield"] * 3
     assert [d["value"] for kind, d in consumer if kind == "yield"] == ["0", "0", "1", "3"]
+
+
+def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
+    outcome, lines = bare("locks_contended.py", None)
+    for method, run in traced("locks_contended.py").items():
+        assert (run["outcome"], printed(run)) == (outcome, lines) == ("ok", lines), method
+        waits = [
+            (e["process"], e["task"], e["detail"]["lock"])
+            for e in run["events"]
+            if e["kind"] == "lock-wait-start"
+        ]
+        # The main thread waited for the thread's lock, then for the process's; no
+        # other acquire waited as the script's (Event.wait, join: the libraries').
+        assert waits == [
+            ("MainProcess", "MainThread", "threading.Lock"),
+            ("MainProcess", "MainThread", "multiprocessing.Lock"),
+        ], method
+        ends = [e["detail"] for e in run["events"] if e["kind"] == "lock-wait-end"]
+        # The holder keeps each lock 0.3 s after it says so; 0.1 s leaves room for
+        # a slow start of the waiting side on a loaded machine.
+        assert all(d["acquired"] and d["waited_s"] >= 0.1 for d in ends), (method, ends)
+        assert not [e for e in run["events"] if e["kind"] == "lock-wait"], method

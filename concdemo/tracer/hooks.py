@@ -26,6 +26,7 @@ PATCHES = {
     "multiprocessing.connection": ("concdemo.tracer.mp", "patch_connection"),
     "multiprocessing.pool": ("concdemo.tracer.mp", "patch_pool"),
     "multiprocessing.managers": ("concdemo.tracer.mp", "patch_managers"),
+    "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
     "traceback": ("concdemo.tracer.mp", "patch_traceback"),
     "threading": ("concdemo.tracer.threads", "patch_threading"),
     "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),

@@ -241,6 +241,49 @@ def patch_connection(module: ModuleType) -> None:
     _wrap(cls, "recv_bytes_into", _make_bytes("recv_bytes_into", sends=False))
 
 
+# --- locks and semaphores -------------------------------------------------------
+
+
+def patch_synchronize(module: ModuleType) -> None:
+    """multiprocessing's Lock, RLock, Semaphore: an acquire that waited is a span.
+
+    ``SemLock._make_methods`` binds ``acquire`` to the C semaphore, in the
+    creating process and again in each child that unpickles the lock; our
+    version binds a wrapper that tries without blocking first, so an acquire
+    that did not wait costs one Python call and reports nothing."""
+    from concdemo.tracer.threads import waited
+
+    cls = module.SemLock
+    make_methods = cls.__dict__.get("_make_methods")
+    if make_methods is None or getattr(make_methods, "_concdemo", False):
+        return
+
+    def _make_methods(self: Any) -> None:
+        make_methods(self)
+        plain = self.acquire
+        name = f"multiprocessing.{type(self).__name__}"
+
+        def acquire(block: bool = True, timeout: float | None = None) -> bool:
+            if plain(False):
+                return True
+            if not block:
+                return False
+            return waited(plain, (True, timeout), name, 3)
+
+        self.acquire = acquire
+
+    def __enter__(self: Any) -> bool:
+        # ``with lock:`` goes to the C semaphore directly, not through ``acquire``.
+        if self._semlock.acquire(False):
+            return True
+        return waited(self._semlock.acquire, (), f"multiprocessing.{type(self).__name__}", 3)
+
+    _make_methods._concdemo = True  # type: ignore[attr-defined]
+    __enter__._concdemo = True  # type: ignore[attr-defined]
+    cls._make_methods = _make_methods
+    cls.__enter__ = __enter__
+
+
 # --- pools --------------------------------------------------------------------
 
 

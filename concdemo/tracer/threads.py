@@ -1,4 +1,4 @@
-"""Threads and waits: thread start/end, ``time.sleep``, joins and condition waits.
+"""Threads and waits: thread start/end, ``time.sleep``, joins, condition and lock waits.
 
 ``time`` is built in and loaded before the script starts, so ``sleep`` is
 wrapped at install; ``threading`` is patched when the script (or gevent, or
@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
 
-_LIBRARIES = ("multiprocessing", "concurrent.", "threading", "gevent", "queue", "asyncio")
+_LIBRARIES = (
+    "multiprocessing",
+    "concurrent.",
+    "threading",
+    "gevent",
+    "queue",
+    "asyncio",
+    "logging",
+)
 
 
 def _by_library() -> bool:
@@ -94,3 +102,73 @@ def patch_threading(module: ModuleType) -> None:
         return notified
 
     module.Condition.wait = _mark(wait, condition_wait)
+
+    original_lock: Callable[[], Any] = module.Lock
+    if getattr(original_lock, "_concdemo", False):
+        return
+
+    def lock() -> Any:
+        return TracedLock(original_lock(), "threading.Lock")
+
+    # Looked up at call time, by the script and by threading itself (an Event's
+    # Condition): waits inside the libraries are not reported (see waited). RLock
+    # is left alone: gevent's monkey.patch_all inspects every RLock it finds, and
+    # replaces threading.Lock with its own, as it would anyway.
+    module.Lock = _mark(lock, original_lock)  # type: ignore[attr-defined]
+    # Pickled by name (a Manager registers threading.Lock and sends its registry
+    # to a spawned server): "threading.Lock" finds this function, or the original
+    # where the tracer is not installed.
+    lock.__module__, lock.__name__, lock.__qualname__ = module.__name__, "Lock", "Lock"
+
+
+class TracedLock:
+    """A threading lock that reports an acquire that had to wait, as a span.
+
+    An acquire that succeeds at once (the usual case) costs one extra Python
+    call; anything else (``_is_owned``, ``_release_save``, ``_at_fork_reinit``,
+    which ``Condition`` and ``threading`` use) goes straight to the real lock.
+    """
+
+    __slots__ = ("_lock", "_name")
+
+    def __init__(self, lock: Any, name: str) -> None:
+        self._lock = lock
+        self._name = name
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._lock.acquire(False):
+            return True
+        if not blocking:
+            return False
+        return waited(self._lock.acquire, (True, timeout), self._name, 3)
+
+    def __enter__(self) -> bool:
+        if self._lock.acquire(False):
+            return True
+        return waited(self._lock.acquire, (), self._name, 3)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return bool(self._lock.locked())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lock, name)
+
+    def __repr__(self) -> str:
+        return repr(self._lock)
+
+
+def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth: int) -> bool:
+    """A blocking acquire after a failed try: a ``lock-wait`` span, unless a library
+    (not the script) is the one waiting. ``depth``: the script's frame, from here."""
+    if caller_module(depth).startswith(_LIBRARIES):
+        return bool(acquire(*args))
+    t0 = _now()
+    acquired = bool(acquire(*args))
+    emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
+    return acquired
