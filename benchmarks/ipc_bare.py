@@ -33,28 +33,41 @@ REPEAT = 5
 ctx = mp.get_context("fork")
 
 
-def exactly(read, n):
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = read(n - len(buf))
-        if not chunk:
+def exactly(read_into, buf):
+    """Fill the preallocated ``buf`` (a memoryview) from ``read_into``."""
+    done = 0
+    while done < len(buf):
+        n = read_into(buf[done:])
+        if n == 0:
             raise EOFError
-        buf += chunk
-    return bytes(buf)
+        done += n
+    return buf
+
+
+def swallow(read_into, n):
+    """Read n bytes into a reused 1 MiB (or smaller) buffer."""
+    buf = memoryview(bytearray(min(n, 1 << 20)))
+    while n > 0:
+        got = read_into(buf[:min(n, len(buf))])
+        if got == 0:
+            raise EOFError
+        n -= got
 
 
 # Each channel: a child function and the parent's (send, receive) for one message.
 def pipe_child(r, w, size, rtt, oneway):
+    buf = memoryview(bytearray(size))
     for _ in range(rtt):
-        os.write(w, exactly(lambda n: os.read(r, n), size))
-    exactly(lambda n: os.read(r, min(n, 1 << 20)), size * oneway)
+        os.write(w, exactly(lambda b: os.readv(r, [b]), buf))
+    swallow(lambda b: os.readv(r, [b]), size * oneway)
     os.write(w, b"!")
 
 
 def sock_child(s, size, rtt, oneway):
+    buf = memoryview(bytearray(size))
     for _ in range(rtt):
-        s.sendall(exactly(s.recv, size))
-    exactly(lambda n: s.recv(min(n, 1 << 20)), size * oneway)
+        s.sendall(exactly(s.recv_into, buf))
+    swallow(s.recv_into, size * oneway)
     s.sendall(b"!")
 
 
@@ -89,12 +102,31 @@ def shm_child(name, size, go, back, rtt, oneway):
     block.close()
 
 
+def pin(child):
+    """Us on the first core we may use, the child on the second (as concdemo does);
+    returns our affinity to restore, or None where there is nothing to pin."""
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return None
+    saved = os.sched_getaffinity(0)
+    first, second = sorted(saved)[:2]
+    os.sched_setaffinity(0, {first})
+    for thread in os.listdir(f"/proc/{child}/task"):  # a Manager's server has threads
+        os.sched_setaffinity(int(thread), {second})
+    return saved
+
+
+def unpin(saved):
+    if saved is not None:
+        os.sched_setaffinity(0, saved)
+
+
 def one_sample(kind, size, rtt, oneway):
     msg = b"x" * size
     cleanup = []
     if kind == "Manager list":
         with ctx.Manager() as manager:
             lst = manager.list()
+            mine = pin(manager._process.pid)
             t = time.perf_counter()
             for _ in range(rtt):
                 lst.append(msg)
@@ -104,20 +136,24 @@ def one_sample(kind, size, rtt, oneway):
             for _ in range(oneway):
                 lst.append(msg)
             len(lst)
-            return rtt_s, time.perf_counter() - t
+            done = time.perf_counter()
+            unpin(mine)
+            return rtt_s, done - t
     if kind == "os.pipe":
         a_r, a_w = os.pipe()
         b_r, b_w = os.pipe()
         p = ctx.Process(target=pipe_child, args=(a_r, b_w, size, rtt, oneway))
         send = lambda: os.write(a_w, msg)  # noqa: E731
-        recv = lambda: exactly(lambda n: os.read(b_r, n), size)  # noqa: E731
+        back = memoryview(bytearray(size))
+        recv = lambda: exactly(lambda b: os.readv(b_r, [b]), back)  # noqa: E731
         ack = lambda: os.read(b_r, 1)  # noqa: E731
         cleanup = [lambda fd=fd: os.close(fd) for fd in (a_r, a_w, b_r, b_w)]
     elif kind == "socketpair":
         s1, s2 = socket.socketpair()
         p = ctx.Process(target=sock_child, args=(s2, size, rtt, oneway))
         send = lambda: s1.sendall(msg)  # noqa: E731
-        recv = lambda: exactly(s1.recv, size)  # noqa: E731
+        back = memoryview(bytearray(size))
+        recv = lambda: exactly(s1.recv_into, back)  # noqa: E731
         ack = lambda: s1.recv(1)  # noqa: E731
         cleanup = [s1.close, s2.close]
     elif kind.startswith("Pipe"):
@@ -162,6 +198,7 @@ def one_sample(kind, size, rtt, oneway):
 
         cleanup = [free]
     p.start()
+    mine = pin(p.pid)
     t = time.perf_counter()
     for _ in range(rtt):
         send()
@@ -172,6 +209,7 @@ def one_sample(kind, size, rtt, oneway):
         send()
     ack()
     oneway_s = time.perf_counter() - t
+    unpin(mine)
     p.join()
     for c in cleanup:
         c()

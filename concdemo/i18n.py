@@ -457,6 +457,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "IPC between two processes ({start_method}), against {floor} (median of {repeat})",
         "两个进程之间的 IPC（{start_method}），与 {floor} 相比（{repeat} 次的中位数）",
     ),
+    "bench_ipc_pinned": _m(
+        "; each end on a core of its own ({first} and {second})",
+        "；两端各占一个核心（{first} 和 {second}）",
+    ),
     "bench_channel": _m(
         "Event channel: {emit:.2f} µs per event for the writer; {rate:,} events/s received;"
         " {lost:,} of {events:,} lost",

@@ -7,6 +7,13 @@ back; one-way throughput sends ``count`` messages and waits for one short
 acknowledgement that all of them arrived. ``os.pipe`` is the floor: the bare
 kernel pipe, no pickling, no locks, that every other channel is compared with.
 
+Where the machine has two cores or more, this process and the far end are each
+kept on a core of their own for the sample (``sched_setaffinity``): a small
+message's round trip takes about three times as long between two cores as on
+one (here 50 us against 15 us for 4 KiB over os.pipe), and left to the
+scheduler a sample would land in either mode, so that two runs could differ by
+3x while measuring the same thing.
+
 Only the standard library here; ``benchmarks/ipc_bare.py`` is an independent
 plain script taking the same measurements, to check that these figures are not
 changed by running inside the CLI.
@@ -34,28 +41,50 @@ _SLOW = {"Manager list": 4}  # a proxy call is a socket round trip: fewer of the
 # --- the far ends: each runs in the other process ---------------------------------
 
 
-def _read_exact(read: Callable[[int], bytes], size: int) -> bytes:
-    parts, got = [], 0
-    while got < size:
-        chunk = read(size - got)
-        if not chunk:
+# The byte channels read into one buffer made beforehand: the figures are the
+# channel's, not those of allocating (and joining) a bytes object per read.
+ReadInto = Callable[[memoryview], int]
+
+
+def _fill(read_into: ReadInto, view: memoryview) -> None:
+    """Read until ``view`` is full."""
+    got = 0
+    while got < len(view):
+        count = read_into(view[got:])
+        if not count:
             raise EOFError
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
+        got += count
+
+
+def _drain(read_into: ReadInto, total: int) -> None:
+    """Read ``total`` bytes and keep none, up to 1 MiB at a time."""
+    view = memoryview(bytearray(min(total, 1 << 20)))
+    while total:
+        count = read_into(view[: min(total, len(view))])
+        if not count:
+            raise EOFError
+        total -= count
+
+
+def _fd_reader(fd: int) -> ReadInto:
+    return lambda view: os.readv(fd, [view])
 
 
 def _fd_echo(rfd: int, wfd: int, size: int, rtt: int, oneway: int) -> None:
+    view, read_into = memoryview(bytearray(size)), _fd_reader(rfd)
     for _ in range(rtt):
-        os.write(wfd, _read_exact(lambda n: os.read(rfd, n), size))
-    _read_exact(lambda n: os.read(rfd, min(n, 1 << 20)), size * oneway)
+        _fill(read_into, view)
+        os.write(wfd, view)
+    _drain(read_into, size * oneway)
     os.write(wfd, b"!")
 
 
 def _sock_echo(sock: socket.socket, size: int, rtt: int, oneway: int) -> None:
+    view = memoryview(bytearray(size))
     for _ in range(rtt):
-        sock.sendall(_read_exact(sock.recv, size))
-    _read_exact(lambda n: sock.recv(min(n, 1 << 20)), size * oneway)
+        _fill(sock.recv_into, view)
+        sock.sendall(view)
+    _drain(sock.recv_into, size * oneway)
     sock.sendall(b"!")
 
 
@@ -97,6 +126,42 @@ def _shm_echo(name: str, size: int, ready: Any, done: Any, rtt: int, oneway: int
 # --- this end ----------------------------------------------------------------------
 
 
+def pinned_cores() -> tuple[int, int] | None:
+    """Two cores for the two ends, or None (one core, or no affinity on this platform)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cores = sorted(os.sched_getaffinity(0))
+    return (cores[0], cores[1]) if len(cores) >= 2 else None
+
+
+def _threads(pid: int) -> list[int]:
+    """The ids of ``pid``'s threads (Linux lists them under /proc), else just ``pid``."""
+    try:
+        return [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return [pid]
+
+
+class _TwoCores:
+    """This thread on one core and ``far_pid`` on another, for one sample."""
+
+    def __init__(self, far_pid: int | None) -> None:
+        self.far_pid, self.cores = far_pid, pinned_cores()
+        self.saved: set[int] | None = None
+
+    def __enter__(self) -> None:
+        if self.cores is None or self.far_pid is None:
+            return
+        self.saved = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {self.cores[0]})
+        for thread in _threads(self.far_pid):  # a Manager's server serves from threads
+            os.sched_setaffinity(thread, {self.cores[1]})
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.saved is not None:
+            os.sched_setaffinity(0, self.saved)
+
+
 def _timed(round_trip: Callable[[], None], count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
@@ -117,12 +182,13 @@ def _sample(kind: str, size: int, rtt: int, oneway: int) -> tuple[float, float]:
                 items.append(message)
                 items.pop()
 
-            rtt_s = _timed(there_and_back, rtt)
-            started = time.perf_counter()
-            for _ in range(oneway):
-                items.append(message)
-            len(items)  # the acknowledgement: every append has been answered
-            return rtt_s, time.perf_counter() - started
+            with _TwoCores(manager._process.pid):  # type: ignore[attr-defined]
+                rtt_s = _timed(there_and_back, rtt)
+                started = time.perf_counter()
+                for _ in range(oneway):
+                    items.append(message)
+                len(items)  # the acknowledgement: every append has been answered
+                return rtt_s, time.perf_counter() - started
     # One function for every channel keeps the timed loops identical; the ends'
     # types differ per branch.
     child: Any
@@ -135,9 +201,11 @@ def _sample(kind: str, size: int, rtt: int, oneway: int) -> tuple[float, float]:
         child = ctx.Process(target=_fd_echo, args=(down_r, up_w, size, rtt, oneway))
         child.start()
 
+        reply, read_reply = memoryview(bytearray(size)), _fd_reader(up_r)
+
         def there_and_back() -> None:
             os.write(down_w, message)
-            _read_exact(lambda n: os.read(up_r, n), size)
+            _fill(read_reply, reply)
 
         def one_way() -> None:
             os.write(down_w, message)
@@ -153,9 +221,11 @@ def _sample(kind: str, size: int, rtt: int, oneway: int) -> tuple[float, float]:
         child = ctx.Process(target=_sock_echo, args=(theirs, size, rtt, oneway))
         child.start()
 
+        reply = memoryview(bytearray(size))
+
         def there_and_back() -> None:
             mine.sendall(message)
-            _read_exact(mine.recv, size)
+            _fill(mine.recv_into, reply)
 
         def one_way() -> None:
             mine.sendall(message)
@@ -235,12 +305,13 @@ def _sample(kind: str, size: int, rtt: int, oneway: int) -> tuple[float, float]:
     else:
         raise ValueError(f"unknown channel {kind!r}")
     try:
-        rtt_s = _timed(there_and_back, rtt)
-        started = time.perf_counter()
-        for _ in range(oneway):
-            one_way()
-        ack()
-        oneway_s = time.perf_counter() - started
+        with _TwoCores(child.pid):
+            rtt_s = _timed(there_and_back, rtt)
+            started = time.perf_counter()
+            for _ in range(oneway):
+                one_way()
+            ack()
+            oneway_s = time.perf_counter() - started
         child.join()
     finally:
         if child.is_alive():
@@ -291,4 +362,11 @@ def measure(repeat: int = 5, scale: float = 1.0, kinds: tuple[str, ...] = KINDS)
                     "throughput_ratio": round(floor["mib_s"] / mib_s, 3) if floor else None,
                 }
             )
-    return {"repeat": repeat, "floor": FLOOR, "start_method": "fork", "rows": rows}
+    cores = pinned_cores()
+    return {
+        "repeat": repeat,
+        "floor": FLOOR,
+        "start_method": "fork",
+        "pinned_cores": None if cores is None else list(cores),
+        "rows": rows,
+    }

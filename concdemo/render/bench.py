@@ -75,13 +75,17 @@ def _burst_table(burst: dict[str, Any]) -> Table:
 
 
 def _ipc_table(ipc: dict[str, Any]) -> Table:
+    title = tr(
+        "bench_ipc_title",
+        start_method=ipc["start_method"],
+        floor=ipc["floor"],
+        repeat=ipc["repeat"],
+    )
+    if ipc.get("pinned_cores"):
+        first, second = ipc["pinned_cores"]
+        title += tr("bench_ipc_pinned", first=first, second=second)
     table = Table(
-        title=tr(
-            "bench_ipc_title",
-            start_method=ipc["start_method"],
-            floor=ipc["floor"],
-            repeat=ipc["repeat"],
-        ),
+        title=title,
         title_justify="left",
         header_style="bold",
     )
