@@ -111,9 +111,9 @@ def patch_threading(module: ModuleType) -> None:
         return TracedLock(original_lock(), "threading.Lock")
 
     # Looked up at call time, by the script and by threading itself (an Event's
-    # Condition): waits inside the libraries are not reported (see waited). RLock
-    # is left alone: gevent's monkey.patch_all inspects every RLock it finds, and
-    # replaces threading.Lock with its own, as it would anyway.
+    # Condition): waits inside the libraries are not reported (see waited). After
+    # gevent's monkey.patch_all, threading.Lock is gevent's again and new locks are
+    # not traced. RLock is left alone: patch_all inspects every RLock it finds.
     module.Lock = _mark(lock, original_lock)  # type: ignore[attr-defined]
     # Pickled by name (a Manager registers threading.Lock and sends its registry
     # to a spawned server): "threading.Lock" finds this function, or the original
@@ -136,10 +136,10 @@ class TracedLock:
         self._name = name
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not blocking:  # as it was, ValueError for a timeout included
+            return bool(self._lock.acquire(blocking, timeout))
         if self._lock.acquire(False):
             return True
-        if not blocking:
-            return False
         return waited(self._lock.acquire, (True, timeout), self._name, 3)
 
     def __enter__(self) -> bool:
