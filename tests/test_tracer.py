@@ -367,3 +367,24 @@ def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
         # a slow start of the waiting side on a loaded machine.
         assert all(d["acquired"] and d["waited_s"] >= 0.1 for d in ends), (method, ends)
         assert not [e for e in run["events"] if e["kind"] == "lock-wait"], method
+
+
+def test_tracebacks_print_as_they_do_bare_without_the_tracers_frames() -> None:
+    # Caught and printed (traceback.print_exc), sent back from a pool worker, and
+    # uncaught: each passes through a wrapper of ours, and none of them shows it.
+    import multiprocessing
+
+    script = SCRIPTS / "tracebacks.py"
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=SCRIPTS,
+        capture_output=True,
+        text=True,
+        timeout=OK_TIMEOUT_S,
+        env={k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")},
+    )
+    method = multiprocessing.get_start_method()  # what the bare run used
+    run = traced("tracebacks.py", method)[method]
+    assert run["outcome"] == "error" and done.returncode == 1
+    assert printed(run, "stderr") == done.stderr.splitlines()
+    assert "concdemo" not in done.stderr  # the bare run is the reference, not a traced one

@@ -179,9 +179,47 @@ def _report_main_start() -> None:
     def report_uncaught(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
         if not issubclass(kind, KeyboardInterrupt):
             probe_error(exc)
+        if tb is exc.__traceback__:
+            tb = without_our_frames(exc)
         previous(kind, exc, tb)
 
     sys.excepthook = report_uncaught
+
+
+# Frames of this package: a wrapper between the script and the function it called.
+_TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def is_ours(frame: Any) -> bool:
+    return str(frame.f_code.co_filename).startswith(_TRACER_DIR)
+
+
+def without_our_frames(exc: BaseException) -> Any:
+    """The exception's traceback, and those of its causes and contexts, with the
+    tracer's wrapper frames unlinked: what the script would print bare."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        head = last = None
+        tb = current.__traceback__
+        while tb is not None:
+            following = tb.tb_next
+            if not is_ours(tb.tb_frame):
+                if last is None:
+                    head = tb
+                else:
+                    last.tb_next = tb
+                last = tb
+            tb = following
+        if last is not None:
+            last.tb_next = None
+        current.__traceback__ = head
+        pending += [current.__cause__, current.__context__]
+    return exc.__traceback__
 
 
 def probe_error(exc: BaseException) -> None:

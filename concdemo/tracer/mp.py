@@ -22,6 +22,7 @@ from concdemo.tracer.core import (
     caller_module,
     emit,
     emit_call,
+    is_ours,
     probe_error,
     short,
 )
@@ -146,6 +147,24 @@ def patch_traceback(module: Any) -> None:
         setattr(print_exc, attribute, getattr(original, attribute, None))
     print_exc._concdemo = True  # type: ignore[attr-defined]
     module.print_exc = print_exc
+    # Every formatted traceback (print_exc, format_exception, logging, a pool
+    # task's error sent back to the parent) walks the frames with one of these
+    # (3.11+ the second): leave out the tracer's wrappers, as bare.
+    for name in ("walk_tb", "_walk_tb_with_full_positions"):
+        walk = getattr(module, name, None)
+        if walk is not None:
+            setattr(module, name, _skipping_ours(walk))
+
+
+def _skipping_ours(walk: Callable[..., Any]) -> Callable[..., Any]:
+    def walk_tb(tb: Any, *args: Any, **kwargs: Any) -> Any:
+        for item in walk(tb, *args, **kwargs):
+            if not is_ours(item[0]):
+                yield item
+
+    walk_tb.__name__ = walk_tb.__qualname__ = getattr(walk, "__name__", "walk_tb")
+    walk_tb.__wrapped__ = walk  # type: ignore[attr-defined]
+    return walk_tb
 
 
 # --- queues -------------------------------------------------------------------
