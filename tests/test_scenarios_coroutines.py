@@ -183,12 +183,13 @@ def test_gevent_dns_ticker_keeps_ticking_and_failure_is_an_event(gevent_runs: di
 
 
 def test_gevent_cpu_bound_greenlets_take_turns_processes_run_together() -> None:
-    # The speedup check needs the machine's cores to be free; other jobs on a
-    # shared two-core box can take them, so only the structure is required here.
+    # The timing checks (greenlets' total against one task alone, the processes'
+    # speedup) need the machine's cores free and steady; other jobs on a shared
+    # two-core box take them, and `verify` judges those with its busy rule. Only
+    # the structure is required here: the order the tasks ran in.
     run = run_cli("gevent", ["cpu-bound"], strict=False)["cpu-bound"]
     found = checks(run)
     assert found["greenlets took turns: never two tasks at once"]
-    assert found["greenlets gain nothing: total ≈ tasks × one task"]
     assert found["processes ran every task at the same time"]
     greenlet_tasks = sorted(
         (p for p in spans(run, "task") if p[0]["task"].startswith("greenlet-")),
