@@ -6,7 +6,7 @@ The same measurements as `concdemo bench` (see the README's Benchmarks section);
 
 import sys
 
-from concdemo.cli import app
+from concdemo.commands.cli import app
 
 if __name__ == "__main__":
     app(["bench", *sys.argv[1:]], prog_name="benchmarks/bench.py")

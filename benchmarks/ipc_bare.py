@@ -4,7 +4,7 @@
     python benchmarks/ipc_bare.py --compare 3  # 3 rounds of concdemo bench --only ipc
                                                # and this script, interleaved
 
-Written separately from ``concdemo/ipc_bench.py`` (same protocol, same message
+Written separately from ``concdemo/commands/ipc_bench.py`` (same protocol, same message
 counts, its own code) so that a mistake in either, or a cost the CLI adds, shows
 as a difference. The protocol: a round trip sends a message of the given size to a
 forked child (or to the Manager's server) and gets it back; one way sends

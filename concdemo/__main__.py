@@ -1,5 +1,5 @@
 """`python -m concdemo` runs the same CLI as the `concdemo` command."""
 
-from concdemo.cli import main
+from concdemo.commands.cli import main
 
 main()

@@ -31,14 +31,14 @@ from typing import Any
 
 # The environment names live with the wire (the CLI reads them there); the
 # "X as X" form re-exports them for scenario code: ``from concdemo.probe import ENV_T0``.
-from concdemo.channel import ENV_CLI_PID as ENV_CLI_PID
-from concdemo.channel import ENV_EVENTS as ENV_EVENTS
-from concdemo.channel import ENV_PARAMS as ENV_PARAMS
-from concdemo.channel import ENV_RUN_DIR as ENV_RUN_DIR
-from concdemo.channel import ENV_START_METHOD as ENV_START_METHOD
-from concdemo.channel import ENV_T0 as ENV_T0
-from concdemo.channel import Writer, encode
-from concdemo.gate import ENV_GATE, Gate
+from concdemo.wire.channel import ENV_CLI_PID as ENV_CLI_PID
+from concdemo.wire.channel import ENV_EVENTS as ENV_EVENTS
+from concdemo.wire.channel import ENV_PARAMS as ENV_PARAMS
+from concdemo.wire.channel import ENV_RUN_DIR as ENV_RUN_DIR
+from concdemo.wire.channel import ENV_START_METHOD as ENV_START_METHOD
+from concdemo.wire.channel import ENV_T0 as ENV_T0
+from concdemo.wire.channel import Writer, encode
+from concdemo.wire.gate import ENV_GATE, Gate
 
 STACK_SIGNAL_NAME = "SIGUSR1"
 _STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
@@ -283,7 +283,7 @@ def start() -> Params:
     if reporting():
         values = json.loads(os.environ.get(ENV_PARAMS, "{}"))
     else:
-        from concdemo.standalone import parse_script_args
+        from concdemo.wire.standalone import parse_script_args
 
         method, values = parse_script_args(sys.argv[1:], sys.modules["__main__"].__file__ or "")
         # Children started by spawn re-read the clock origin from here.

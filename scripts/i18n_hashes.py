@@ -1,7 +1,7 @@
 """Print (and, asked to, store) the hashes that keep translations in step with the English.
 
 Each translated text is stored with a short hash of the English it translates
-(concdemo/translations.py). After changing an English text, update its
+(concdemo/i18n/translations.py). After changing an English text, update its
 translation, then store the new hash:
 
     python scripts/i18n_hashes.py                       # every missing or stale entry
@@ -22,12 +22,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from concdemo import catalog, i18n_core, i18n_scenarios, translations
+from concdemo.catalogue import catalog
+from concdemo.i18n import core as i18n_core
+from concdemo.i18n import scenarios as i18n_scenarios
+from concdemo.i18n import translations
 
 
 def units(lang: str) -> dict[str, tuple[Path, dict[str, str]]]:
     """name -> (translation file, English texts by key): "core" and every scenario."""
-    from concdemo.tour import NARRATION
+    from concdemo.commands.tour import NARRATION
 
     found = {"core": (i18n_core.texts_path(lang), i18n_core.english_texts())}
     for scenario in catalog.load().values():

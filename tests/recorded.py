@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from concdemo import catalog
-from concdemo.events import Event
-from concdemo.runner import RunResult, RunSpec
+from concdemo.catalogue import catalog
+from concdemo.core.events import Event
+from concdemo.core.runner import RunResult, RunSpec
 
 RUNS = Path(__file__).parent / "fixtures" / "runs"
 

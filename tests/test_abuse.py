@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from concdemo.channel import PIPE_BUF, REPAIRED_KEY, Writer, encode
-from concdemo.receiver import Reader
+from concdemo.core.receiver import Reader
+from concdemo.wire.channel import PIPE_BUF, REPAIRED_KEY, Writer, encode
 
 from conftest import _CLEARED, FIXTURE_SCENARIOS, cli, validate
 from proctree import RunProcesses, subreaper, watching

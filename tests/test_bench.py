@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from concdemo.ipc_bench import KINDS, SIZES
+from concdemo.commands.ipc_bench import KINDS, SIZES
 from concdemo.render.bench import bench_tables, ratio_bar
 
 from conftest import cli, cli_json, validate

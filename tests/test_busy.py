@@ -12,11 +12,12 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from concdemo import busy, catalog, cli, verdicts
-from concdemo import verify as verifying
-from concdemo.events import Event
+from concdemo.catalogue import catalog, verdicts
+from concdemo.commands import busy, cli
+from concdemo.commands import verify as verifying
+from concdemo.core.events import Event
+from concdemo.core.runner import RunResult, RunSpec
 from concdemo.render.verify import render
-from concdemo.runner import RunResult, RunSpec
 
 from conftest import validate
 

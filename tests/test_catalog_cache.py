@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from concdemo import catalog, catalog_cache
+from concdemo.catalogue import catalog, catalog_cache
 
 from conftest import FIXTURE_SCENARIOS, cli
 

@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from concdemo.channel import PIPE_BUF, Writer, encode
-from concdemo.events import Decoder
-from concdemo.receiver import Reader
+from concdemo.core.events import Decoder
+from concdemo.core.receiver import Reader
+from concdemo.wire.channel import PIPE_BUF, Writer, encode
 
 
 def _collect(reader: Reader, decoder: Decoder, until: int, timeout: float = 20.0) -> list[object]:
@@ -77,7 +77,7 @@ def test_gaps_in_a_process_sequence_count_as_dropped() -> None:
 # would warn on Python 3.12+, and concdemo's scenarios never do that either.
 _WRITER = """
 import os, sys, time
-from concdemo.channel import Writer, encode
+from concdemo.wire.channel import Writer, encode
 path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 writer = Writer(path)
 for i in range(count):

@@ -7,8 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from concdemo import __version__, catalog
-from concdemo.cli import app
+from concdemo import __version__
+from concdemo.catalogue import catalog
+from concdemo.commands.cli import app
 
 from conftest import cli, validate
 
@@ -143,8 +144,8 @@ def test_step_without_a_terminal_is_refused() -> None:
 
 
 def test_declared_checks_catch_bad_values_and_let_good_ones_through() -> None:
-    from concdemo import validators
-    from concdemo.errors import UsageError
+    from concdemo.catalogue import validators
+    from concdemo.commands.errors import UsageError
 
     bad = [
         ("url", "url", None, "notaurl"),

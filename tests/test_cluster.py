@@ -31,8 +31,8 @@ from typing import Any
 
 import pytest
 
-from concdemo import catalog
-from concdemo import verify as verifying
+from concdemo.catalogue import catalog
+from concdemo.commands import verify as verifying
 from concdemo.render.verify import render
 
 from conftest import HERE, cli, cli_json, validate
@@ -120,7 +120,7 @@ def test_listing_the_catalogue_never_imports_dask() -> None:
     # Start-up time: `concdemo list` must not pay for importing Dask (about a second).
     code = (
         "import sys\n"
-        "from concdemo.cli import app\n"
+        "from concdemo.commands.cli import app\n"
         "try:\n"
         "    app(['list', '--json'], prog_name='concdemo')\n"
         "except SystemExit:\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from concdemo import compare as comparing
+from concdemo.commands import compare as comparing
 
 from conftest import cli, cli_json, validate
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from recorded import RUNS, recorded, result_from_json
 
-from concdemo import catalog, explain
+from concdemo import explain
+from concdemo.catalogue import catalog
+from concdemo.core.runner import RunResult, RunSpec, run
 from concdemo.explain import generic, template
 from concdemo.explain.template import Line, render_all
-from concdemo.runner import RunResult, RunSpec, run
 
 # A number, not a digit inside a name such as g2.switch() or ok1.
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?")
@@ -273,7 +274,7 @@ def test_fixed_runs_tell_the_fix_not_the_failure() -> None:
 def test_the_explanation_reaches_json_svg_and_the_summary() -> None:
     from rich.console import Console
 
-    from concdemo import report
+    from concdemo.commands import report
     from concdemo.export.svg import picture
     from concdemo.render import summary
 

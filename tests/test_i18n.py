@@ -13,10 +13,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from concdemo import catalog, i18n, i18n_scenarios, translations, verdicts
-from concdemo.claims import CLAIMS
-from concdemo.errors import UsageError
-from concdemo.i18n import LANGS, MESSAGES, current_lang, t
+from concdemo import i18n
+from concdemo.catalogue import catalog, verdicts
+from concdemo.catalogue.claims import CLAIMS
+from concdemo.commands.errors import UsageError
+from concdemo.i18n import LANGS, MESSAGES, current_lang, t, translations
+from concdemo.i18n import scenarios as i18n_scenarios
 
 from conftest import FIXTURE_SCENARIOS
 
@@ -127,7 +129,8 @@ def test_every_translation_is_current() -> None:
 
     A stale entry: its English changed after it was translated. Update the Chinese,
     then store the new hash: python scripts/i18n_hashes.py SCENARIO|core KEY --write"""
-    from concdemo import i18n_core, tour
+    from concdemo.commands import tour
+    from concdemo.i18n import core as i18n_core
 
     problems = [
         f"core: {line}"
@@ -143,7 +146,7 @@ def test_every_translation_is_current() -> None:
 
 
 def test_every_translation_is_chinese() -> None:
-    from concdemo import i18n_core
+    from concdemo.i18n import core as i18n_core
 
     files = [i18n_core.texts_path("zh")]
     files += [i18n_scenarios.texts_path(s.folder, "zh") for s in _shipped().values()]
@@ -171,7 +174,7 @@ def test_a_stale_or_missing_translation_shows_the_english(tmp_path: Path) -> Non
     assert i18n_scenarios.variant_text(changed, "zh")[0] == "A new first line."
     # The explanation did not change and stays translated.
     assert i18n_scenarios.variant_text(changed, "zh")[1] == texts["variant/duplex/explanation"][1]
-    from concdemo.tour import NARRATION
+    from concdemo.commands.tour import NARRATION
 
     found = translations.problems(
         translations.read(folder / "zh.py"),
@@ -184,7 +187,7 @@ def test_a_stale_or_missing_translation_shows_the_english(tmp_path: Path) -> Non
 
 
 def test_claims_notes_and_tolerances_in_chinese() -> None:
-    from concdemo import i18n_core
+    from concdemo.i18n import core as i18n_core
 
     assert i18n.claim("P1", "en") == CLAIMS["P1"]
     assert i18n.claim("P1", "zh").startswith("Pipe() 是全双工的")
@@ -225,7 +228,7 @@ def test_the_catalogue_in_chinese_and_english() -> None:
 
 
 def test_every_tour_narration_has_chinese() -> None:
-    tour = pytest.importorskip("concdemo.tour")
+    tour = pytest.importorskip("concdemo.commands.tour")
     english: dict[str, str] = getattr(tour, "NARRATION", {})
     pipe = _shipped()["pipe"]
     assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "en") == "Next, Pipe"

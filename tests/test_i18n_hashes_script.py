@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from concdemo import catalog, translations
+from concdemo.catalogue import catalog
+from concdemo.i18n import translations
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "i18n_hashes.py"
 

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from concdemo import plan, runner
-from concdemo.channel import encode
-from concdemo.events import MAX_LINE_BYTES, Decoder, Event
-from concdemo.receiver import Reader
+from concdemo.catalogue import plan
+from concdemo.core import runner
+from concdemo.core.events import MAX_LINE_BYTES, Decoder, Event
+from concdemo.core.receiver import Reader
 from concdemo.render.plain import PlainView
+from concdemo.wire.channel import encode
 
 from conftest import FIXTURE_SCENARIOS, cli, cli_json, validate
 
@@ -220,8 +221,8 @@ def test_json_output_is_valid_for_every_run_of_a_plan() -> None:
 def test_streamed_json_is_the_document_run_doc_builds() -> None:
     from test_render import _hang_result
 
-    from concdemo import report
-    from concdemo.store import EventStore
+    from concdemo.commands import report
+    from concdemo.core.store import EventStore
 
     listed = _hang_result()
     stored = _hang_result()
@@ -252,7 +253,7 @@ def test_streamed_json_is_the_document_run_doc_builds() -> None:
 def test_the_store_orders_late_and_shuffled_arrivals_by_time() -> None:
     import random
 
-    from concdemo.store import EventStore
+    from concdemo.core.store import EventStore
 
     rng = random.Random(9)
     times = [i / 1000 + rng.uniform(-0.3, 0.3) for i in range(200_000)]  # nearly in order
@@ -274,8 +275,8 @@ def test_a_timeline_drawn_from_the_store_is_the_one_drawn_from_every_event() -> 
 
     from rich.console import Console
 
+    from concdemo.core.store import EventStore
     from concdemo.render.timeline import timeline
-    from concdemo.store import EventStore
 
     def stored(count: int) -> EventStore:
         rng = random.Random(count)
@@ -309,8 +310,8 @@ def test_the_stores_shortcuts_answer_what_a_list_of_the_same_events_answers() ->
     # the generic function over a plain list; spans, rare kinds, shuffled arrival.
     import random
 
-    from concdemo import events as ev
-    from concdemo.store import EventStore
+    from concdemo.core import events as ev
+    from concdemo.core.store import EventStore
 
     rng = random.Random(5)
     made = []

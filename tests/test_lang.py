@@ -12,14 +12,17 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from concdemo import catalog, compare, i18n, stepper, verdicts
-from concdemo import verify as verifying
+from concdemo import i18n
+from concdemo.catalogue import catalog, verdicts
+from concdemo.commands import compare
+from concdemo.commands import verify as verifying
+from concdemo.core import stepper
+from concdemo.core.runner import RunResult, RunSpec
 from concdemo.i18n import Message, active_lang, claim, set_lang, tr
-from concdemo.i18n_scenarios import narration_text, scenario_text, variant_text
+from concdemo.i18n.scenarios import narration_text, scenario_text, variant_text
 from concdemo.render.compare import comparison_table
 from concdemo.render.prose import Prose, break_offsets, prose, tokens
 from concdemo.render.verify import render as render_verify
-from concdemo.runner import RunResult, RunSpec
 
 from conftest import cli, validate
 
@@ -84,7 +87,7 @@ def test_verdict_headlines_in_both_languages() -> None:
 
 
 def test_step_hint_and_tour_follow_the_language() -> None:
-    from concdemo import tour
+    from concdemo.commands import tour
 
     assert stepper.hint().startswith("step mode")
     set_lang("zh")
@@ -357,7 +360,7 @@ def test_usage_errors_in_chinese(args: list[str], expected: str) -> None:
 
 
 def test_verify_figures_in_chinese_and_english() -> None:
-    from concdemo.events import Event
+    from concdemo.core.events import Event
     from concdemo.render.verify import figure_text
 
     sweep = catalog.get("pool").variant("cpu-sweep")
@@ -384,7 +387,7 @@ def test_verify_figures_in_chinese_and_english() -> None:
 
 
 def test_clicks_own_usage_errors_in_chinese() -> None:
-    from concdemo.cli_help import click_error
+    from concdemo.commands.cli_help import click_error
 
     cases = {
         "No such option: --bogus": "没有这个选项：--bogus",
@@ -409,8 +412,8 @@ def test_clicks_own_usage_errors_in_chinese() -> None:
 
 
 def test_a_failed_pattern_check_in_chinese_keeps_the_scenarios_own_words() -> None:
-    from concdemo import validators
-    from concdemo.errors import UsageError, message
+    from concdemo.catalogue import validators
+    from concdemo.commands.errors import UsageError, message
 
     param = catalog.Param(name="size", type="str", default="64k", help="", pattern=r"[0-9]+[kM]")
     with pytest.raises(UsageError) as caught:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import concdemo
-from concdemo import catalog
+from concdemo.catalogue import catalog
 from concdemo.i18n import LANGS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from concdemo import catalog
-from concdemo.events import Event
+from concdemo.catalogue import catalog
+from concdemo.core.events import Event
+from concdemo.core.runner import RunResult, RunSpec
 from concdemo.render import summary
 from concdemo.render.catalog import scenario_overview, scenarios_table
 from concdemo.render.live import LiveView
 from concdemo.render.plain import PlainView
-from concdemo.runner import RunResult, RunSpec
 
 GOLDEN = Path(__file__).parent / "golden"
 

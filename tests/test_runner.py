@@ -146,7 +146,7 @@ def test_standalone_script_prints_readable_lines() -> None:
     import subprocess
     import sys
 
-    from concdemo import catalog
+    from concdemo.catalogue import catalog
 
     script = catalog.get("pipe").variant("duplex").path
     result = subprocess.run(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from concdemo.events import Event
+from concdemo.core.events import Event
 from concdemo.render.style import ProcessColours
 from concdemo.render.timeline import MAX_LANES, lanes, timeline
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from concdemo import catalog
-from concdemo import tour as touring
+from concdemo.catalogue import catalog
+from concdemo.commands import tour as touring
 
 from conftest import cli
 from proctree import interrupt_mid_run

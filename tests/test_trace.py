@@ -7,10 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from concdemo import catalog
-from concdemo.events import Event
+from concdemo.catalogue import catalog
+from concdemo.core.events import Event
+from concdemo.core.runner import RunResult, RunSpec
 from concdemo.export.trace import PID_STRIDE, trace_doc
-from concdemo.runner import RunResult, RunSpec
 
 from conftest import cli
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from concdemo import catalog, verdicts
-from concdemo import verify as verifying
-from concdemo.claims import CLAIMS, beyond_article
-from concdemo.events import Event
+from concdemo.catalogue import catalog, verdicts
+from concdemo.catalogue.claims import CLAIMS, beyond_article
+from concdemo.commands import verify as verifying
+from concdemo.core.events import Event
+from concdemo.core.runner import RunResult, RunSpec
 from concdemo.render.verify import figure_text, render
-from concdemo.runner import RunResult, RunSpec
 
 from conftest import cli, cli_json, start_methods, validate
 from proctree import interrupt_mid_run

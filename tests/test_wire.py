@@ -22,12 +22,13 @@ def test_the_cli_side_of_a_run_never_imports_the_probe() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
                 if line.startswith("import time:")]
-    assert "concdemo.runner" in imported, "the run went through the runner"
+    assert "concdemo.core.runner" in imported, "the run went through the runner"
     assert "concdemo.probe" not in imported
 
 
 def test_the_probe_still_offers_the_environment_names() -> None:
-    from concdemo import channel, probe
+    from concdemo import probe
+    from concdemo.wire import channel
 
     for name in ("ENV_EVENTS", "ENV_RUN_DIR", "ENV_T0", "ENV_PARAMS", "ENV_START_METHOD",
                  "ENV_CLI_PID"):

@@ -52,7 +52,7 @@ from concdemo.explain.facts import Facts, derive, finished_phases
 from concdemo.explain.template import Line, render_all
 
 if TYPE_CHECKING:
-    from concdemo.runner import RunResult
+    from concdemo.core.runner import RunResult
 
 TEMPLATES_FILE = "_explain.py"
 
@@ -168,7 +168,7 @@ def _failed_checks(result: RunResult, lang: str) -> list[str]:
 
 def explain(result: RunResult, lang: str = "en") -> list[str]:
     """The sentences that explain this run, in ``lang`` (see the module's docstring)."""
-    from concdemo.i18n_scenarios import variant_note
+    from concdemo.i18n.scenarios import variant_note
 
     facts = facts_of(result, lang)
     if not result.as_expected:

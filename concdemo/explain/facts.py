@@ -29,11 +29,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from concdemo.events import kind_ends, of_kinds, span_events
+from concdemo.core.events import kind_ends, of_kinds, span_events
 from concdemo.explain.template import MissingFact
 
 if TYPE_CHECKING:
-    from concdemo.runner import Phase, RunResult
+    from concdemo.core.runner import Phase, RunResult
 
 
 def ident(name: str) -> str:
@@ -82,7 +82,7 @@ def cut_off(result: RunResult) -> float:
 
 
 def _span_facts(result: RunResult) -> dict[str, Any]:
-    from concdemo.runner import pair_spans
+    from concdemo.core.runner import pair_spans
 
     found: dict[str, Any] = {}
     by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concdemo.errors import UsageError
+from concdemo.commands.errors import UsageError
 from concdemo.i18n import Message
 
 if TYPE_CHECKING:
-    from concdemo.runner import RunResult
+    from concdemo.core.runner import RunResult
 
 
 @dataclass(frozen=True)

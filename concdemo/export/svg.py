@@ -11,7 +11,7 @@ from concdemo.render import summary
 from concdemo.render.timeline import timeline
 
 if TYPE_CHECKING:
-    from concdemo.runner import RunResult
+    from concdemo.core.runner import RunResult
 
 # A fixed width, not the terminal's: the same run gives the same picture anywhere.
 WIDTH = 100

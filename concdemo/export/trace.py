@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from concdemo.events import Event
-from concdemo.runner import pair_spans
+from concdemo.core.events import Event
+from concdemo.core.runner import pair_spans
 
 if TYPE_CHECKING:
-    from concdemo.runner import RunResult
+    from concdemo.core.runner import RunResult
 
 # Above any pid Linux hands out (pid_max is at most 2**22), so run n's pids
 # are its real pids plus n * PID_STRIDE and the first run keeps the real ones.

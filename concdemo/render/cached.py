@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.console import Console, RenderableType
 
-from concdemo import catalog_cache
+from concdemo.catalogue import catalog_cache
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 

@@ -6,10 +6,10 @@ from rich.console import Group, OverflowMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from concdemo.catalog import START_METHODS, Scenario, Variant
-from concdemo.claims import beyond_article
+from concdemo.catalogue.catalog import START_METHODS, Scenario, Variant
+from concdemo.catalogue.claims import beyond_article
 from concdemo.i18n import active_lang, claim, outcome, tr
-from concdemo.i18n_scenarios import param_help, scenario_text, variant_notes, variant_text
+from concdemo.i18n.scenarios import param_help, scenario_text, variant_notes, variant_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from concdemo.compare import Comparison
+from concdemo.commands.compare import Comparison
 from concdemo.i18n import shown, tr
 from concdemo.render.prose import prose
 

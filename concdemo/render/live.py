@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from concdemo.events import Event
+from concdemo.core.events import Event
 from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours, event_cells
 

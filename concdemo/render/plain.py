@@ -9,9 +9,9 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from concdemo.events import Event
+from concdemo.core.events import Event
+from concdemo.core.store import Arrived, Key
 from concdemo.render.style import ProcessColours, event_cells, format_detail, process_label
-from concdemo.store import Arrived, Key
 
 # Characters Rich changes when it prints a Text (tabs expanded, control codes
 # stripped, line breaks): a line holding any of them is printed through Rich, so

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 if TYPE_CHECKING:  # `concdemo list` draws no events and need not import them
-    from concdemo.events import Event
+    from concdemo.core.events import Event
 
 PROCESS_COLOURS = (
     "cyan",

@@ -7,13 +7,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from concdemo.claims import beyond_article
-from concdemo.events import pid_counts
+from concdemo.catalogue.claims import beyond_article
+from concdemo.core.events import pid_counts
+from concdemo.core.runner import RunResult
 from concdemo.i18n import active_lang, outcome, tr
-from concdemo.i18n_scenarios import check_text
+from concdemo.i18n.scenarios import check_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
-from concdemo.runner import RunResult
 
 
 def outcome_line(result: RunResult) -> Text:

@@ -14,10 +14,10 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from concdemo.events import Event, linked, process_names, time_range
+from concdemo.core.events import Event, linked, process_names, time_range
+from concdemo.core.runner import pair_spans
 from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours
-from concdemo.runner import pair_spans
 
 MAX_LANES = 20
 # Of the width at most: `ForkPoolWorker-1[29105] MainThread` fits whole at 80

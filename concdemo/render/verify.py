@@ -6,13 +6,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from concdemo import i18n_core, verdicts
-from concdemo.i18n import active_lang, shown, tr
-from concdemo.i18n import claim as claim_text
-from concdemo.i18n import outcome as outcome_word
-from concdemo.render.prose import prose
-from concdemo.render.style import OUTCOME_STYLES
-from concdemo.verify import (
+from concdemo.catalogue import verdicts
+from concdemo.commands.verify import (
     ClaimResult,
     Figure,
     Verification,
@@ -20,6 +15,12 @@ from concdemo.verify import (
     overrides_line,
     run_label,
 )
+from concdemo.i18n import active_lang, shown, tr
+from concdemo.i18n import claim as claim_text
+from concdemo.i18n import core as i18n_core
+from concdemo.i18n import outcome as outcome_word
+from concdemo.render.prose import prose
+from concdemo.render.style import OUTCOME_STYLES
 
 INCONCLUSIVE_STYLE = "bold yellow"
 VERDICT_STYLES = {

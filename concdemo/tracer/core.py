@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING
 
 from concdemo import probe
-from concdemo.channel import encode
+from concdemo.wire.channel import encode
 
 if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
     from typing import Any

@@ -1,0 +1,450 @@
+"""The one event type every view is built from, and decoding from the channel."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import compress
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concdemo.core.store import EventStore
+
+# A line longer than this is no message of ours (the writer keeps them under
+# PIPE_BUF); the receiver drops it whole and counts it as malformed.
+MAX_LINE_BYTES = 1 << 20
+_MAX_NAME_CHARS = 200
+_MAX_SEQ = 1 << 62  # larger sequence numbers would report absurd losses
+_SPANS = ("", "start", "end")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A message exactly as channel.encode writes it; anything else is decoded with care.
+_STRING = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string, unrolled
+_FIELDS = rb"\[(\d{1,18}),(\d{1,19}),(\d{1,10}," + rb",".join([_STRING] * 4) + rb"),(\{.*\})\]"
+_LINE = re.compile(_FIELDS)
+_LINES = re.compile(rb"^" + _FIELDS + rb"$", re.MULTILINE)
+
+
+class Event:
+    """One thing a scenario process reported.
+
+    ``detail`` may arrive as its JSON text (from the event store, which keeps
+    details as text to stay small); it is decoded the first time it is read.
+    """
+
+    __slots__ = ("_detail", "_text", "kind", "pid", "process", "seq", "span", "t", "task")
+
+    t: float  # seconds since the run started, from the shared monotonic clock
+    pid: int
+    process: str
+    task: str  # thread, greenlet or generator
+    kind: str
+    span: str  # "start" / "end" for the two halves of a span, else ""
+    seq: int
+
+    def __init__(
+        self,
+        t: float,
+        pid: int,
+        process: str,
+        task: str,
+        kind: str,
+        detail: dict[str, Any] | None = None,
+        span: str = "",
+        seq: int = 0,
+        *,
+        detail_json: str | None = None,
+    ) -> None:
+        self.t = t
+        self.pid = pid
+        self.process = process
+        self.task = task
+        self.kind = kind
+        self.span = span
+        self.seq = seq
+        self._detail: dict[str, Any] | None = detail
+        if detail is None and detail_json is None:
+            self._detail = {}
+        self._text = detail_json
+
+    def replace(self, **changes: Any) -> Event:
+        """A copy with some fields changed (what dataclasses.replace did for the
+        dataclass this used to be)."""
+        fields: dict[str, Any] = {
+            "t": self.t, "pid": self.pid, "process": self.process, "task": self.task,
+            "kind": self.kind, "detail": self.detail, "span": self.span, "seq": self.seq,
+        }
+        fields.update(changes)
+        return Event(**fields)
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        if self._detail is None:
+            assert self._text is not None
+            self._detail = json.loads(self._text)
+        return self._detail
+
+    @property
+    def detail_json(self) -> str:
+        """The detail as compact JSON text."""
+        if self._text is None:
+            self._text = json.dumps(self.detail, separators=(",", ":"))
+        return self._text
+
+    @property
+    def span_name(self) -> str:
+        """``task`` for ``task-start`` / ``task-end``."""
+        return self.kind.rsplit("-", 1)[0] if self.span else self.kind
+
+    @property
+    def link(self) -> str | None:
+        """The id shared with the event that answers this one (a put and its get)."""
+        link = self.detail.get("link")
+        return str(link) if link is not None else None
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.t, self.pid, self.process, self.task, self.kind, self.detail, self.span,
+                self.seq)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable detail, like the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"Event(t={self.t!r}, pid={self.pid!r}, process={self.process!r}, "
+            f"task={self.task!r}, kind={self.kind!r}, detail={self.detail!r}, "
+            f"span={self.span!r}, seq={self.seq!r})"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        link = self.link
+        doc: dict[str, Any] = {
+            "t": round(self.t, 6),
+            "pid": self.pid,
+            "process": self.process,
+            "task": self.task,
+            "kind": self.kind,
+            # On the wire the link travels in the detail; in JSON it is a field (cli.md).
+            "detail": self.detail
+            if link is None
+            else {k: v for k, v in self.detail.items() if k != "link"},
+        }
+        if self.span:
+            doc["span"] = self.span
+        if link is not None:
+            doc["link"] = link
+        return doc
+
+
+class _Repairs:
+    """Counts the values of one line that JSON output could not carry as they came."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def constant(self, name: str) -> str:
+        # NaN, Infinity, -Infinity: json.loads takes them, strict JSON readers do not.
+        self.count += 1
+        return name
+
+    def float(self, text: str) -> float | str:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        self.count += 1  # 1e999 overflows to inf
+        return text
+
+
+def _without_lone_surrogates(value: Any, repairs: _Repairs) -> Any:
+    """``"\\ud800"`` decodes to a string UTF-8 cannot encode; make it U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            repairs.count += 1
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v, repairs) for v in value]
+    if isinstance(value, dict):
+        return {
+            _without_lone_surrogates(k, repairs): _without_lone_surrogates(v, repairs)
+            for k, v in value.items()
+        }
+    return value
+
+
+@dataclass
+class Decoder:
+    """Turns channel lines into events and keeps count of what went wrong.
+
+    Nothing a writer sends can make it raise: a line that is not a message is
+    counted in ``malformed``; a message with values JSON output cannot carry
+    (invalid UTF-8, lone surrogates, NaN, infinities) is kept with those values
+    replaced, and counted in ``repaired``.
+    """
+
+    t0_ns: int
+    malformed: int = 0
+    repaired: int = 0
+    _received: Counter[int] = field(default_factory=Counter)
+    _highest: dict[int, int] = field(default_factory=dict)
+    # Names repeat on every event of a process: keep one copy of each.
+    _names: dict[str, str] = field(default_factory=dict)
+    _pids: dict[int, int] = field(default_factory=dict)
+
+    def decode(self, line: bytes) -> Event | None:
+        if not line.strip():
+            return None
+        if len(line) > MAX_LINE_BYTES:
+            self.malformed += 1
+            return None
+        repairs = _Repairs()
+        try:
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("utf-8", "replace")
+                repairs.count += 1
+            fields = json.loads(
+                text, parse_constant=repairs.constant, parse_float=repairs.float
+            )
+            if _SURROGATE_ESCAPE.search(line) is not None:
+                fields = _without_lone_surrogates(fields, repairs)
+            event = self._event(fields)
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            self.malformed += 1
+            return None
+        if repairs.count:
+            self.repaired += 1
+        self._count(event)
+        return event
+
+    def decode_block(self, data: bytes) -> list[Event]:
+        """Every event in ``data`` (whole lines), in arrival order."""
+        from concdemo.core.store import EventStore
+
+        store = EventStore()
+        self.feed(store, data)
+        return store.arrived(0, len(store))
+
+    def feed(self, store: EventStore, data: bytes) -> int:
+        """Decode the whole lines in ``data`` into ``store``; returns how many events
+        were added. Lines as our writer makes them take a fast path (one regex per
+        line, one JSON parse per block to check the details, kept as text); any
+        other line takes the careful path of ``decode``."""
+        before = len(store)
+        body = data.strip(b"\n")
+        if not body:
+            return 0
+        rows: list[tuple[bytes, bytes, bytes, bytes]] = _LINES.findall(body)
+        if len(rows) == body.count(b"\n") + 1 and self._store_rows(store, rows):
+            return len(store) - before  # the usual case: every line as encode() makes it
+        pending: list[tuple[bytes, bytes, bytes, bytes]] = []
+        for line in body.split(b"\n"):
+            fields = _LINE.fullmatch(line)
+            if fields is not None:
+                pending.append(fields.groups())  # type: ignore[arg-type]
+                continue
+            self._store_rows_or_lines(store, pending)
+            pending = []
+            self._store_line(store, line)
+        self._store_rows_or_lines(store, pending)
+        return len(store) - before
+
+    def _store_line(self, store: EventStore, line: bytes) -> None:
+        event = self.decode(line)
+        if event is not None:
+            store.append(event)
+
+    def _store_rows_or_lines(
+        self, store: EventStore, rows: list[tuple[bytes, bytes, bytes, bytes]]
+    ) -> None:
+        if rows and not self._store_rows(store, rows):
+            for seq, t_ns, key, detail in rows:
+                self._store_line(store, b"[%s,%s,%s,%s]" % (seq, t_ns, key, detail))
+
+    def _key_ids(self, store: EventStore, raw_keys: set[bytes]) -> bool:
+        """Register the (pid, names) fields not seen before; False if one is unusual."""
+        for raw in raw_keys - store.raw_keys.keys():
+            if _SURROGATE_ESCAPE.search(raw):
+                return False  # the careful path repairs lone surrogates and counts them
+            try:
+                pid, *names = json.loads(raw.decode("utf-8").join("[]"))
+            except ValueError:
+                return False
+            capped = [_name(n) for n in names]
+            if capped[3] not in _SPANS:
+                return False
+            process, task, kind, span = (self._names.setdefault(n, n) for n in capped)
+            store.raw_keys[raw] = store.key_id((pid, process, task, kind, span))
+        return True
+
+    def _store_rows(self, store: EventStore, rows: list[tuple[bytes, bytes, bytes, bytes]]) -> bool:
+        """Rows as the fast path found them: check every detail in one parse and
+        keep the details as text. False (nothing stored) if any row needs care."""
+        seqs_b, times_b, keys_b, details = zip(*rows, strict=True)
+        joined = b"".join(details)
+        if not joined.isascii() or _SURROGATE_ESCAPE.search(joined):
+            return False
+        if not self._key_ids(store, set(keys_b)):
+            return False
+        try:
+            parsed = json.loads(
+                b",".join(details).decode("ascii").join("[]"),
+                parse_constant=_refuse_constant,
+                parse_float=_finite_float,
+            )
+        except (ValueError, RecursionError):
+            return False
+        t0 = self.t0_ns
+        seqs = list(map(int, seqs_b))
+        keys = list(map(store.raw_keys.__getitem__, keys_b))
+        store.extend_text(
+            [(t - t0) / 1e9 for t in map(int, times_b)], seqs, keys, joined.decode("ascii"),
+            list(map(len, details)),
+            parsed,
+        )
+        self._count_rows(store, seqs, keys)
+        return True
+
+    def _count_rows(self, store: EventStore, seqs: list[int], keys: list[int]) -> None:
+        received, highest = self._received, self._highest
+        for key, count in Counter(keys).items():
+            pid = store.pids[key]
+            received[pid] += count
+            top = max(compress(seqs, map(key.__eq__, keys)))
+            if top > highest.get(pid, -1):
+                highest[pid] = top
+
+    def _event(self, fields: Any) -> Event:
+        seq, t_ns, pid, process, task, kind, span, detail = fields
+        if not isinstance(detail, dict):
+            raise ValueError("detail is not an object")
+        if type(seq) is not int or not 0 <= seq < _MAX_SEQ:
+            raise ValueError("seq is not a message number")
+        if span not in _SPANS:
+            raise ValueError("span is neither start nor end")
+        pid = int(pid)
+        names = self._names
+        return Event(
+            t=(int(t_ns) - self.t0_ns) / 1e9,
+            pid=self._pids.setdefault(pid, pid),
+            process=names.setdefault(p := _name(process), p),
+            task=names.setdefault(k := _name(task), k),
+            kind=names.setdefault(n := _name(kind), n),
+            detail=detail,
+            span=names.setdefault(s := _name(span), s),
+            seq=seq,
+        )
+
+    def _count(self, event: Event) -> None:
+        pid, seq = event.pid, event.seq
+        self._received[pid] += 1
+        if seq > self._highest.get(pid, -1):
+            self._highest[pid] = seq
+
+    @property
+    def dropped(self) -> int:
+        """Messages a process numbered but that never arrived (gaps in its sequence)."""
+        return sum(high + 1 - self._received[pid] for pid, high in self._highest.items())
+
+
+def _name(value: Any) -> str:
+    return value[:_MAX_NAME_CHARS] if isinstance(value, str) else str(value)[:_MAX_NAME_CHARS]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} overflows")
+    return value
+
+
+def span_events(events: Sequence[Event]) -> Sequence[Event]:
+    """The events that open or close a span, in order (an EventStore finds them fast)."""
+    fast = getattr(events, "span_events", None)
+    if fast is not None:
+        return fast()  # type: ignore[no-any-return]
+    return [e for e in events if e.span]
+
+
+def of_kinds(events: Sequence[Event], *kinds: str) -> list[Event]:
+    """The events of these kinds, in order (checks, errors: a few among many)."""
+    fast = getattr(events, "of_kinds", None)
+    if fast is not None:
+        return fast(*kinds)  # type: ignore[no-any-return]
+    return [e for e in events if e.kind in kinds]
+
+
+def process_names(events: Sequence[Event]) -> dict[int, str]:
+    """Each pid's latest process name, in the order the processes first appear."""
+    fast = getattr(events, "process_names", None)
+    if fast is not None:
+        return fast()  # type: ignore[no-any-return]
+    names: dict[int, str] = {}
+    for event in events:
+        names[event.pid] = event.process
+    return names
+
+
+def time_range(events: Sequence[Event]) -> tuple[float, float]:
+    """The first and last event's time."""
+    fast = getattr(events, "time_range", None)
+    if fast is not None:
+        return fast()  # type: ignore[no-any-return]
+    return min(e.t for e in events), max(e.t for e in events)
+
+
+def count_in_details(events: Sequence[Event], text: str) -> int:
+    """Occurrences of ``text`` in the events' detail JSON (an EventStore counts fast)."""
+    fast = getattr(events, "count_in_details", None)
+    if fast is not None:
+        return fast(text)  # type: ignore[no-any-return]
+    return sum(e.detail_json.count(text) for e in events)
+
+
+def linked(events: Sequence[Event]) -> list[Event]:
+    """The events that carry a link, in order (an EventStore finds them without
+    decoding the details of all the others)."""
+    fast = getattr(events, "with_in_details", None)
+    candidates = fast('"link":') if fast is not None else events
+    return [e for e in candidates if e.link is not None]
+
+
+def kind_ends(events: Sequence[Event]) -> dict[str, tuple[int, Event, Event]]:
+    """Per kind of event that is not half of a span: (count, first, last), in time
+    order (an EventStore finds them without decoding the events in between)."""
+    fast = getattr(events, "kind_ends", None)
+    if fast is not None:
+        return fast()  # type: ignore[no-any-return]
+    found: dict[str, tuple[int, Event, Event]] = {}
+    for event in events:
+        if event.span:
+            continue
+        known = found.get(event.kind)
+        found[event.kind] = (1, event, event) if known is None else (
+            known[0] + 1, known[1], event
+        )
+    return found
+
+
+def pid_counts(events: Sequence[Event]) -> dict[int, int]:
+    fast = getattr(events, "pid_counts", None)
+    if fast is not None:
+        return fast()  # type: ignore[no-any-return]
+    return dict(Counter(e.pid for e in events))
+
+
+def ordered(events: list[Event]) -> list[Event]:
+    """Events in time order; ties keep each process's own order."""
+    return sorted(events, key=lambda e: (e.t, e.pid, e.seq))
