@@ -46,6 +46,7 @@ class EventStore(Sequence[Event]):
         self._order: array[int] | None = None  # arrival index of each event in time order
         self._spans: list[int] | None = None
         self._names: dict[int, str] | None = None
+        self._per_key: Counter[int] | None = None  # events of each key
         # The details of the latest block, as the decoder parsed them to check them:
         # the view handed that block next reads them instead of parsing them again.
         self._recent: tuple[int, list[dict[str, object]]] | None = None
@@ -100,6 +101,7 @@ class EventStore(Sequence[Event]):
         t = self._t
         self._spans = None
         self._names = None
+        self._per_key = None
         self._recent = None
         if all(map(operator.le, t, islice(t, 1, None))):
             self._order = None
@@ -122,35 +124,25 @@ class EventStore(Sequence[Event]):
     def __getitem__(self, index: slice) -> list[Event]: ...
     def __getitem__(self, index: int | slice) -> Event | list[Event]:
         if isinstance(index, slice):
-            return [self._event(self._arrival(i)) for i in range(*index.indices(len(self)))]
+            return list(map(self._event, self._in_time()[index]))
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self._event(self._arrival(index))
+        return self._event(self._in_time()[index])
 
     def __iter__(self) -> Iterator[Event]:
-        order = self._order
-        make = self._event
-        if order is None:
-            for i in range(len(self._t)):
-                yield make(i)
-        else:
-            for i in order:
-                yield make(i)
+        return map(self._event, self._in_time())
 
     def json_rows(self) -> Iterator[tuple[float, Key, str]]:
         """(t, key, detail JSON text) of each event in time order, without making
         Event objects: what the --json stream needs, several times faster."""
         t, key_of, keys = self._t, self._key, self._keys
         chunk_of, chunks, ends, firsts = self._chunk_of, self._chunks, self._ends, self._chunk_first
-        for i in self._order or range(len(t)):
+        for i in self._in_time():
             c = chunk_of[i]
             start = 0 if i == firsts[c] else ends[i - 1]
             yield t[i], keys[key_of[i]], chunks[c][start : ends[i]]
-
-    def _arrival(self, index: int) -> int:
-        return index if self._order is None else self._order[index]
 
     def arrived(self, start: int, end: int) -> list[Event]:
         """Events ``start:end`` in arrival order (what the views are shown)."""
@@ -206,9 +198,16 @@ class EventStore(Sequence[Event]):
     def pid_counts(self) -> dict[int, int]:
         """Events per pid, in the order the processes first appear."""
         counts = dict.fromkeys(self.process_names(), 0)
-        for k, events in Counter(self._key).items():  # Counter counts in C
+        for k, events in self._key_counts().items():
             counts[self._keys[k][0]] += events
         return counts
+
+    def _key_counts(self) -> Counter[int]:
+        """How many events each key has (Counter counts in C); pid_counts and
+        kind_ends both need it for the summary."""
+        if self._per_key is None:
+            self._per_key = Counter(self._key)
+        return self._per_key
 
     def of_kinds(self, *kinds: str) -> list[Event]:
         """The events of the given kinds, in time order (checks, errors: a few)."""
@@ -225,7 +224,7 @@ class EventStore(Sequence[Event]):
         for k, key in enumerate(self._keys):
             if not key[4]:
                 by_kind.setdefault(key[3], set()).add(k)
-        per_key = Counter(self._key)
+        per_key = self._key_counts()
         ends: list[tuple[int, str, int, int]] = []  # first position, kind, count, last position
         for kind, wanted in by_kind.items():
             total = sum(per_key[k] for k in wanted)
@@ -259,12 +258,11 @@ class EventStore(Sequence[Event]):
         one stretch of the time order, found by bisection, and searched in C
         rather than event by event (a million events take milliseconds)."""
         keep_all = {k for k, key in enumerate(self._keys) if key[3] in every}
-        t, keys, order = self._t, self._key, self._order
+        t, keys, order, in_time = self._t, self._key, self._order, self._in_time()
         n = len(keys)
-        at: Callable[[int], int] = (lambda p: p) if order is None else order.__getitem__
 
         def column(position: int) -> int:
-            return col(t[at(position)])
+            return col(t[in_time[position]])
 
         positions: list[int] = []  # in the time order
         start = 0
@@ -284,7 +282,7 @@ class EventStore(Sequence[Event]):
                     positions.append(start + found)
             start = end
         positions.sort()
-        return [self._event(at(p)) for p in positions]
+        return [self._event(in_time[p]) for p in positions]
 
     def process_names(self) -> dict[int, str]:
         """Each pid's latest process name, in the order the processes first appear."""
@@ -295,7 +293,7 @@ class EventStore(Sequence[Event]):
     def _process_names(self) -> dict[int, str]:
         first = [-1] * len(self._keys)
         latest = [-1] * len(self._keys)
-        for position, i in enumerate(self._order or range(len(self._key))):
+        for position, i in enumerate(self._in_time()):
             k = self._key[i]
             if first[k] < 0:
                 first[k] = position

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from concdemo.core.events import Event
 from concdemo.core.store import Arrived, Key
-from concdemo.render.style import ProcessColours, event_cells, format_detail, process_label
+from concdemo.render.style import ProcessColours, event_cells, format_detail
 
 # Characters Rich changes when it prints a Text (tabs expanded, control codes
 # stripped, line breaks): a line holding any of them is printed through Rich, so
@@ -61,7 +61,7 @@ class PlainView:
         self._write(ready)
 
     def _line(self, row: Row) -> str:
-        """``plain_line`` of the event, from its row."""
+        """What Rich prints for the event's line without colour, from its row."""
         t, key, detail = row
         label = self._labels.get(key)
         if label is None:
@@ -88,10 +88,3 @@ class PlainView:
 
 def _row(event: Event) -> Row:
     return event.t, (event.pid, event.process, event.task, event.kind, event.span), event.detail
-
-
-def plain_line(event: Event) -> str:
-    """What Rich prints for an event's line without colour."""
-    detail = format_detail(event.detail)
-    line = f"{event.t:8.3f}s  {process_label(event)}  {event.task}  {event.kind}"
-    return f"{line}  {detail}" if detail else line
