@@ -186,6 +186,16 @@ def _report_main_start() -> None:
     sys.excepthook = report_uncaught
 
 
+def mark(wrapper: Any, original: Any) -> Any:
+    """``wrapper`` dressed as ``original`` (what functools.wraps copies, without
+    importing functools), and marked as ours so that no patch wraps twice."""
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(wrapper, attribute, getattr(original, attribute, None))
+    wrapper.__wrapped__ = original
+    wrapper._concdemo = True
+    return wrapper
+
+
 # Frames of this package: a wrapper between the script and the function it called.
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 

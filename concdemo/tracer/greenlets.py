@@ -9,8 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from concdemo.tracer.core import BLOCKED_NS, _now, emit, emit_call, short
-from concdemo.tracer.threads import _mark
+from concdemo.tracer.core import BLOCKED_NS, _now, emit, emit_call, mark, short
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,7 +74,7 @@ def patch_gevent(module: Any) -> None:
         emit("spawn", {"greenlet": current_greenlet_name(glet), "func": name, "args": short(args)})
         return glet
 
-    module.spawn = _mark(gevent_spawn, spawn)
+    module.spawn = mark(gevent_spawn, spawn)
 
     sleep: Callable[..., Any] = module.sleep
 
@@ -89,7 +88,7 @@ def patch_gevent(module: Any) -> None:
         finally:
             emit("sleep-end", {}, "end")
 
-    module.sleep = _mark(gevent_sleep, sleep)
+    module.sleep = mark(gevent_sleep, sleep)
 
     joinall: Callable[..., Any] = module.joinall
 
@@ -99,7 +98,7 @@ def patch_gevent(module: Any) -> None:
         emit_call("joinall", t0, {}, {"done": len(done) if done is not None else None})
         return done
 
-    module.joinall = _mark(gevent_joinall, joinall)
+    module.joinall = mark(gevent_joinall, joinall)
 
 
 def patch_gevent_monkey(module: Any) -> None:
@@ -112,7 +111,7 @@ def patch_gevent_monkey(module: Any) -> None:
         emit("patch_all", {"patched": ",".join(patched)})
         return result
 
-    module.patch_all = _mark(gevent_patch_all, patch_all)
+    module.patch_all = mark(gevent_patch_all, patch_all)
 
 
 _SOCKET_CALLS = ("connect", "accept", "recv", "recv_into", "send", "sendall")
@@ -137,7 +136,7 @@ def patch_gevent_socket(module: Any) -> None:
                 if _now() - t0 >= BLOCKED_NS:
                     emit_call(kind, t0, {}, {})
 
-        _mark(call, original)
+        mark(call, original)
         return call
 
     for name in _SOCKET_CALLS:

@@ -23,6 +23,7 @@ from concdemo.tracer.core import (
     emit,
     emit_call,
     is_ours,
+    mark,
     probe_error,
     short,
 )
@@ -41,13 +42,7 @@ def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..
     original = cls.__dict__.get(name)
     if original is None or getattr(original, "_concdemo", False):
         return
-    wrapper = make(original)
-    # What functools.wraps would copy, without importing functools.
-    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
-        setattr(wrapper, attribute, getattr(original, attribute, None))
-    wrapper.__wrapped__ = original  # type: ignore[attr-defined]
-    wrapper._concdemo = True  # type: ignore[attr-defined]
-    setattr(cls, name, wrapper)
+    setattr(cls, name, mark(make(original), original))
 
 
 def _func_name(func: Any) -> str:
@@ -143,10 +138,7 @@ def patch_traceback(module: Any) -> None:
                 probe_error(exc)
         return original(*args, **kwargs)
 
-    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
-        setattr(print_exc, attribute, getattr(original, attribute, None))
-    print_exc._concdemo = True  # type: ignore[attr-defined]
-    module.print_exc = print_exc
+    module.print_exc = mark(print_exc, original)
     # Every formatted traceback (print_exc, format_exception, logging, a pool
     # task's error sent back to the parent) walks the frames with one of these
     # (3.11+ the second): leave out the tracer's wrappers, as bare.
@@ -162,8 +154,7 @@ def _skipping_ours(walk: Callable[..., Any]) -> Callable[..., Any]:
             if not is_ours(item[0]):
                 yield item
 
-    walk_tb.__name__ = walk_tb.__qualname__ = getattr(walk, "__name__", "walk_tb")
-    walk_tb.__wrapped__ = walk  # type: ignore[attr-defined]
+    mark(walk_tb, walk)
     return walk_tb
 
 
@@ -272,24 +263,22 @@ def patch_synchronize(module: ModuleType) -> None:
     that did not wait costs one Python call and reports nothing."""
     from concdemo.tracer.threads import waited
 
-    cls = module.SemLock
-    make_methods = cls.__dict__.get("_make_methods")
-    if make_methods is None or getattr(make_methods, "_concdemo", False):
-        return
+    def make(make_methods: Callable[..., Any]) -> Callable[..., Any]:
+        def _make_methods(self: Any) -> None:
+            make_methods(self)
+            plain = self.acquire
+            name = f"multiprocessing.{type(self).__name__}"
 
-    def _make_methods(self: Any) -> None:
-        make_methods(self)
-        plain = self.acquire
-        name = f"multiprocessing.{type(self).__name__}"
+            def acquire(block: bool = True, timeout: float | None = None) -> bool:
+                if plain(False):
+                    return True
+                if not block:
+                    return False
+                return waited(plain, (True, timeout), name, 3)
 
-        def acquire(block: bool = True, timeout: float | None = None) -> bool:
-            if plain(False):
-                return True
-            if not block:
-                return False
-            return waited(plain, (True, timeout), name, 3)
+            self.acquire = acquire
 
-        self.acquire = acquire
+        return _make_methods
 
     def __enter__(self: Any) -> bool:
         # ``with lock:`` goes to the C semaphore directly, not through ``acquire``.
@@ -297,10 +286,8 @@ def patch_synchronize(module: ModuleType) -> None:
             return True
         return waited(self._semlock.acquire, (), f"multiprocessing.{type(self).__name__}", 3)
 
-    _make_methods._concdemo = True  # type: ignore[attr-defined]
-    __enter__._concdemo = True  # type: ignore[attr-defined]
-    cls._make_methods = _make_methods
-    cls.__enter__ = __enter__
+    _wrap(module.SemLock, "_make_methods", make)
+    _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
 
 
 # --- pools --------------------------------------------------------------------

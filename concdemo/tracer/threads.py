@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from concdemo.tracer.core import _now, caller_module, emit, emit_call
+from concdemo.tracer.core import _now, caller_module, emit, emit_call, mark
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,14 +34,6 @@ def _by_library() -> bool:
     return caller_module(3).startswith(_LIBRARIES)
 
 
-def _mark(wrapper: Any, original: Any) -> Any:
-    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
-        setattr(wrapper, attribute, getattr(original, attribute, None))
-    wrapper.__wrapped__ = original
-    wrapper._concdemo = True
-    return wrapper
-
-
 def install_sleep() -> None:
     original = time.sleep
     if getattr(original, "_concdemo", False):
@@ -57,7 +49,7 @@ def install_sleep() -> None:
         finally:
             emit("sleep-end", {}, "end")
 
-    time.sleep = _mark(sleep, original)
+    time.sleep = mark(sleep, original)
 
 
 def patch_threading(module: ModuleType) -> None:
@@ -75,7 +67,7 @@ def patch_threading(module: ModuleType) -> None:
         finally:
             emit("thread-end", {}, task=self.name)
 
-    thread._bootstrap_inner = _mark(_bootstrap_inner, bootstrap)
+    thread._bootstrap_inner = mark(_bootstrap_inner, bootstrap)
 
     join: Callable[..., Any] = thread.join
 
@@ -88,7 +80,7 @@ def patch_threading(module: ModuleType) -> None:
         finally:
             emit_call("thread-join", t0, {"thread": self.name}, {"alive": self.is_alive()})
 
-    thread.join = _mark(thread_join, join)
+    thread.join = mark(thread_join, join)
 
     condition_wait: Callable[..., Any] = module.Condition.wait
 
@@ -101,7 +93,7 @@ def patch_threading(module: ModuleType) -> None:
             emit_call("condition-wait", t0, {}, {"notified": bool(notified)})
         return notified
 
-    module.Condition.wait = _mark(wait, condition_wait)
+    module.Condition.wait = mark(wait, condition_wait)
 
     original_lock: Callable[[], Any] = module.Lock
     if getattr(original_lock, "_concdemo", False):
@@ -114,7 +106,7 @@ def patch_threading(module: ModuleType) -> None:
     # Condition): waits inside the libraries are not reported (see waited). After
     # gevent's monkey.patch_all, threading.Lock is gevent's again and new locks are
     # not traced. RLock is left alone: patch_all inspects every RLock it finds.
-    module.Lock = _mark(lock, original_lock)  # type: ignore[attr-defined]
+    module.Lock = mark(lock, original_lock)  # type: ignore[attr-defined]
     # Pickled by name (a Manager registers threading.Lock and sends its registry
     # to a spawned server): "threading.Lock" finds this function, or the original
     # where the tracer is not installed.
