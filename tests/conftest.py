@@ -104,3 +104,18 @@ def start_methods() -> list[str]:
 
 def kinds(run: dict[str, Any], pid: int | None = None) -> list[str]:
     return [e["kind"] for e in run["events"] if pid is None or e["pid"] == pid]
+
+
+def crawler_servers() -> set[int]:
+    """Pids of the crawler's local HTTP servers now running (Linux /proc): a test
+    takes them before and after a run to see that none outlived it."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"8_gevent_crawler/_server.py" in cmdline:
+                found.add(int(entry.name))
+    return found

@@ -11,12 +11,11 @@ from __future__ import annotations
 import itertools
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import cli, cli_json, start_methods, validate
+from conftest import cli, cli_json, crawler_servers, start_methods, validate
 
 METHODS = start_methods()
 
@@ -89,21 +88,8 @@ def main_pid(run: Run) -> int:
 # --- gevent-crawler --variant asyncio ------------------------------------------------
 
 
-def server_processes() -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"8_gevent_crawler/_server.py" in cmdline:
-                found.add(int(entry.name))
-    return found
-
-
 def test_asyncio_crawler_fetches_every_page_in_its_task_lane_at_once() -> None:
-    before = server_processes()
+    before = crawler_servers()
     run = only(
         run_cli(
             "gevent-crawler",
@@ -112,7 +98,7 @@ def test_asyncio_crawler_fetches_every_page_in_its_task_lane_at_once() -> None:
             *("--param", "pages=8", "--param", "latency=0.1", "--param", "fail-rate=0.25"),
         )
     )
-    assert server_processes() <= before, "the local server outlived the run"
+    assert crawler_servers() <= before, "the local server outlived the run"
     fetches = spans(run, "fetch")
     assert len(fetches) == 8
     # A lane per asyncio task, named after it, all in the one process and thread.

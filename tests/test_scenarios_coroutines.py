@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from conftest import crawler_servers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="epoll, /proc")
@@ -202,24 +204,11 @@ def test_gevent_cpu_bound_greenlets_take_turns_processes_run_together() -> None:
 # --- gevent-crawler -------------------------------------------------------------
 
 
-def server_processes() -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"8_gevent_crawler/_server.py" in cmdline:
-                found.add(int(entry.name))
-    return found
-
-
 @pytest.fixture(scope="module")
 def crawler_runs() -> dict:
-    before = server_processes()
+    before = crawler_servers()
     runs = run_cli("gevent-crawler", ["all"], "pages=8", "latency=0.1", "fail-rate=0.25")
-    assert server_processes() <= before, "the local server outlived the run"
+    assert crawler_servers() <= before, "the local server outlived the run"
     return runs
 
 
