@@ -10,6 +10,7 @@ from pathlib import Path
 
 from concdemo.core.events import Decoder
 from concdemo.core.receiver import Reader
+from concdemo.wire import channel
 from concdemo.wire.channel import PIPE_BUF, Writer, encode
 
 
@@ -39,6 +40,35 @@ def test_round_trip_keeps_every_field() -> None:
     )
     assert event.detail == {"msg": "包子"}
     assert abs(event.t - 0.0025) < 1e-9
+
+
+def test_cached_line_middles_give_the_same_messages_as_fresh_ones() -> None:
+    """The line's middle (pid and names) is cached per lane: with the cache warm,
+    every message must come out as it does from an empty cache, for lanes that
+    differ in one field only and for names that need repair (never cached)."""
+    lanes = [
+        (42, "Process-1", "MainThread", "recv", ""),
+        (42, "Process-1", "MainThread", "recv", "start"),
+        (43, "Process-1", "MainThread", "recv", ""),
+        (42, "Process-2", "MainThread", "recv", ""),
+        (42, "Process-1", "Thread-1", "recv", ""),
+        (42, "Process-\ud800", "MainThread", "recv", ""),  # a lone surrogate: repaired
+        (42, "Process-1", 7, "recv", ""),  # not a str: repaired
+        (42, "Process-1", ["unhashable"], "recv", ""),
+    ]
+    details = [{"msg": "包子"}, {"n": 1, "ok": True}, {"x": float("nan")}]
+    cases = [(lane, detail) for lane in lanes for detail in details]
+
+    def message(lane: tuple[object, ...], detail: dict[str, object]) -> bytes:
+        return encode(3, 5, *lane, detail)  # type: ignore[arg-type]
+
+    fresh = []
+    for lane, detail in cases:
+        channel._MIDDLES.clear()
+        fresh.append(message(lane, detail))
+    warm = [message(lane, detail) for _ in range(2) for lane, detail in cases]
+    assert warm == fresh * 2
+    assert all(json.loads(line) for line in fresh)
 
 
 def test_oversized_detail_is_shortened_to_stay_atomic() -> None:

@@ -47,6 +47,8 @@ _MAX_NAME = 100  # characters kept of a process, task or kind name in an oversiz
 _QUOTED_CACHE_SIZE = 4096
 
 _QUOTED: dict[str, str] = {}
+# ",pid,process,task,kind,span," of a message, by those five (names found clean).
+_MIDDLES: dict[tuple[Any, ...], str] = {}
 
 
 def _quoted(text: str) -> str:
@@ -213,12 +215,25 @@ def encode(
     and oversized details are repaired, never sent raw and never split; a repaired
     detail says so under ``REPAIRED_KEY``.
     """
-    # Names repeat: one already quoted was already found clean.
-    names_ok = (process in _QUOTED and task in _QUOTED and kind in _QUOTED) or (
-        _plain_name(process) and _plain_name(task) and _plain_name(kind)
-    )
+    # The middle of the line repeats from event to event of one lane: made once.
+    key = (pid, process, task, kind, span)
+    try:
+        middle = _MIDDLES.get(key)
+    except TypeError:  # a name that is not even hashable
+        middle = None
+    if middle is not None:
+        body = _encode_detail(detail)
+        if body is not None:
+            line = f"[{seq},{t_ns}{middle}{body}]\n"
+            if len(line) < PIPE_BUF - 1:
+                return line.encode()
+    names_ok = _plain_name(process) and _plain_name(task) and _plain_name(kind)
     if not names_ok:
         process, task, kind = _clean_name(process), _clean_name(task), _clean_name(kind)
+    elif len(_MIDDLES) < _QUOTED_CACHE_SIZE:
+        _MIDDLES[key] = (
+            f",{pid},{_quoted(process)},{_quoted(task)},{_quoted(kind)},{_quoted(span)},"
+        )
     body = _encode_detail(detail) if names_ok else None
     if body is None:
         clean, reasons = repaired(detail)
@@ -243,6 +258,19 @@ def encode(
     return line.encode()
 
 
+# Forks seen by this process and its ancestors. A forked child must open the
+# channel afresh; counting forks (the at-fork hook runs for os.fork and for
+# multiprocessing's) tells it so for the price of a list index, where comparing
+# os.getpid() on every write cost a system call per event.
+_forks = [0]
+
+
+def _count_fork() -> None:
+    _forks[0] += 1
+
+
+os.register_at_fork(after_in_child=_count_fork)
+
 # The channel's descriptor is moved this high: a scenario's own files get the
 # lowest free numbers, so after it closed everything (os.closerange) they do
 # not land on ours, and a closed channel shows as EBADF on the next write.
@@ -264,7 +292,7 @@ class Writer:
     def __init__(self, path: str) -> None:
         self._path = path
         self._fd = -1
-        self._pid = -1
+        self._forks = -1  # the value of _forks when _fd was opened
         self._ident = (0, 0)  # (st_dev, st_ino) of the FIFO behind self._fd
         self.broken = False
         self.reopened = 0  # times the descriptor was found closed or replaced
@@ -272,9 +300,8 @@ class Writer:
     def write(self, message: bytes) -> bool:
         if self.broken:
             return False
-        pid = os.getpid()
-        if pid != self._pid:
-            self._reopen(pid)
+        if self._forks != _forks[0]:  # first write, or first in a forked child
+            self._reopen()
             if self.broken:
                 return False
         try:
@@ -285,7 +312,7 @@ class Writer:
             # If that fails too, the CLI went away (EPIPE, ENXIO): stop trying,
             # but never break the scenario because its audience left.
             self.reopened += 1
-            self._reopen(pid)
+            self._reopen()
             if self.broken:
                 return False
             try:
@@ -303,7 +330,7 @@ class Writer:
             return False
         return (st.st_dev, st.st_ino) == self._ident
 
-    def _reopen(self, pid: int) -> None:
+    def _reopen(self) -> None:
         # After fork the inherited descriptor would work too, but a fresh one
         # keeps each process's state its own and survives close-all-fds code.
         # A descriptor that is no longer ours is left alone: it is the scenario's.
@@ -322,4 +349,4 @@ class Writer:
             fd = high
         os.set_blocking(fd, True)
         st = os.fstat(fd)
-        self._fd, self._pid, self._ident = fd, pid, (st.st_dev, st.st_ino)
+        self._fd, self._forks, self._ident = fd, _forks[0], (st.st_dev, st.st_ino)
