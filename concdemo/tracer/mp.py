@@ -28,7 +28,7 @@ from concdemo.tracer.core import (
     short,
 )
 from concdemo.tracer.env import ENV_TRACE_START_METHOD
-from concdemo.tracer.links import Envelope, TaskCall, new_link
+from concdemo.tracer.links import TaskCall, envelope, is_envelope, new_link
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,12 +170,12 @@ def _internal(own: str) -> bool:
 def _make_put(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
         def put(self: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
-            if type(obj) is Envelope or _internal(own):
+            if is_envelope(obj) or _internal(own):
                 return original(self, obj, *args, **kwargs)
             link = new_link(_state.pid)
             t0 = _now()
             try:
-                result = original(self, Envelope(link, obj), *args, **kwargs)
+                result = original(self, envelope(link, obj), *args, **kwargs)
             except BaseException as exc:
                 emit_call(kind, t0, {"item": short(obj)}, {"error": type(exc).__name__})
                 raise
@@ -198,8 +198,8 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
             except BaseException as exc:
                 emit_call(kind, t0, {}, {"error": type(exc).__name__})
                 raise
-            if type(item) is Envelope:
-                link, item = item.link, item.obj
+            if is_envelope(item):
+                _, link, item = item
                 emit_call(kind, t0, {}, {"item": short(item), "link": link})
             else:
                 emit_call(kind, t0, {}, {"item": short(item)})
