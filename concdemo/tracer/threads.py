@@ -113,15 +113,15 @@ def patch_threading(module: ModuleType) -> None:
     lock.__module__, lock.__name__, lock.__qualname__ = module.__name__, "Lock", "Lock"
 
 
-class TracedLock:
-    """A threading lock that reports an acquire that had to wait, as a span.
+class _Traced:
+    """A lock that reports an acquire that had to wait, as a span.
 
     An acquire that succeeds at once (the usual case) costs one extra Python
     call; anything else (``_is_owned``, ``_release_save``, ``_at_fork_reinit``,
     which ``Condition`` and ``threading`` use) goes straight to the real lock.
     """
 
-    __slots__ = ("_lock", "_name")
+    __slots__ = ("__weakref__", "_lock", "_name")
 
     def __init__(self, lock: Any, name: str) -> None:
         self._lock = lock
@@ -145,14 +145,25 @@ class TracedLock:
     def __exit__(self, *exc_info: object) -> None:
         self._lock.release()
 
-    def locked(self) -> bool:
-        return bool(self._lock.locked())
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self._lock, name)
 
     def __repr__(self) -> str:
         return repr(self._lock)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # As bare: TypeError, cannot pickle (or copy) the lock. Without this, copy
+        # makes an empty wrapper whose __getattr__ recurses for want of _lock.
+        return self._lock.__reduce_ex__(protocol)
+
+
+class TracedLock(_Traced):
+    """``threading.Lock()`` under the tracer."""
+
+    __slots__ = ()
+
+    def locked(self) -> bool:
+        return bool(self._lock.locked())
 
 
 def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth: int) -> bool:
