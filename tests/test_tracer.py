@@ -356,10 +356,13 @@ def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
             for e in run["events"]
             if e["kind"] == "lock-wait-start"
         ]
-        # The main thread waited for the thread's lock, then for the process's; no
+        # The main thread waited for the thread's Lock, RLock (not when it re-entered
+        # it) and Condition (`with cond:`, its RLock), then for the process's Lock; no
         # other acquire waited as the script's (Event.wait, join: the libraries').
         assert waits == [
             ("MainProcess", "MainThread", "threading.Lock"),
+            ("MainProcess", "MainThread", "threading.RLock"),
+            ("MainProcess", "MainThread", "threading.RLock"),
             ("MainProcess", "MainThread", "multiprocessing.Lock"),
         ], method
         ends = [e["detail"] for e in run["events"] if e["kind"] == "lock-wait-end"]
