@@ -356,10 +356,13 @@ def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
             for e in run["events"]
             if e["kind"] == "lock-wait-start"
         ]
-        # The main thread waited for the thread's lock, then for the process's; no
+        # The main thread waited for the thread's Lock, RLock (not when it re-entered
+        # it) and Condition (`with cond:`, its RLock), then for the process's Lock; no
         # other acquire waited as the script's (Event.wait, join: the libraries').
         assert waits == [
             ("MainProcess", "MainThread", "threading.Lock"),
+            ("MainProcess", "MainThread", "threading.RLock"),
+            ("MainProcess", "MainThread", "threading.RLock"),
             ("MainProcess", "MainThread", "multiprocessing.Lock"),
         ], method
         ends = [e["detail"] for e in run["events"] if e["kind"] == "lock-wait-end"]
@@ -367,6 +370,29 @@ def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
         # a slow start of the waiting side on a loaded machine.
         assert all(d["acquired"] and d["waited_s"] >= 0.1 for d in ends), (method, ends)
         assert not [e for e in run["events"] if e["kind"] == "lock-wait"], method
+
+
+def test_rlocks_made_before_gevents_patch_all_leave_it_as_it_is_bare() -> None:
+    # patch_all walks gc.get_objects() for the held locks of type(threading.RLock())
+    # and fails on one of that type without _owner: traced RLocks must not be it.
+    # Made directly, by a Condition and by logging, one held across patch_all.
+    script = "rlocks_before_gevent.py"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / script)],
+        cwd=SCRIPTS,
+        capture_output=True,
+        text=True,
+        timeout=OK_TIMEOUT_S,
+        env={k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")},
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "a new RLock: _RLock" in done.stdout.splitlines()  # gevent's, as it makes them
+    method = start_methods()[0]
+    run = traced(script, method)[method]
+    assert run["outcome"] == "ok"
+    assert printed(run) == done.stdout.splitlines()
+    assert printed(run, "stderr") == []
+    assert not [e for e in run["events"] if e["kind"].startswith("lock-wait")]
 
 
 def test_tracebacks_print_as_they_do_bare_without_the_tracers_frames() -> None:

@@ -8,6 +8,7 @@ gevent's own code are not reported: only what the script itself called.
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -94,6 +95,10 @@ def patch_threading(module: ModuleType) -> None:
         return notified
 
     module.Condition.wait = mark(wait, condition_wait)
+    global _CONDITION_ENTER
+    _CONDITION_ENTER = getattr(module.Condition.__enter__, "__code__", None)
+
+    patch_rlock(module)
 
     original_lock: Callable[[], Any] = module.Lock
     if getattr(original_lock, "_concdemo", False):
@@ -105,7 +110,7 @@ def patch_threading(module: ModuleType) -> None:
     # Looked up at call time, by the script and by threading itself (an Event's
     # Condition): waits inside the libraries are not reported (see waited). After
     # gevent's monkey.patch_all, threading.Lock is gevent's again and new locks are
-    # not traced. RLock is left alone: patch_all inspects every RLock it finds.
+    # not traced.
     module.Lock = mark(lock, original_lock)  # type: ignore[attr-defined]
     # Pickled by name (a Manager registers threading.Lock and sends its registry
     # to a spawned server): "threading.Lock" finds this function, or the original
@@ -113,15 +118,43 @@ def patch_threading(module: ModuleType) -> None:
     lock.__module__, lock.__name__, lock.__qualname__ = module.__name__, "Lock", "Lock"
 
 
-class TracedLock:
-    """A threading lock that reports an acquire that had to wait, as a span.
+def patch_rlock(module: ModuleType) -> None:
+    """``threading.RLock()`` returns a ``TracedRLock`` while it would return the C
+    RLock, and the plain Python one (untraced, as bare) once something (gevent's
+    ``patch_thread``) set ``threading._CRLock`` to None.
 
-    An acquire that succeeds at once (the usual case) costs one extra Python
-    call; anything else (``_is_owned``, ``_release_save``, ``_at_fork_reinit``,
-    which ``Condition`` and ``threading`` use) goes straight to the real lock.
+    gevent's ``_patch_existing_locks`` takes ``type(threading.RLock())`` after it
+    set ``_CRLock = None`` and, walking ``gc.get_objects()``, rewrites the
+    ``_owner`` of every held lock of that type (an object of it without
+    ``_owner`` fails the patch). So it gets ``threading._RLock`` here, as bare:
+    it finds the same Python RLocks and none of our wrappers, whose C locks it
+    would not have touched bare either."""
+    original_rlock: Callable[..., Any] = module.RLock
+    crlock = getattr(module, "_CRLock", None)
+    if getattr(original_rlock, "_concdemo", False) or crlock is None:
+        return
+
+    def rlock(*args: Any, **kwargs: Any) -> Any:
+        if module._CRLock is not crlock:
+            return original_rlock(*args, **kwargs)
+        return TracedRLock(crlock(*args, **kwargs), "threading.RLock")
+
+    # Looked up at call time, by the script, threading (a Condition's default
+    # lock), logging and the rest. mark() keeps the name "threading.RLock", so a
+    # Manager's registry (SyncManager registers threading.RLock) still pickles.
+    module.RLock = mark(rlock, original_rlock)  # type: ignore[attr-defined]
+
+
+class _Traced:
+    """A lock that reports an acquire that had to wait, as a span.
+
+    An acquire that succeeds at once (the usual case, a re-entered RLock
+    included) costs one extra Python call; anything else (``_is_owned``,
+    ``_release_save``, ``_acquire_restore``, ``_at_fork_reinit``, which
+    ``Condition`` and ``threading`` use) goes straight to the real lock.
     """
 
-    __slots__ = ("_lock", "_name")
+    __slots__ = ("__weakref__", "_lock", "_name")
 
     def __init__(self, lock: Any, name: str) -> None:
         self._lock = lock
@@ -145,20 +178,56 @@ class TracedLock:
     def __exit__(self, *exc_info: object) -> None:
         self._lock.release()
 
-    def locked(self) -> bool:
-        return bool(self._lock.locked())
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self._lock, name)
 
     def __repr__(self) -> str:
         return repr(self._lock)
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # As bare: TypeError, cannot pickle (or copy) the lock. Without this, copy
+        # makes an empty wrapper whose __getattr__ recurses for want of _lock.
+        return self._lock.__reduce_ex__(protocol)
+
+
+class TracedLock(_Traced):
+    """``threading.Lock()`` under the tracer."""
+
+    __slots__ = ()
+
+    def locked(self) -> bool:
+        return bool(self._lock.locked())
+
+
+class TracedRLock(_Traced):
+    """``threading.RLock()`` under the tracer (``locked``, where the RLock has it,
+    and the rest through ``__getattr__``)."""
+
+    __slots__ = ()
+
+
+# Condition.__enter__'s code: `with cond:` enters the lock from threading, for
+# the code that entered the condition (set by patch_threading).
+_CONDITION_ENTER: Any = None
+
+
+def _waiting_module(depth: int) -> str:
+    """The module of the code that waited, ``depth`` frames up (0 is this
+    function, as for caller_module), past ``Condition.__enter__`` if that is it."""
+    try:
+        frame: Any = sys._getframe(depth)
+    except ValueError:
+        return ""
+    if frame.f_code is _CONDITION_ENTER and frame.f_back is not None:
+        frame = frame.f_back
+    return str(frame.f_globals.get("__name__", ""))
+
 
 def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth: int) -> bool:
     """A blocking acquire after a failed try: a ``lock-wait`` span, unless a library
-    (not the script) is the one waiting. ``depth``: the script's frame, from here."""
-    if caller_module(depth).startswith(_LIBRARIES):
+    (not the script) is the one waiting. ``depth``: the script's frame, from here
+    (``with cond:`` counts as the code that entered the condition)."""
+    if _waiting_module(depth).startswith(_LIBRARIES):
         return bool(acquire(*args))
     t0 = _now()
     acquired = bool(acquire(*args))
