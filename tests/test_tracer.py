@@ -174,8 +174,13 @@ def test_pipes_and_managers_under_every_start_method(script: str) -> None:
         assert (run["outcome"], outcome) == ("ok", "ok"), where
         assert sorted(printed(run)) == sorted(lines), where
         if script.startswith("pipe"):
-            assert not link_problems(run, "send", "recv"), where
-            assert len(linked(run)) == (2 if script == "pipe_duplex.py" else 4), where
+            raw = ("send_bytes", "recv_bytes")
+            objects = {"events": [e for e in run["events"] if not e["kind"].startswith(raw)]}
+            assert not link_problems(objects, "send", "recv"), where
+            assert len(linked(objects)) == (2 if script == "pipe_duplex.py" else 4), where
+            by_bytes = {"events": [e for e in run["events"] if e["kind"].startswith(raw)]}
+            assert not link_problems(by_bytes, *raw), where
+            assert len(linked(by_bytes)) == (script == "pipe_producer_consumer.py"), where
         else:
             calls = collections.Counter(
                 (e["process"], e["detail"]["call"])
@@ -186,6 +191,66 @@ def test_pipes_and_managers_under_every_start_method(script: str) -> None:
                 assert calls[(child, "list.append")] == 1, (where, calls)
                 assert calls[(child, "dict.__setitem__")] == 1, (where, calls)
             assert pids_named(run, "SyncManager-"), where
+
+
+def test_send_and_send_bytes_are_linked_to_the_receive_that_read_them_under_every_method() -> None:
+    """The link travels in a frame just before the payload: each send/send_bytes is
+    joined to the one receive that read its payload, refused ones included
+    (BufferTooShort, maxlength), and the script prints what it prints bare."""
+    script = "pipe_bytes.py"
+    sends = ["send_bytes"] * 6 + ["send"] + ["send_bytes"] * 2
+    receives = ["recv_bytes"] * 3 + ["recv_bytes_into"] * 2 + ["recv", "recv_bytes"]
+    receives += ["recv_bytes_into", "recv_bytes"]  # the two refused ones
+    runs = traced(script)
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare(script, method)
+        where = f"{script} under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert printed(run) == lines, where
+        ends = [
+            (e["process"], e["kind"].removesuffix("-end"), e.get("link"), e["detail"])
+            for e in run["events"]
+            if e["kind"].removesuffix("-end").startswith(("send", "recv"))
+            and not e["kind"].endswith("-start")
+        ]
+        sent = [(kind, link) for process, kind, link, _ in ends if process == "Process-1"]
+        got = [(kind, link) for process, kind, link, _ in ends if process == "MainProcess"]
+        assert [kind for kind, _ in sent] == sends, where
+        assert [kind for kind, _ in got] == receives, where
+        # The nth payload written is the nth read, and each carries its own link.
+        assert [link for _, link in got] == [link for _, link in sent], where
+        assert len({link for _, link in sent} - {None}) == len(receives), where
+        errors = [d.get("error") for process, _, _, d in ends if process == "MainProcess"]
+        assert errors[-2:] == ["BufferTooShort", "OSError"], where
+
+
+def test_send_bytes_from_two_processes_sharing_an_end_link_each_payload_to_its_read() -> None:
+    script = "pipe_bytes_shared.py"
+    runs = traced(script)
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare(script, method)
+        where = f"{script} under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert printed(run) == lines, where
+        # A call that waited is a span: what it sent is on its start, the link on its end.
+        started: dict[tuple[int, str, str], dict[str, Any]] = {}
+        for event in run["events"]:
+            base = event["kind"].removesuffix("-start").removesuffix("-end")
+            if event["kind"].endswith("-start"):
+                started[(event["pid"], event["task"], base)] = event["detail"]
+            elif event["kind"].endswith("-end"):
+                event["detail"] = {
+                    **started.pop((event["pid"], event["task"], base)),
+                    **event["detail"],
+                }
+        links = linked(run)
+        assert len(links) == 40, where
+        for link, events in links.items():
+            kinds = sorted(e["kind"].removesuffix("-end") for e in events)
+            assert kinds == ["recv_bytes", "send_bytes"], (where, link, kinds)
+            assert len({e["detail"]["bytes"] for e in events}) == 1, (where, events)
 
 
 def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> None:

@@ -5,8 +5,13 @@ receiver's hook unwraps it before the script sees the object, and reports the
 same id. Nothing is guessed from timing or order. Link ids are unique in the
 run: the sending process's pid and a counter.
 
-This module is imported by unpickling in every pool worker that receives a
-``TaskCall``, so it imports nothing.
+Raw bytes (``send_bytes``) have no room for an envelope: there the link
+travels in a frame written just before the payload (see ``mp.py``), and a
+connection that may carry frames is rebuilt marked in the process it is passed
+to (``rebuild_framed``).
+
+This module is imported by unpickling in every process that receives a
+marked connection or a pool's ``TaskCall``, so it imports nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +26,36 @@ if TYPE_CHECKING:
 _counter = itertools.count(1)
 
 
+# The class attribute of a connection both of whose ends are the run's own
+# (made by the script's ``Pipe()``): only those carry link frames.
+FRAMED = "_concdemo_framed"
+
+
+def new_link_parts(pid: int) -> tuple[int, int]:
+    """A new link id as numbers, for a frame: the sending pid and a counter."""
+    return pid, next(_counter)
+
+
+def link_name(pid: int, number: int) -> str:
+    return f"{pid}.{number}"
+
+
 def new_link(pid: int) -> str:
-    return f"{pid}.{next(_counter)}"
+    return link_name(*new_link_parts(pid))
+
+
+# The class of a framed connection in this process (set by the tracer's patch
+# of multiprocessing.connection, which the unpickling of a connection imports).
+framed_class: type | None = None
+
+
+def rebuild_framed(rebuild: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """Unpickling a framed connection: multiprocessing's own rebuild, then the
+    framed class, so that this process's copy adds and takes off frames too."""
+    conn = rebuild(*args)
+    if framed_class is not None and type(conn) is framed_class.__base__:
+        conn.__class__ = framed_class
+    return conn
 
 
 # What travels is a plain tuple (MARK, link, obj): it pickles and unpickles

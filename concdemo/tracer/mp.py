@@ -4,7 +4,8 @@ Each patch wraps a few methods of one module right after it was imported
 (see ``hooks.py``). The wrappers call the original with the same arguments,
 return what it returned and raise what it raised; they only add events, and
 for ``put``/``send``/``apply_async`` an envelope or task wrapper that carries
-the link id to the receiving side (``links.py``).
+the link id to the receiving side (``links.py``), for ``send_bytes`` a link
+frame written just before the payload.
 
 multiprocessing's own calls (the pool's task and result pipes, a manager's
 requests) pass straight through: the hooks only report what the script asked for.
@@ -13,9 +14,12 @@ requests) pass straight through: the hooks only report what the script asked for
 from __future__ import annotations
 
 import os
+import struct
 import sys
+from _thread import get_ident
 from typing import TYPE_CHECKING
 
+from concdemo.tracer import links
 from concdemo.tracer.core import (
     _now,
     _state,
@@ -28,7 +32,15 @@ from concdemo.tracer.core import (
     short,
 )
 from concdemo.tracer.env import ENV_TRACE_START_METHOD
-from concdemo.tracer.links import TaskCall, envelope, is_envelope, new_link
+from concdemo.tracer.links import (
+    FRAMED,
+    TaskCall,
+    envelope,
+    is_envelope,
+    link_name,
+    new_link,
+    new_link_parts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -210,6 +222,12 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
     return make
 
 
+def _with_link(end: dict[str, Any], link: str | None) -> dict[str, Any]:
+    if link is not None:
+        end["link"] = link
+    return end
+
+
 def patch_queues(module: ModuleType) -> None:
     for cls in (module.Queue, module.JoinableQueue, module.SimpleQueue):
         _wrap(cls, "put", _make_put("put", module.__name__))
@@ -219,36 +237,227 @@ def patch_queues(module: ModuleType) -> None:
 # --- pipes --------------------------------------------------------------------
 
 
-def _make_bytes(kind: str, sends: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """send_bytes/recv_bytes(_into): reported, but not linked (no room for an id)."""
+# Raw bytes have no room for an envelope, so a script's ``send_bytes`` on a
+# connection made by ``Pipe()`` in the run writes a link frame just before the
+# payload, in the same write as the payload's length header (CPython's
+# ``_send_bytes`` writes header and payload in one write up to 16384 bytes,
+# apart above that: a message that was one write bare is one write traced).
+# The frame starts with a 4-byte length header that no CPython sender writes
+# (lengths are >= 0, or -1 before an 8-byte length), so the receiver knows it
+# from the header alone, before any ``maxlength`` check and without reading a
+# byte of a real message: the frame never counts against ``maxlength``, and a
+# message too long is refused with its body unread, as bare. The link id (the
+# sending pid and a counter) travels with the data, so every read takes the
+# link of the very write it reads, even when forked children share an end.
+# Frames are written only where every reader is traced (a connection from
+# ``Listener``/``Client`` may reach a process that is not: it gets none).
+#
+# multiprocessing's own ``_send_bytes`` and ``_recv_bytes`` still run, with
+# the frame added and taken off one level down (``_send``, ``_recv``): a
+# traceback through them (EOFError, BrokenPipeError) prints as it does bare.
+_FRAME_MARK = -0x434F4E43  # b"\xbc\xb0\xb1\xbd" on the wire
+_FRAME = struct.Struct("!iQQ")  # the mark, the sending pid, the link number
+_FRAME_MARK_BYTES = _FRAME.pack(_FRAME_MARK, 0, 0)[:4]
+_LINK_AND_HEADER = struct.Struct("!QQ4s")  # the rest of a frame, then the payload's header
+_SENDING = "_concdemo_sending"  # thread id -> (pid, number) of the frame to write
+_AT_HEADER = "_concdemo_at_header"  # the next _recv of 4 bytes reads a length header
+_RECEIVED = "_concdemo_received"  # thread id -> the link of the frame just read
+
+
+def _take_received(conn: Any) -> str | None:
+    """The link of the frame this thread's last read on ``conn`` found, if any."""
+    received = conn.__dict__.get(_RECEIVED)
+    return received.pop(get_ident(), None) if received else None
+
+
+def _make_sender(
+    kind: str, describe: Callable[[tuple[Any, ...]], dict[str, Any]]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A script's send/send_bytes: reported, and on a framed connection linked.
+
+    The original checks the arguments (and raises what it raises); the first
+    ``_send`` of its ``_send_bytes`` finds the frame this thread left for it on
+    the connection. multiprocessing's own calls (a queue's feeder thread, the
+    authentication handshake) are untouched."""
 
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
-        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def send(self: Any, *args: Any, **kwargs: Any) -> Any:
             if _internal(""):
                 return original(self, *args, **kwargs)
             t0 = _now()
-            detail = {"bytes": short(args[0], 40)} if sends and args else {}
+            detail = describe(args)
+            ident = get_ident()
+            pending: dict[int, tuple[int, int]] | None = None
+            parts = (0, 0)
+            if getattr(self, FRAMED, False):
+                pending = self.__dict__.setdefault(_SENDING, {})
+                parts = pending[ident] = new_link_parts(_state.pid)
             try:
                 result = original(self, *args, **kwargs)
             except BaseException as exc:
+                if pending is not None:
+                    pending.pop(ident, None)
                 emit_call(kind, t0, detail, {"error": type(exc).__name__})
                 raise
-            end = {} if sends else {"bytes": short(result, 40)}
-            emit_call(kind, t0, detail, end)
+            # Taken by _send: the frame went out with the payload's header.
+            sent = pending is not None and pending.pop(ident, None) is None
+            emit_call(kind, t0, detail, {"link": link_name(*parts)} if sent else {})
             return result
 
-        return call
+        return send
 
     return make
 
 
+def _framed_send(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Connection._send``: the frame send/send_bytes left, if any, goes in
+    front of the first write of the message (its length header)."""
+
+    def _send(self: Any, buf: Any, *args: Any) -> Any:
+        pending = self.__dict__.get(_SENDING)
+        parts = pending.pop(get_ident(), None) if pending else None
+        if parts is not None:
+            buf = _FRAME.pack(_FRAME_MARK, *parts) + buf
+        return original(self, buf, *args)
+
+    return _send
+
+
+def _header_next(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Connection._recv_bytes``, which every reader goes through (recv,
+    recv_bytes, recv_bytes_into): its first ``_recv`` reads a length header,
+    which may be a frame's. One flag per connection is enough: two reads of one
+    connection at once garble the stream bare already (each is two reads of
+    the fd), so readers of one end take turns."""
+
+    def _recv_bytes(self: Any, *args: Any, **kwargs: Any) -> Any:
+        self.__dict__[_AT_HEADER] = True
+        return original(self, *args, **kwargs)
+
+    return _recv_bytes
+
+
+def _framed_recv(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Connection._recv``: a length header that is a frame's is read with the
+    rest of the frame and the payload's own header, which is returned in its
+    place; the link is left on the connection for this thread. (A header read
+    is always of 4 bytes; a payload's body of 4 bytes comes after its header
+    read took the flag off.)"""
+
+    def _recv(self: Any, size: int, *args: Any) -> Any:
+        buf = original(self, size, *args)
+        if size != 4 or not self.__dict__.pop(_AT_HEADER, False):
+            return buf
+        if buf.getvalue() != _FRAME_MARK_BYTES:
+            return buf
+        rest = original(self, _LINK_AND_HEADER.size, *args).getvalue()
+        pid, number, header = _LINK_AND_HEADER.unpack(rest)
+        self.__dict__.setdefault(_RECEIVED, {})[get_ident()] = link_name(pid, number)
+        return type(buf)(header)  # an io.BytesIO, as _recv returns
+
+    return _recv
+
+
+def _make_receiver(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """recv/recv_bytes/recv_bytes_into: reported, with the link of the frame
+    that came before the payload (also when the payload is refused: too long
+    for ``maxlength``, or for the buffer)."""
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def receive(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if _internal(""):
+                return original(self, *args, **kwargs)
+            _take_received(self)  # none left over from a read of multiprocessing's
+            t0 = _now()
+            try:
+                result = original(self, *args, **kwargs)
+            except BaseException as exc:
+                link = _take_received(self)
+                emit_call(kind, t0, {}, _with_link({"error": type(exc).__name__}, link))
+                raise
+            size = 40 if kind != "recv" else 60
+            end = {"bytes" if kind != "recv" else "item": short(result, size)}
+            emit_call(kind, t0, {}, _with_link(end, _take_received(self)))
+            return result
+
+        return receive
+
+    return make
+
+
+def _framed_class(plain: type) -> type:
+    """The class of a script's ``Pipe()`` ends: ``Connection`` with the frame
+    added and taken off. Only these ends pay for it (a queue's, a pool's and a
+    manager's connections stay plain), and the subclass keeps the name, module
+    and repr of the original."""
+    framed = type(
+        plain.__name__,
+        (plain,),
+        {
+            "__module__": plain.__module__,
+            "__qualname__": plain.__qualname__,
+            FRAMED: True,
+            "_send": _framed_send(plain._send),  # type: ignore[attr-defined]
+            "_recv_bytes": _header_next(plain._recv_bytes),  # type: ignore[attr-defined]
+            "_recv": _framed_recv(plain._recv),  # type: ignore[attr-defined]
+        },
+    )
+    return framed
+
+
+def _made_by_the_script() -> bool:
+    """Pipe() called by the script (through multiprocessing.Pipe or not), not by
+    a queue, a pool or a manager of multiprocessing's (frame 3: our wrapper's caller)."""
+    module = caller_module(3)
+    if module == "multiprocessing.context":  # multiprocessing.Pipe(): one more up
+        module = caller_module(4)
+    return not module.startswith(_INTERNAL)
+
+
 def patch_connection(module: ModuleType) -> None:
     cls = module._ConnectionBase
-    _wrap(cls, "send", _make_put("send", ""))
-    _wrap(cls, "recv", _make_get("recv", ""))
-    _wrap(cls, "send_bytes", _make_bytes("send_bytes", sends=True))
-    _wrap(cls, "recv_bytes", _make_bytes("recv_bytes", sends=False))
-    _wrap(cls, "recv_bytes_into", _make_bytes("recv_bytes_into", sends=False))
+
+    def describe_item(args: tuple[Any, ...]) -> dict[str, Any]:
+        return {"item": short(args[0])} if args else {}
+
+    def describe_bytes(args: tuple[Any, ...]) -> dict[str, Any]:
+        return {"bytes": short(args[0], 40)} if args else {}
+
+    _wrap(cls, "send", _make_sender("send", describe_item))
+    _wrap(cls, "recv", _make_receiver("recv"))
+    _wrap(cls, "send_bytes", _make_sender("send_bytes", describe_bytes))
+    _wrap(cls, "recv_bytes", _make_receiver("recv_bytes"))
+    _wrap(cls, "recv_bytes_into", _make_receiver("recv_bytes_into"))
+    plain = module.Connection
+    if not hasattr(plain, "_send") or not hasattr(plain, "_recv"):
+        return  # not the length-prefixed wire format: no frames
+    if getattr(module.Pipe, "_concdemo", False):
+        return
+    framed = links.framed_class = _framed_class(plain)
+
+    def make_pipe(original: Callable[..., Any]) -> Callable[..., Any]:
+        def Pipe(*args: Any, **kwargs: Any) -> Any:
+            ends = original(*args, **kwargs)
+            if _made_by_the_script():
+                for end in ends:
+                    if type(end) is plain:
+                        end.__class__ = framed
+            return ends
+
+        return Pipe
+
+    setattr(module, "Pipe", mark(make_pipe(module.Pipe), module.Pipe))  # noqa: B010
+    # A framed end passed to a child (spawn, forkserver, or through a queue)
+    # is pickled by multiprocessing's reducer for its class: the child's copy
+    # is framed too.
+    reduction = module.reduction
+    reduce = reduction.ForkingPickler._extra_reducers.get(plain)
+    if reduce is not None:
+
+        def reduce_framed(end: Any) -> Any:
+            return links.rebuild_framed, reduce(end)
+
+        reduction.register(framed, reduce_framed)
 
 
 # --- locks and semaphores -------------------------------------------------------
