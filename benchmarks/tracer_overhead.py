@@ -157,7 +157,7 @@ def per_call(repeat: int, folder: Path, n: int = 5000) -> dict[str, dict[str, fl
             continue
         bare = [r[name]["bare"] for r in rounds]
         hooked = 2 if "+" in name else 1  # send+recv is two hooked calls
-        added = [(t - b) / hooked for t, b in zip(traced, bare)]
+        added = [(t - b) / hooked for t, b in zip(traced, bare, strict=True)]
         doc[name] = {
             "bare_us": round(statistics.median(bare), 2),
             "traced_us": round(statistics.median(traced), 2),

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -86,6 +87,19 @@ def traced(
     return {run["start_method"]: run for run in doc["runs"]}
 
 
+def ok_as_bare(script: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, run) for each start method, once the traced run has been found to
+    end ok as the bare one does, printing the same lines in the same order."""
+    runs = traced(script)
+    for method in start_methods():
+        run = runs[method]
+        outcome, lines = bare(script, method)
+        where = f"{script} under {method}"
+        assert (run["outcome"], outcome) == ("ok", "ok"), where
+        assert printed(run) == lines, where
+        yield where, run
+
+
 def printed(run: dict[str, Any], kind: str = "stdout") -> list[str]:
     return [e["detail"]["line"] for e in run["events"] if e["kind"] == kind]
 
@@ -112,6 +126,29 @@ def link_problems(run: dict[str, Any], sender: str, receiver: str) -> list[str]:
         if sent["detail"].get("item") != got["detail"].get("item"):
             problems.append(f"{link}: sent {sent['detail']} but got {got['detail']}")
     return problems
+
+
+def pipe_calls(run: dict[str, Any]) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+    """(process, kind, link, detail) of each send/recv call in the order they
+    ended: a quick call is one event, one that waited a span, whose start (what
+    was sent, a sender's link) and end (what was received, a receiver's link)
+    are merged here."""
+    calls = []
+    started: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for event in run["events"]:
+        kind = event["kind"]
+        base = kind.removesuffix("-start").removesuffix("-end")
+        if not base.startswith(("send", "recv")):
+            continue
+        key = (event["pid"], event["task"], base)
+        if kind.endswith("-start"):
+            started[key] = event
+            continue
+        start = started.pop(key) if kind.endswith("-end") else {}
+        detail = {**start.get("detail", {}), **event["detail"]}
+        link = event.get("link") or start.get("link")
+        calls.append((event["process"], base, link, detail))
+    return calls
 
 
 def pids_named(run: dict[str, Any], prefix: str) -> set[int]:
@@ -198,24 +235,18 @@ def test_send_and_send_bytes_are_linked_to_the_receive_that_read_them_under_ever
     joined to the one receive that read its payload, refused ones included
     (BufferTooShort, maxlength), and the script prints what it prints bare."""
     script = "pipe_bytes.py"
-    sends = ["send_bytes"] * 6 + ["send"] + ["send_bytes"] * 2
-    receives = ["recv_bytes"] * 3 + ["recv_bytes_into"] * 2 + ["recv", "recv_bytes"]
+    sends = ["send"] + ["send_bytes"] * 6 + ["send"] + ["send_bytes"] * 2
+    receives = ["recv"] + ["recv_bytes"] * 3 + ["recv_bytes_into"] * 2 + ["recv", "recv_bytes"]
     receives += ["recv_bytes_into", "recv_bytes"]  # the two refused ones
-    runs = traced(script)
-    for method in start_methods():
-        run = runs[method]
-        outcome, lines = bare(script, method)
-        where = f"{script} under {method}"
-        assert (run["outcome"], outcome) == ("ok", "ok"), where
-        assert printed(run) == lines, where
-        ends = [
-            (e["process"], e["kind"].removesuffix("-end"), e.get("link"), e["detail"])
-            for e in run["events"]
-            if e["kind"].removesuffix("-end").startswith(("send", "recv"))
-            and not e["kind"].endswith("-start")
-        ]
+    for where, run in ok_as_bare(script):
+        ends = pipe_calls(run)
         sent = [(kind, link) for process, kind, link, _ in ends if process == "Process-1"]
         got = [(kind, link) for process, kind, link, _ in ends if process == "MainProcess"]
+        # The first send waited for the reader: a span, its link with what it sent.
+        first = next(
+            e for e in run["events"] if e["process"] == "Process-1" and "send" in e["kind"]
+        )
+        assert first["kind"] == "send-start" and first.get("link") == sent[0][1], where
         assert [kind for kind, _ in sent] == sends, where
         assert [kind for kind, _ in got] == receives, where
         # The nth payload written is the nth read, and each carries its own link.
@@ -227,40 +258,21 @@ def test_send_and_send_bytes_are_linked_to_the_receive_that_read_them_under_ever
 
 def test_send_bytes_from_two_processes_sharing_an_end_link_each_payload_to_its_read() -> None:
     script = "pipe_bytes_shared.py"
-    runs = traced(script)
-    for method in start_methods():
-        run = runs[method]
-        outcome, lines = bare(script, method)
-        where = f"{script} under {method}"
-        assert (run["outcome"], outcome) == ("ok", "ok"), where
-        assert printed(run) == lines, where
-        # A call that waited is a span: what it sent is on its start, the link on its end.
-        started: dict[tuple[int, str, str], dict[str, Any]] = {}
-        for event in run["events"]:
-            base = event["kind"].removesuffix("-start").removesuffix("-end")
-            if event["kind"].endswith("-start"):
-                started[(event["pid"], event["task"], base)] = event["detail"]
-            elif event["kind"].endswith("-end"):
-                event["detail"] = {
-                    **started.pop((event["pid"], event["task"], base)),
-                    **event["detail"],
-                }
-        links = linked(run)
-        assert len(links) == 40, where
-        for link, events in links.items():
-            kinds = sorted(e["kind"].removesuffix("-end") for e in events)
+    for where, run in ok_as_bare(script):
+        by_link = collections.defaultdict(list)
+        for _, kind, link, detail in pipe_calls(run):
+            by_link[link].append((kind, detail["bytes"]))
+        by_link.pop(None, None)
+        assert len(by_link) == 40, where
+        for link, calls in by_link.items():
+            kinds = sorted(kind for kind, _ in calls)
             assert kinds == ["recv_bytes", "send_bytes"], (where, link, kinds)
-            assert len({e["detail"]["bytes"] for e in events}) == 1, (where, events)
+            assert len({sent for _, sent in calls}) == 1, (where, calls)
 
 
 def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> None:
-    runs = traced("pool_apply.py")
-    for method in start_methods():
-        run = runs[method]
-        outcome, lines = bare("pool_apply.py", method)
-        where = f"pool_apply.py under {method}"
-        assert (run["outcome"], outcome) == ("ok", "ok"), where
-        assert printed(run) == lines, where
+    for where, run in ok_as_bare("pool_apply.py"):
+        method = run["start_method"]
         submits = [e for e in run["events"] if e["kind"] in ("apply", "apply_async", "map")]
         assert [e["kind"] for e in submits] == ["apply"] * 2 + ["apply_async"] * 3 + ["map"]
         workers = pids_named(run, "ForkPoolWorker-" if method == "fork" else "SpawnPoolWorker-")

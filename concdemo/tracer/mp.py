@@ -237,11 +237,12 @@ def patch_queues(module: ModuleType) -> None:
 # --- pipes --------------------------------------------------------------------
 
 
-# Raw bytes have no room for an envelope, so a script's ``send_bytes`` on a
-# connection made by ``Pipe()`` in the run writes a link frame just before the
-# payload, in the same write as the payload's length header (CPython's
-# ``_send_bytes`` writes header and payload in one write up to 16384 bytes,
-# apart above that: a message that was one write bare is one write traced).
+# Raw bytes have no room for an envelope, so a script's ``send_bytes`` (and
+# ``send``, whose pickle the script may read raw) on an end made by the
+# script's ``Pipe()`` writes a link frame just before the payload, in the same
+# write as the payload's length header (CPython's ``_send_bytes`` writes header
+# and payload in one write up to 16384 bytes, apart above that: a message that
+# was one write bare is one write traced).
 # The frame starts with a 4-byte length header that no CPython sender writes
 # (lengths are >= 0, or -1 before an 8-byte length), so the receiver knows it
 # from the header alone, before any ``maxlength`` check and without reading a
@@ -299,9 +300,12 @@ def _make_sender(
                     pending.pop(ident, None)
                 emit_call(kind, t0, detail, {"error": type(exc).__name__})
                 raise
-            # Taken by _send: the frame went out with the payload's header.
-            sent = pending is not None and pending.pop(ident, None) is None
-            emit_call(kind, t0, detail, {"link": link_name(*parts)} if sent else {})
+            # Taken by _send: the frame went out with the payload's header. The
+            # link goes with what was sent (on the start of a send that blocked),
+            # as a put's does.
+            if pending is not None and pending.pop(ident, None) is None:
+                detail["link"] = link_name(*parts)
+            emit_call(kind, t0, detail, {})
             return result
 
         return send
@@ -358,10 +362,12 @@ def _framed_recv(original: Callable[..., Any]) -> Callable[..., Any]:
     return _recv
 
 
-def _make_receiver(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """recv/recv_bytes/recv_bytes_into: reported, with the link of the frame
-    that came before the payload (also when the payload is refused: too long
-    for ``maxlength``, or for the buffer)."""
+def _make_receiver(
+    kind: str, key: str, limit: int
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """recv/recv_bytes/recv_bytes_into: reported (what was received, under
+    ``key``), with the link of the frame that came before the payload (also
+    when the payload is refused: too long for ``maxlength``, or for the buffer)."""
 
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
         def receive(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -375,8 +381,7 @@ def _make_receiver(kind: str) -> Callable[[Callable[..., Any]], Callable[..., An
                 link = _take_received(self)
                 emit_call(kind, t0, {}, _with_link({"error": type(exc).__name__}, link))
                 raise
-            size = 40 if kind != "recv" else 60
-            end = {"bytes" if kind != "recv" else "item": short(result, size)}
+            end = {key: short(result, limit)}
             emit_call(kind, t0, {}, _with_link(end, _take_received(self)))
             return result
 
@@ -424,10 +429,10 @@ def patch_connection(module: ModuleType) -> None:
         return {"bytes": short(args[0], 40)} if args else {}
 
     _wrap(cls, "send", _make_sender("send", describe_item))
-    _wrap(cls, "recv", _make_receiver("recv"))
+    _wrap(cls, "recv", _make_receiver("recv", "item", 60))
     _wrap(cls, "send_bytes", _make_sender("send_bytes", describe_bytes))
-    _wrap(cls, "recv_bytes", _make_receiver("recv_bytes"))
-    _wrap(cls, "recv_bytes_into", _make_receiver("recv_bytes_into"))
+    _wrap(cls, "recv_bytes", _make_receiver("recv_bytes", "bytes", 40))
+    _wrap(cls, "recv_bytes_into", _make_receiver("recv_bytes_into", "bytes", 40))
     plain = module.Connection
     if not hasattr(plain, "_send") or not hasattr(plain, "_recv"):
         return  # not the length-prefixed wire format: no frames
