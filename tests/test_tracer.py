@@ -434,13 +434,15 @@ def test_lock_acquires_that_waited_are_spans_and_the_rest_are_silent() -> None:
             if e["kind"] == "lock-wait-start"
         ]
         # The main thread waited for the thread's Lock, RLock (not when it re-entered
-        # it) and Condition (`with cond:`, its RLock), then for the process's Lock; no
-        # other acquire waited as the script's (Event.wait, join: the libraries').
+        # it) and Condition (`with cond:`, its RLock), then for the process's Lock and
+        # Condition (its RLock); no other acquire waited as the script's (Event.wait,
+        # join: the libraries').
         assert waits == [
             ("MainProcess", "MainThread", "threading.Lock"),
             ("MainProcess", "MainThread", "threading.RLock"),
             ("MainProcess", "MainThread", "threading.RLock"),
             ("MainProcess", "MainThread", "multiprocessing.Lock"),
+            ("MainProcess", "MainThread", "multiprocessing.RLock"),
         ], method
         ends = [e["detail"] for e in run["events"] if e["kind"] == "lock-wait-end"]
         # The holder keeps each lock 0.3 s after it says so; 0.1 s leaves room for

@@ -475,7 +475,9 @@ def patch_synchronize(module: ModuleType) -> None:
     creating process and again in each child that unpickles the lock; our
     version binds a wrapper that tries without blocking first, so an acquire
     that did not wait costs one Python call and reports nothing."""
-    from concdemo.tracer.threads import waited
+    from concdemo.tracer.threads import entered_through, waited
+
+    entered_through(module.Condition)  # `with cond:` on a multiprocessing Condition
 
     def make(make_methods: Callable[..., Any]) -> Callable[..., Any]:
         def _make_methods(self: Any) -> None:

@@ -95,8 +95,7 @@ def patch_threading(module: ModuleType) -> None:
         return notified
 
     module.Condition.wait = mark(wait, condition_wait)
-    global _CONDITION_ENTER
-    _CONDITION_ENTER = getattr(module.Condition.__enter__, "__code__", None)
+    entered_through(module.Condition)
 
     patch_rlock(module)
 
@@ -206,9 +205,17 @@ class TracedRLock(_Traced):
     __slots__ = ()
 
 
-# Condition.__enter__'s code: `with cond:` enters the lock from threading, for
-# the code that entered the condition (set by patch_threading).
-_CONDITION_ENTER: Any = None
+# The code of threading's and multiprocessing's Condition.__enter__: `with
+# cond:` enters the lock from the library, for the code that entered the
+# condition (added by patch_threading and mp.patch_synchronize).
+_CONDITION_ENTERS: set[Any] = set()
+
+
+def entered_through(condition: type) -> None:
+    """A wait in ``condition.__enter__`` is the wait of the code that entered it."""
+    code = getattr(getattr(condition, "__enter__", None), "__code__", None)
+    if code is not None:
+        _CONDITION_ENTERS.add(code)
 
 
 def _waiting_module(depth: int) -> str:
@@ -218,7 +225,7 @@ def _waiting_module(depth: int) -> str:
         frame: Any = sys._getframe(depth)
     except ValueError:
         return ""
-    if frame.f_code is _CONDITION_ENTER and frame.f_back is not None:
+    if frame.f_code in _CONDITION_ENTERS and frame.f_back is not None:
         frame = frame.f_back
     return str(frame.f_globals.get("__name__", ""))
 
