@@ -1,14 +1,14 @@
 """Exact links between the event that sent something and the one that received it.
 
-The sender wraps what it sends in an envelope that carries a link id; the
-receiver's hook unwraps it before the script sees the object, and reports the
-same id. Nothing is guessed from timing or order. Link ids are unique in the
+A queue's sender wraps what it puts in an envelope that carries a link id;
+the receiver's hook unwraps it before the script sees the object, and reports
+the same id. Nothing is guessed from timing or order. Link ids are unique in the
 run: the sending process's pid and a counter.
 
-Raw bytes (``send_bytes``) have no room for an envelope: there the link
-travels in a frame written just before the payload (see ``mp.py``), and a
-connection that may carry frames is rebuilt marked in the process it is passed
-to (``rebuild_framed``).
+On the script's own pipes the link travels instead in a frame written just
+before the payload (see ``mp.py``): the bytes received are then the bytes sent,
+raw (``send_bytes``) or pickled (``send``). A framed connection passed to
+another process is rebuilt framed there (``rebuild_framed``).
 
 This module is imported by unpickling in every process that receives a
 marked connection or a pool's ``TaskCall``, so it imports nothing.
