@@ -3,9 +3,9 @@
 Each patch wraps a few methods of one module right after it was imported
 (see ``hooks.py``). The wrappers call the original with the same arguments,
 return what it returned and raise what it raised; they only add events, and
-for ``put``/``send``/``apply_async`` an envelope or task wrapper that carries
-the link id to the receiving side (``links.py``), for ``send_bytes`` a link
-frame written just before the payload.
+for ``put``/``apply_async`` an envelope or task wrapper that carries the link
+id to the receiving side (``links.py``), for a pipe's ``send``/``send_bytes`` a
+link frame written just before the payload.
 
 multiprocessing's own calls (the pool's task and result pipes, a manager's
 requests) pass straight through: the hooks only report what the script asked for.
