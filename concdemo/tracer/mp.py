@@ -287,10 +287,11 @@ def _make_sender(
                 return original(self, *args, **kwargs)
             t0 = _now()
             detail = describe(args)
-            ident = get_ident()
+            ident = 0
             pending: dict[int, tuple[int, int]] | None = None
             parts = (0, 0)
-            if getattr(self, FRAMED, False):
+            if getattr(self, FRAMED, False):  # only then is a frame left for _send
+                ident = get_ident()
                 pending = self.__dict__.setdefault(_SENDING, {})
                 parts = pending[ident] = new_link_parts(_state.pid)
             try:

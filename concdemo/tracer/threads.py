@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from concdemo.tracer.core import _now, caller_module, emit, emit_call, mark
+from concdemo.tracer.core import BLOCKED_NS, _now, caller_module, emit, emit_call, mark
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -90,7 +90,7 @@ def patch_threading(module: ModuleType) -> None:
             return condition_wait(self, timeout)
         t0 = _now()
         notified = condition_wait(self, timeout)
-        if _now() - t0 >= 1_000_000:  # only waits that blocked
+        if _now() - t0 >= BLOCKED_NS:  # only waits that blocked
             emit_call("condition-wait", t0, {}, {"notified": bool(notified)})
         return notified
 
