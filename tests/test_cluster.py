@@ -391,11 +391,11 @@ def test_remote_workers_spans_come_home_through_the_event_log(
     relayed = [e for e in run["events"] if e["kind"].startswith("task-")]
     assert all(e["process"].startswith("Dask worker 127.0.0.1:") for e in relayed)
     assert all(e["detail"]["worker"].startswith("tcp://127.0.0.1:") for e in relayed)
-    # One machine, so the true clock offsets are 0. Dask's scheduler_delay, which the
-    # offset starts from, comes from a heartbeat's round trip, and a heartbeat answered
-    # while a worker was still busy starting is off by up to that delay (once over
-    # 50 ms in a full-suite run here): 250 ms still tells a working offset from a
-    # missing or doubled one, which would be off by seconds (the run's t0).
+    # One machine, so the true clock offsets are 0. The relay measures each worker's
+    # from the shortest of 5 round trips, off by at most half of it (a few ms here).
+    # Dask's scheduler_delay, which it used before, was once off by over 250 ms in CI
+    # (its registration round trip spans the worker's start-up). 250 ms still tells a
+    # working offset from a missing or doubled one, which would be off by seconds.
     offsets = sorted(e["detail"]["clock_offset_ms"] for e in relayed)
     assert all(abs(o) < 250 for o in offsets), offsets
     # On the run's clock: inside the phase that ran them (the same 250 ms margin).

@@ -34,6 +34,7 @@ CONNECT_TIMEOUT_S = 10
 # Under the run's 60 s hang timeout, so that too few workers on a running cluster
 # end the run with Dask's own message ("Only 2/5 workers arrived") instead of a hang.
 WORKERS_TIMEOUT_S = 40
+OFFSET_ROUNDS = 5  # clock round trips per worker: the shortest one counts
 EVENTS_HOME_TIMEOUT_S = 10.0  # after gather(): time for the last relayed events to arrive
 # Per no-op task, best round: the default task's own length (delay = 0.1 s). Past
 # it, Dask would spend more on each task than the task itself works. Dask's docs
@@ -121,29 +122,34 @@ def where_am_i() -> tuple[str, float, float]:
 class Relay:
     """Re-emit the remote workers' events on the channel, on this run's clock.
 
-    Each event carries its time on the worker's clock and the worker's offset
-    from the scheduler (Dask's, from the heartbeats); this side measures its
-    own offset against the scheduler (the best of a few round trips), and so
-    turns worker time into this process's monotonic clock, the run's clock.
-    A worker's first offset is kept for the whole run: a heartbeat that moves
-    it by a millisecond must not make one lane's back-to-back tasks overlap.
+    Each event carries its time on the worker's clock. The relay measures every
+    worker's clock against its own before the tasks go out, the best of a few
+    round trips through the scheduler (``Client.run``): the error is at most half
+    the best round trip, a few milliseconds on a LAN. Dask's own offset
+    (``Worker.scheduler_delay``) comes from one round trip, and the first one,
+    the registration, spans the worker's start-up work: on a busy machine it was
+    off by over 250 ms. It is used only for a worker that joins later.
+    A worker's offset is kept for the whole run: a heartbeat that moves it by a
+    millisecond must not make one lane's back-to-back tasks overlap.
     """
 
     def __init__(self, client: Any) -> None:
         from concdemo import probe
 
         self._probe = probe
-        self.scheduler_offset_s = self._measure_offset(client)
+        self.scheduler_offset_s = self._measure_scheduler_offset(client)
         self._wall_minus_monotonic = time.time() - time.monotonic()
         self._seen: Counter[str] = Counter()
-        self._offsets: dict[int, float] = {}  # worker pid -> its offset, as first seen
+        # worker address -> our clock minus the worker's
+        self._offsets: dict[str, float] = self._measure_worker_offsets(client)
         self._changed = threading.Condition()
         # A topic of this run's own: runs that share a cluster do not see each other's events.
         self.topic = f"concdemo-{os.getpid()}-{time.time_ns()}"
         client.subscribe_topic(self.topic, self._handle)
 
     @staticmethod
-    def _measure_offset(client: Any, rounds: int = 5) -> float:
+    def _measure_scheduler_offset(client: Any, rounds: int = OFFSET_ROUNDS) -> float:
+        """The scheduler's clock minus ours: for a worker that joins later."""
         best: tuple[float, float] | None = None  # (round trip, offset)
         for _ in range(rounds):
             before = time.time()
@@ -155,11 +161,26 @@ class Relay:
         assert best is not None
         return best[1]
 
+    @staticmethod
+    def _measure_worker_offsets(client: Any, rounds: int = OFFSET_ROUNDS) -> dict[str, float]:
+        """Our clock minus each worker's, from the round with its shortest round trip."""
+        best: dict[str, tuple[float, float]] = {}  # address -> (round trip, offset)
+        for _ in range(rounds):
+            before = time.time()
+            remote: dict[str, float] = client.run(time.time)
+            after = time.time()
+            for address, then in remote.items():
+                sample = (after - before, (before + after) / 2 - then)
+                if address not in best or sample < best[address]:
+                    best[address] = sample
+        return {address: offset for address, (_, offset) in best.items()}
+
     def _handle(self, event: tuple[float, dict[str, Any]]) -> None:
         _, msg = event
         pid = int(msg["pid"])
-        offset = self._offsets.setdefault(pid, msg["offset"] - self.scheduler_offset_s)
-        here = msg["t"] + self._offsets[pid]  # the worker's clock -> ours (wall)
+        # A worker that joined after the relay measured: Dask's offset, first one seen.
+        offset = self._offsets.setdefault(msg["worker"], msg["offset"] - self.scheduler_offset_s)
+        here = msg["t"] + offset  # the worker's clock -> ours (wall)
         t_ns = int((here - self._wall_minus_monotonic) * 1e9)
         process = f"Dask worker {msg['worker'].removeprefix('tcp://')}"
         self._probe.relay(
