@@ -407,3 +407,52 @@ def test_remote_workers_spans_come_home_through_the_event_log(
     )
     assert home["detail"]["received"] == tasks
     assert run["dropped_events"] == 0
+
+
+class _SkewedClient:
+    """A scheduler 2 s ahead of this process's clock and a worker 5 s behind it,
+    answering at once (round trips of microseconds)."""
+
+    WORKER = "tcp://10.0.0.7:40000"
+
+    def run_on_scheduler(self, function: Any) -> float:
+        return float(function()) + 2.0
+
+    def run(self, function: Any, on_error: str) -> dict[str, float]:
+        return {self.WORKER: float(function()) - 5.0}
+
+    def subscribe_topic(self, topic: str, handler: Any) -> None:
+        self.handler = handler
+
+
+def test_the_relay_puts_worker_events_on_our_clock_by_its_own_round_trips(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(HERE.parent / "scenarios" / "10_cluster"))
+    import _cluster
+
+    from concdemo import probe
+
+    relayed: list[tuple[str, int]] = []
+    monkeypatch.setattr(probe, "relay", lambda kind, **kw: relayed.append((kind, kw["t_ns"])))
+    client = _SkewedClient()
+    _cluster.Relay(client)  # it subscribes its handler to the client
+
+    def arrives(worker: str, dask_offset: float) -> None:
+        # Made just now on a clock 5 s behind ours, with Dask's scheduler_delay as given.
+        msg = {"kind": "task-end", "span": "end", "t": time.time() - 5.0, "offset": dask_offset,
+               "pid": 7, "worker": worker, "task": "t", "seq": 0, "detail": {}}
+        client.handler((0.0, msg))
+
+    # The true scheduler_delay is 7 s; Dask's came from a slow registration and is 0.4 s off.
+    arrives(client.WORKER, 7.4)
+    # A worker that joined after the relay measured: only Dask's offset is known (here
+    # right). It has the same pid on another machine: offsets are kept per address.
+    arrives("tcp://10.0.0.8:40000", 7.0)
+    now = time.monotonic_ns()
+    # Both events were made within microseconds of `now`; 100 ms of margin still
+    # tells them from the 0.4 s error of Dask's offset.
+    assert [(kind, abs(now - t_ns) < 100_000_000) for kind, t_ns in relayed] == [
+        ("task-end", True),
+        ("task-end", True),
+    ], [(now - t_ns) / 1e9 for _, t_ns in relayed]
