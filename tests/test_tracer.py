@@ -285,6 +285,35 @@ def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> N
         assert by_link == expected, where
 
 
+def test_process_pool_executors_end_as_they_do_bare_under_every_method() -> None:
+    # The executor's shutdown sends each worker a None through put_nowait; once
+    # that came back to the worker as the tracer's envelope, and every worker died.
+    for where, run in ok_as_bare("futures_pool.py"):
+        workers = [p for p in run["processes"] if p["name"] != "MainProcess"]
+        assert len(workers) == 2 and all(p["exitcode"] == 0 for p in workers), where
+        assert not [e for e in run["events"] if e["kind"] == "error"], where
+        # The executor's own queue traffic is not the script's.
+        queue_calls = [e for e in run["events"] if e["kind"].startswith(("put", "get"))]
+        assert not queue_calls, where
+
+
+def test_the_scripts_put_nowait_and_get_nowait_are_its_own_calls() -> None:
+    for where, run in ok_as_bare("queue_nowait.py"):
+        calls = [
+            (e["kind"], e["detail"].get("item"), e["detail"].get("error"))
+            for e in run["events"]
+            if e["kind"].startswith(("put", "get")) and not e["kind"].endswith("-start")
+        ]
+        assert [c[0].removesuffix("-end") for c in calls] == ["put", "get", "get"], where
+        assert calls[0][1] == calls[1][1] == "'first'" and calls[2][2] == "Empty", where
+        assert not link_problems(run, "put", "get"), where
+
+
+def test_library_code_reading_the_scripts_queue_gets_the_items_as_put() -> None:
+    for where, run in ok_as_bare("queue_read_by_library.py"):
+        assert printed(run) == ["[0, 1, 2]"], where
+
+
 def test_greenlets_generators_and_gevent_print_in_their_own_lanes() -> None:
     method = start_methods()[0]
     lanes: dict[str, dict[str, set[str]]] = {}

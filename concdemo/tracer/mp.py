@@ -174,9 +174,13 @@ def _skipping_ours(walk: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _internal(own: str) -> bool:
-    """Called by multiprocessing itself (but not by ``own``, e.g. put_nowait -> put)."""
+    """Called by multiprocessing or concurrent.futures itself. A call from
+    ``own`` (put_nowait -> put, get_nowait -> get) is made by whoever called
+    that: the script's put_nowait is the script's, an executor's is internal."""
     module = caller_module(3)
-    return module.startswith(_INTERNAL) and module != own
+    if own and module == own:
+        module = caller_module(4)
+    return module.startswith(_INTERNAL)
 
 
 def _make_put(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -203,7 +207,10 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
         def get(self: Any, *args: Any, **kwargs: Any) -> Any:
             if _internal(own):
-                return original(self, *args, **kwargs)
+                # Not reported, but never handed an envelope: whoever put the
+                # item, the reader gets what was put.
+                item = original(self, *args, **kwargs)
+                return item[2] if is_envelope(item) else item
             t0 = _now()
             try:
                 item = original(self, *args, **kwargs)
