@@ -285,7 +285,7 @@ def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> N
         assert by_link == expected, where
 
 
-def test_process_pool_executors_end_as_they_do_bare_under_every_method() -> None:
+def test_process_pool_executor_tasks_run_in_workers_linked_to_submit_and_map() -> None:
     # The executor's shutdown sends each worker a None through put_nowait; once
     # that came back to the worker as the tracer's envelope, and every worker died.
     for where, run in ok_as_bare("futures_pool.py"):
@@ -295,6 +295,15 @@ def test_process_pool_executors_end_as_they_do_bare_under_every_method() -> None
         # The executor's own queue traffic is not the script's.
         queue_calls = [e for e in run["events"] if e["kind"].startswith(("put", "get"))]
         assert not queue_calls, where
+        calls = [e for e in run["events"] if e["kind"] in ("submit", "map")]
+        assert [e["kind"] for e in calls] == ["submit"] * 3 + ["map"] * 2, where
+        tasks = [e for e in run["events"] if e["kind"] == "task-start"]
+        assert {t["pid"] for t in tasks} <= {p["pid"] for p in workers}, where
+        # One task per submit, one per item of each map (chunks of 2 or not).
+        expected = collections.Counter(
+            {c["link"]: (4 if c["kind"] == "map" else 1) for c in calls}
+        )
+        assert collections.Counter(t["link"] for t in tasks) == expected, where
 
 
 def test_the_scripts_put_nowait_and_get_nowait_are_its_own_calls() -> None:

@@ -27,6 +27,7 @@ PATCHES = {
     "multiprocessing.pool": ("concdemo.tracer.mp", "patch_pool"),
     "multiprocessing.managers": ("concdemo.tracer.mp", "patch_managers"),
     "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
+    "concurrent.futures.process": ("concdemo.tracer.mp", "patch_futures"),
     "traceback": ("concdemo.tracer.mp", "patch_traceback"),
     "threading": ("concdemo.tracer.threads", "patch_threading"),
     "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),

@@ -8,7 +8,9 @@ id to the receiving side (``links.py``), for a pipe's ``send``/``send_bytes`` a
 link frame written just before the payload.
 
 multiprocessing's own calls (the pool's task and result pipes, a manager's
-requests) pass straight through: the hooks only report what the script asked for.
+requests, a ProcessPoolExecutor's queues) pass straight through: the hooks only
+report what the script asked for; the executor's ``submit``/``map`` are hooked
+as a Pool's calls are.
 """
 
 from __future__ import annotations
@@ -596,6 +598,52 @@ def patch_pool(module: ModuleType) -> None:
     _wrap(cls, "imap_unordered", make_imap("imap_unordered"))
     _wrap(module.ApplyResult, "get", make_result_wait("result-get"))
     _wrap(module.ApplyResult, "wait", make_result_wait("result-wait"))
+
+
+# --- concurrent.futures' process pool ------------------------------------------
+
+
+def patch_futures(module: ModuleType) -> None:
+    """``ProcessPoolExecutor.submit`` and ``map``: reported, and each task a span
+    in the worker that ran it, linked to the call, as for a Pool. The executor's
+    own queues are multiprocessing's and pass through (``_INTERNAL``)."""
+    TaskCall.report = staticmethod(_run_task)
+    cls = module.ProcessPoolExecutor
+
+    def handed_over(kind: str, fn: Any, call: Callable[[TaskCall], Any], **more: Any) -> Any:
+        """The call with ``fn`` as a linked task; reported with its start time
+        once it returned (a refused one, e.g. after shutdown, with its error
+        and no link: no task comes of it)."""
+        t0 = _now()
+        link = new_link(_state.pid)
+        detail = {"func": _func_name(fn), **more}
+        try:
+            result = call(TaskCall(fn, link))
+        except BaseException as exc:
+            emit(kind, {**detail, "error": type(exc).__name__}, t_ns=t0)
+            raise
+        emit(kind, {**detail, "link": link}, t_ns=t0)
+        return result
+
+    def make_submit(original: Callable[..., Any]) -> Callable[..., Any]:
+        def submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if caller_module().startswith("concurrent.futures."):  # map's chunks
+                return original(self, fn, *args, **kwargs)
+            return handed_over(
+                "submit", fn, lambda task: original(self, task, *args, **kwargs), args=short(args)
+            )
+
+        return submit
+
+    def make_map(original: Callable[..., Any]) -> Callable[..., Any]:
+        def map(self: Any, fn: Any, *iterables: Any, **kwargs: Any) -> Any:
+            # Each chunk's _process_chunk calls the task once per item.
+            return handed_over("map", fn, lambda task: original(self, task, *iterables, **kwargs))
+
+        return map
+
+    _wrap(cls, "submit", make_submit)
+    _wrap(cls, "map", make_map)
 
 
 # --- managers -----------------------------------------------------------------
