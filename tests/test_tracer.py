@@ -304,6 +304,9 @@ def test_process_pool_executor_tasks_run_in_workers_linked_to_submit_and_map() -
             {c["link"]: (4 if c["kind"] == "map" else 1) for c in calls}
         )
         assert collections.Counter(t["link"] for t in tasks) == expected, where
+        # The script's three f.result() calls; map's and the thread pool's own are not its.
+        results = [e["detail"].get("item") for e in run["events"] if e["kind"] == "result-get"]
+        assert sorted(results) == ["0", "1", "4"], where
 
 
 def test_the_scripts_put_nowait_and_get_nowait_are_its_own_calls() -> None:

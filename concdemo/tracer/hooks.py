@@ -28,6 +28,7 @@ PATCHES = {
     "multiprocessing.managers": ("concdemo.tracer.mp", "patch_managers"),
     "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
     "concurrent.futures.process": ("concdemo.tracer.mp", "patch_futures"),
+    "concurrent.futures._base": ("concdemo.tracer.mp", "patch_futures_base"),
     "traceback": ("concdemo.tracer.mp", "patch_traceback"),
     "threading": ("concdemo.tracer.threads", "patch_threading"),
     "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),

@@ -646,6 +646,28 @@ def patch_futures(module: ModuleType) -> None:
     _wrap(cls, "map", make_map)
 
 
+def patch_futures_base(module: ModuleType) -> None:
+    """``Future.result`` called by the script (a process or a thread pool's
+    future): an event, or a span of the time it waited, as ``AsyncResult.get``."""
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def result(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if caller_module().startswith(("concurrent.", "asyncio")):
+                return original(self, *args, **kwargs)
+            t0 = _now()
+            try:
+                value = original(self, *args, **kwargs)
+            except BaseException as exc:
+                emit_call("result-get", t0, {}, {"error": type(exc).__name__})
+                raise
+            emit_call("result-get", t0, {}, {"item": short(value)})
+            return value
+
+        return result
+
+    _wrap(module.Future, "result", make)
+
+
 # --- managers -----------------------------------------------------------------
 
 
