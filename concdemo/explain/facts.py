@@ -181,15 +181,18 @@ def derive(result: RunResult) -> Facts:
         processes=len(result.processes),
         dropped_events=result.dropped_events,
     )
+    values.update(_phase_facts(result))
+    values.update(_span_facts(result))
+    values.update(_event_facts(result))
     if result.error:
+        # After the events' facts: the last "error" event's type and message
+        # (error_type, error_message) must not pass for the run's error, which
+        # is the first one, with its own process.
         values.update(
             error_type=result.error.get("type"),
             error_message=result.error.get("message"),
             error_process=result.error.get("process"),
         )
-    values.update(_phase_facts(result))
-    values.update(_span_facts(result))
-    values.update(_event_facts(result))
     values["blocked_count"] = len(result.stacks) or None
     values.update(_check_facts(result))
     values.update(_printed(result))
