@@ -68,6 +68,25 @@ def test_a_failing_script_is_reported_as_an_error_with_its_exit_status(tmp_path:
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "error" and not run["as_expected"]
     assert [p["exitcode"] for p in run["processes"] if p["name"] == "MainProcess"] == [3]
+    # A script has no story: no "what it demonstrates", and no traceback to point at.
+    assert run["explanation"] == [
+        "MainProcess ended with exit status 3 (last line on stderr: warning on stderr); "
+        "a script is expected to exit cleanly."
+    ]
+
+
+def test_a_scripts_explanation_names_its_first_error_whole(tmp_path: Path) -> None:
+    """The child's ValueError is the run's error; the main process's later KeyError
+    once lent it its type and message ("KeyError ended Process-1 ('main')")."""
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "two_errors.py"), "--json")
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert (run["error"]["type"], run["error"]["process"]) == ("ValueError", "Process-1")
+    assert run["explanation"] == [
+        "ValueError ended Process-1 (bad input 7); the error above says where.",
+        "2 process(es) ended with an exception (shown in red above).",
+    ]
 
 
 def test_run_dash_m_runs_a_module_from_the_current_directory(tmp_path: Path) -> None:

@@ -261,8 +261,13 @@ def _classify(
     if first_error is not None:
         return "error", first_error
     if returncode:
-        last = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
-        return "error", {"type": "exit", "message": last[0], "process": "MainProcess"}
+        # The status, and the last line on stderr, which often says why
+        # (sys.exit("no config") prints it), but need not (a warning).
+        message = f"exit status {returncode}"
+        last = stderr.strip().splitlines()[-1:]
+        if last:
+            message += f" (last line on stderr: {last[0]})"
+        return "error", {"type": "exit", "message": message, "process": "MainProcess"}
     return "ok", None
 
 

@@ -97,6 +97,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
         "error_foreseen": not variant.errors or error_type in variant.errors,
         "unexpected_count": len(result.unexpected_errors),
         # What the run is: a scenario's variant, or a user's own script (run PATH.py).
+        "script": result.spec.script is not None,
         "subject": (
             ("本脚本" if lang == "zh" else "this script")
             if result.spec.script is not None

@@ -34,7 +34,13 @@ INSTEAD = [
         "{subject} demonstrates did not happen on this run.",
         "运行没有结束：{timeout_s:.1f} 秒后它被当作挂起停止了，"
         "所以{subject}要演示的内容在这次运行中没有发生。",
-        when=lambda f: f.outcome == "hang" and f.expected != "hang",
+        when=lambda f: f.outcome == "hang" and f.expected != "hang" and not f.script,
+    ),
+    # A user's own script (run PATH.py) has no story: say how it ended, and no more.
+    Line(
+        "The script did not finish: it was stopped as a hang after {timeout_s:.1f} s.",
+        "脚本没有结束：{timeout_s:.1f} 秒后它被当作挂起停止了。",
+        when=lambda f: f.outcome == "hang" and f.script,
     ),
     Line(
         "{error_type} ended {error_process} ({error_message}), so what {subject} "
@@ -42,12 +48,27 @@ INSTEAD = [
         "{error_type} 结束了 {error_process}（{error_message}），"
         "所以{subject}要演示的内容在这次运行中没有发生；"
         "上面的错误信息指出了位置。",
-        when=lambda f: f.outcome == "error" and f.expected != "error",
+        when=lambda f: f.outcome == "error" and f.expected != "error" and not f.script,
+    ),
+    Line(
+        "{error_process} ended with {error_message}; a script is expected to exit cleanly.",
+        "{error_process} 以“{error_message}”结束；脚本预期正常退出。",
+        when=lambda f: f.outcome == "error" and f.script and f.error_type == "exit",
+    ),
+    Line(
+        "{error_type} ended {error_process} ({error_message}); the error above says where.",
+        "{error_type} 结束了 {error_process}（{error_message}）；上面的错误信息指出了位置。",
+        when=lambda f: f.outcome == "error" and f.script and f.error_type != "exit",
     ),
     Line(
         "{error_process} was killed ({error_message}) before the story could end.",
         "{error_process} 被杀死了（{error_message}），故事没能讲完。",
-        when=lambda f: f.outcome == "crash",
+        when=lambda f: f.outcome == "crash" and not f.script,
+    ),
+    Line(
+        "{error_process} was killed ({error_message}).",
+        "{error_process} 被杀死了（{error_message}）。",
+        when=lambda f: f.outcome == "crash" and f.script,
     ),
     Line(
         "The run ended normally, but {subject} is expected to end with {expected_shown}: what "
@@ -74,7 +95,12 @@ INSTEAD = [
         "{unexpected_count} process(es) ended with an exception the story does not foresee "
         "(shown in red above).",
         "有 {unexpected_count} 个进程因故事之外的异常而结束（上面红色显示）。",
-        when=lambda f: f.unexpected_count > 0,
+        when=lambda f: f.unexpected_count > 0 and not f.script,
+    ),
+    Line(
+        "{unexpected_count} process(es) ended with an exception (shown in red above).",
+        "有 {unexpected_count} 个进程因异常而结束（上面红色显示）。",
+        when=lambda f: f.unexpected_count > 0 and f.script,
     ),
 ]
 
