@@ -439,22 +439,54 @@ def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:
     return (st.st_dev, st.st_ino) == ident
 
 
-def _die_with_parent() -> None:
-    """If our parent dies (even by SIGKILL), die too, so no run outlives the CLI."""
+# The parent-death signal of every process but the run's main one (see below).
+_PARENT_DEATH_SIGNAL_OFFSET = 3  # SIGRTMIN + 3: a real-time signal no library here uses
+
+
+def _die_with_parent(parent: int | None = None) -> None:
+    """If our parent process dies (even by SIGKILL), die too, so no run outlives the CLI.
+
+    Linux sends the parent-death signal when the *thread* that made this
+    process ends, not its process. The run's main process, made by the CLI's
+    main thread, gets SIGKILL. Any other may have been made by a thread that
+    ends long before its process: Pool's maintenance thread forks the workers
+    that replace retired ones (``maxtasksperchild``), and with SIGKILL they died
+    when the pool closed, one of them holding the task queue's lock in get(),
+    so the script hung at exit. These get a real-time signal instead, sent
+    again when the process itself ends; the handler kills this process only
+    if the parent is really gone (our parent pid changed).
+    """
     if not sys.platform.startswith("linux"):
         return
     import ctypes
     import signal
 
+    cli_pid = os.environ.get(ENV_CLI_PID)
+    parent = os.getppid() if parent is None else parent
+    signum: int = signal.SIGKILL
+    if not (cli_pid and parent == int(cli_pid)):
+        signum = signal.SIGRTMIN + _PARENT_DEATH_SIGNAL_OFFSET
+
+        def parent_gone(_signum: int, _frame: Any) -> None:
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        try:
+            signal.signal(signum, parent_gone)
+        except ValueError:  # not the main thread: cannot be, at start-up or after fork
+            return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        libc.prctl(pr_set_pdeathsig, int(signum), 0, 0, 0)
     except (OSError, AttributeError):
         return
+    if os.getppid() != parent:  # it died before we asked: no signal will come
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _after_fork_in_child() -> None:
+    parent = _state.pid  # still the parent's, which is ours only from here on
     _state.pid, _state.seq = os.getpid(), 0
     import signal
 
@@ -464,7 +496,7 @@ def _after_fork_in_child() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if reporting():
         _open_stack_file()
-        _die_with_parent()
+        _die_with_parent(parent)
 
 
 def _setup_reporting_process() -> None:

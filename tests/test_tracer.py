@@ -285,6 +285,17 @@ def test_pool_tasks_run_in_workers_linked_to_the_call_that_submitted_them() -> N
         assert by_link == expected, where
 
 
+def test_pool_workers_started_by_the_pools_thread_outlive_it() -> None:
+    # Linux's parent-death signal follows the thread that made a process: with
+    # SIGKILL there, the replacements the pool's thread started died when the
+    # pool closed, one holding the task queue's lock, and the script hung at exit.
+    for where, run in ok_as_bare("pool_maxtasks.py"):
+        # Replacements were started (the first pool's terminate() stops its own
+        # workers by SIGTERM, so their exit codes are not compared).
+        workers = [p for p in run["processes"] if p["name"] != "MainProcess"]
+        assert len(workers) > 2 * 3, where
+
+
 def test_process_pool_executor_tasks_run_in_workers_linked_to_submit_and_map() -> None:
     # The executor's shutdown sends each worker a None through put_nowait; once
     # that came back to the worker as the tracer's envelope, and every worker died.
