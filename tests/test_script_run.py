@@ -195,3 +195,24 @@ def test_a_childs_exit_code_is_reported(tmp_path: Path) -> None:
     assert lines(run, "stdout") == ["child exitcode 3"]
     codes = {p["name"]: p["exitcode"] for p in run["processes"]}
     assert codes == {"MainProcess": 0, "Process-1": 3}
+
+
+def test_input_redirected_into_concdemo_is_said_not_to_reach_the_script(tmp_path: Path) -> None:
+    """The script's stdin is /dev/null, as for scenarios; `< file` would be lost
+    silently, so the CLI says so (on stderr: --json keeps stdout to its document)."""
+    script = tmp_path / "reads.py"
+    script.write_text("import sys\nprint('read', len(sys.stdin.read()))\n")
+    data = tmp_path / "input.txt"
+    data.write_text("two\nlines\n")
+    with data.open() as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
+            capture_output=True, text=True, timeout=120, stdin=stdin, cwd=tmp_path,
+        )
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout") == ["read 0"]
+    assert "standard input is /dev/null" in done.stderr
+    # Not said when nothing was redirected.
+    assert "standard input" not in cli_in(tmp_path, "run", str(script), "--json").stderr

@@ -4,6 +4,7 @@
 # at start-up, and real objects spare it compiling each string with eval().
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -319,12 +320,28 @@ def run(
         from concdemo.export import Outputs
 
         outputs = Outputs.checked(trace, svg)
+    if any(spec.script is not None for spec in specs) and _stdin_redirected():
+        from concdemo.commands.consoles import stderr_console
+        from concdemo.i18n import tr
+
+        stderr_console().print(tr("stdin_not_passed_on"), soft_wrap=True)
     with interruptible():
         results = screens.run_and_show(
             specs, as_json, plain, step, outputs=outputs, on_output_error=usage_errors
         )
     if not all(r.as_expected for r in results):
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
+
+
+def _stdin_redirected() -> bool:
+    """A file or a pipe on our stdin: input meant for the script (`< data.txt`)."""
+    import stat
+
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISFIFO(mode)
 
 
 @app.command()

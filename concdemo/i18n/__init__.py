@@ -109,6 +109,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "expected_outcome_label": _m("Expected outcome: ", "预期结果："),
     "every_start_method": _m("every start method", "所有启动方式"),
     "note_line": _m("{label}: {note}", "{label}：{note}"),
+    "stdin_not_passed_on": _m(
+        "Note: the script's standard input is /dev/null (as for every run: the terminal "
+        "is the live view's), so what was redirected into concdemo is not passed on.",
+        "注意：脚本的标准输入是 /dev/null（所有运行都如此：终端归实时视图使用），"
+        "所以重定向给 concdemo 的输入不会传给脚本。",
+    ),
     "with_param": _m(
         "with --param {name}={value}: {outcome}", "使用 --param {name}={value} 时：{outcome}"
     ),
