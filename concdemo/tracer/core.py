@@ -171,6 +171,9 @@ def _report_main_start() -> None:
 
     def at_exit() -> None:
         if os.getpid() == main_pid:  # atexit also runs in os.fork children that return
+            from concdemo.tracer.output import flush_partial
+
+            flush_partial()
             emit("process-end")
 
     atexit.register(at_exit)

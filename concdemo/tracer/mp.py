@@ -43,6 +43,7 @@ from concdemo.tracer.links import (
     new_link,
     new_link_parts,
 )
+from concdemo.tracer.output import flush_partial
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,6 +107,7 @@ def patch_process(module: ModuleType) -> None:
                 process=self.name,  # the original makes us current_process() only later
             )
             code = original(self, *args, **kwargs)
+            flush_partial()
             emit("process-end", {"exitcode": code})
             return code
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 _MAX_LINE = 500
 _MAX_PENDING = 8192
+# (kind, the text written since the last newline) of each wrapped stream.
+_PENDING: list[tuple[str, list[str]]] = []
 
 
 def _wrap(stream: Any, kind: str) -> None:
@@ -24,6 +26,7 @@ def _wrap(stream: Any, kind: str) -> None:
     if getattr(original, "_concdemo", False):
         return
     pending = [""]
+    _PENDING.append((kind, pending))
 
     def write(text: Any) -> Any:
         result = original(text)
@@ -41,6 +44,15 @@ def _wrap(stream: Any, kind: str) -> None:
         stream.write = write
     except (AttributeError, TypeError):
         return  # a stream that takes no attributes: its lines go unreported
+
+
+def flush_partial() -> None:
+    """At the end of a process: text written without a final newline is a line too
+    (``partial``: bare, it ran into whatever the terminal showed next)."""
+    for kind, pending in _PENDING:
+        if pending[0]:
+            text, pending[0] = pending[0], ""
+            emit(kind, {"line": text[:_MAX_LINE], "partial": True})
 
 
 def install() -> None:
