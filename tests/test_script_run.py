@@ -216,3 +216,51 @@ def test_input_redirected_into_concdemo_is_said_not_to_reach_the_script(tmp_path
     assert "standard input is /dev/null" in done.stderr
     # Not said when nothing was redirected.
     assert "standard input" not in cli_in(tmp_path, "run", str(script), "--json").stderr
+
+
+def test_output_without_a_final_newline_or_around_sys_stdout_is_not_lost(tmp_path: Path) -> None:
+    """A process's last text without a newline is its line (partial); bytes written
+    around sys.stdout (os.write, sys.stdout.buffer, sh) are counted and named."""
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "output_ways.py"), "--json")
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "ok"
+    assert [
+        (e["process"], e["detail"]["line"], e["detail"].get("partial", False))
+        for e in run["events"]
+        if e["kind"] == "stdout"
+    ] == [
+        ("MainProcess", "printed", False),
+        ("Process-1", "child, no newline at exit", True),
+        ("MainProcess", "after the child", False),
+        ("MainProcess", "last, no newline", True),
+    ]
+    # The child's text ran into "after the child" in the stream: still matched.
+    assert run["explanation"][1:] == [
+        "3 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
+        "sys.stdout.buffer, a program that is not Python), so no event shows them: "
+        "'by os.write', 'by the buffer \\xff', 'by sh'."
+    ]
+
+
+def test_large_output_is_checked_by_count(tmp_path: Path) -> None:
+    """Over 1 MB (unreported.MATCHED_BYTES) the lines are counted, not matched."""
+    script = tmp_path / "big.py"
+    script.write_text(
+        "import os, sys\n"
+        "for n in range(60_000):\n"
+        "    print(f'line {n:>13}')\n"  # 19 bytes + newline: 1.2 MB
+        "sys.stdout.flush()\n"
+        "os.write(1, b'around one\\naround two\\n')\n"
+    )
+    done = cli_in(tmp_path, "run", str(script), "--json")
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert len(lines(run, "stdout")) == 60_000
+    assert run["explanation"][1:] == [
+        "At least 2 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
+        "sys.stdout.buffer, a program that is not Python), so no event shows them (counted, "
+        "not matched: the output was large)."
+    ]

@@ -22,6 +22,7 @@ from concdemo.core.events import Decoder, Event, of_kinds, process_names, span_e
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
 from concdemo.core.receiver import Reader
+from concdemo.core.unreported import Unreported, of_streams
 from concdemo.wire.channel import (
     ENV_CLI_PID,
     ENV_EVENTS,
@@ -91,6 +92,8 @@ class RunResult:
     gaps: list[completeness.Gap] = field(default_factory=list)
     # Processes of a hung run that could not tell where they were (stopped).
     unresponsive: list[dict[str, Any]] = field(default_factory=list)
+    # A script's output lines that no event reports, by stream (see unreported.py).
+    unreported: dict[str, Unreported] = field(default_factory=dict)
 
     @cached_property
     def repaired_by_sender(self) -> int:
@@ -344,6 +347,7 @@ def run(
     decoder = Decoder(t0_ns)
     ingest = Ingest(reader, decoder, on_events)
     events: Sequence[Event] = []
+    unreported: dict[str, Unreported] = {}  # a script's output no event reports
 
     stderr_path = run_dir / "stderr.txt"
     popen: subprocess.Popen[bytes] | None = None
@@ -394,6 +398,8 @@ def run(
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         events = ingest.finish()
+        if spec.script is not None:  # a scenario's own prints are not meant to be events
+            unreported = of_streams(run_dir, events)
     finally:
         ingest.stop()
         # Every path out (an error here, Ctrl-C) leaves no process of the run behind.
@@ -434,4 +440,7 @@ def run(
         signals_sent=signals_sent,
         gaps=gaps,
         unresponsive=stacks.unresponsive_docs(halted, process_names(events)),
+        unreported=unreported,
     )
+
+

@@ -105,6 +105,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
         ),
     }
     more["blocked_all"] = _blocked(result, lang)
+    more.update(_unreported(result))
     module = templates(variant.path.parent)
     extra = getattr(module, "extra_facts", None)
     if extra is not None:
@@ -139,6 +140,19 @@ def _blocked(result: RunResult, lang: str) -> str | None:
         else:
             shown.append(f"{who} waited in {function}() at {file}:{line}")
     return ("；" if lang == "zh" else "; ").join(shown) or None
+
+
+def _unreported(result: RunResult) -> dict[str, Any]:
+    """Facts of a script's output lines that no event reports (none: no fact)."""
+    found = list(result.unreported.values())
+    total = sum(u.lines for u in found)
+    if not total:
+        return {}
+    if any(u.by_count for u in found):
+        return {"unreported_at_least": total}
+    first = [f"'{line}'" for u in found for line in u.first]
+    more = ", …" if total > len(first) else ""
+    return {"unreported_lines": total, "unreported_shown": ", ".join(first) + more}
 
 
 def _phase_lines(result: RunResult, lang: str) -> list[str]:
@@ -198,4 +212,5 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
             if note:
                 sentences.append(note)
     sentences += render_all([generic.DROPPED], facts, lang)
+    sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

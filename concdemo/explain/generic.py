@@ -144,3 +144,24 @@ DROPPED = Line(
     "有 {dropped_events} 个事件在传递中丢失，所以上面的计数可能偏少。",
     when=lambda f: f.dropped_events > 0,
 )
+
+# A script's output that went around sys.stdout/sys.stderr (core/unreported.py).
+UNREPORTED = [
+    Line(
+        "{unreported_lines} line(s) of output did not go through sys.stdout or sys.stderr "
+        "(os.write, sys.stdout.buffer, a program that is not Python), so no event shows "
+        "them: {unreported_shown}.",
+        "有 {unreported_lines} 行输出没有经过 sys.stdout 或 sys.stderr"
+        "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它们："
+        "{unreported_shown}。",
+        when=lambda f: f.unreported_lines > 0,
+    ),
+    Line(
+        "At least {unreported_at_least} line(s) of output did not go through sys.stdout or "
+        "sys.stderr (os.write, sys.stdout.buffer, a program that is not Python), so no "
+        "event shows them (counted, not matched: the output was large).",
+        "至少有 {unreported_at_least} 行输出没有经过 sys.stdout 或 sys.stderr"
+        "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它们"
+        "（输出很大：只计数，没有逐行核对）。",
+    ),
+]

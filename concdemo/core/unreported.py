@@ -1,0 +1,97 @@
+"""Output a script's processes wrote that no event reports.
+
+The tracer reports what goes through ``sys.stdout``/``sys.stderr``; bytes
+written around them (``os.write(1, …)``, ``sys.stdout.buffer``, a program that
+is not Python) reach the run's captured stream only. After the run each stream
+is checked against the lines its events reported, so nothing is lost silently:
+
+- up to ``MATCHED_BYTES``, line by line: what is left over is counted and its
+  first lines named;
+- above, by count (its newlines against its events, decoding none of them): a
+  million printed lines cost no second of matching and no memory for it; the
+  lines the events do not account for are counted, not named ("at least": one
+  unreported line and one event line that never reached the stream cancel out).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from concdemo.core.events import Event, kind_ends, of_kinds
+
+MATCHED_BYTES = 1024 * 1024
+SHOWN = 3  # lines named in the summary
+_MAX_LINE = 500  # what the tracer keeps of a line (tracer/output.py)
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Unreported:
+    """Lines of one stream that no event reports."""
+
+    lines: int
+    first: list[str] = field(default_factory=list)
+    by_count: bool = False  # the stream was big: counted, not matched (a lower bound)
+
+
+def leftover(raw: bytes, reported: Iterable[tuple[str, bool]]) -> Unreported:
+    """The lines of ``raw`` that ``reported`` (line, partial) does not account for."""
+    text = raw.decode("utf-8", "backslashreplace")
+    counts: Counter[str] = Counter()
+    for line, partial in reported:
+        if partial:
+            # Written without a final newline, it ran into what came next in the
+            # stream: taken out first, so that the next line matches on its own.
+            text = text.replace(line, "", 1)
+        else:
+            counts[line] += 1
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    missing = 0
+    first: list[str] = []
+    for line in lines:
+        key = line[:_MAX_LINE]
+        if counts[key] > 0:
+            counts[key] -= 1
+            continue
+        missing += 1
+        if len(first) < SHOWN:
+            first.append(key)
+    return Unreported(missing, first)
+
+
+def _newlines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            count += chunk.count(b"\n")
+    return count
+
+
+def of_streams(run_dir: Path, events: Sequence[Event]) -> dict[str, Unreported]:
+    """What ``stdout.txt`` and ``stderr.txt`` in ``run_dir`` hold beyond the
+    ``stdout``/``stderr`` events (a stream that cannot be read: left out)."""
+    found = {}
+    counts = {kind: ends[0] for kind, ends in kind_ends(events).items()}
+    for kind in ("stdout", "stderr"):
+        path = run_dir / f"{kind}.txt"
+        try:
+            if path.stat().st_size > MATCHED_BYTES:
+                # Each reported line put one newline in the stream (a partial
+                # line, at most one per process, put none: it can only hide one).
+                extra = _newlines(path) - counts.get(kind, 0)
+                found[kind] = Unreported(max(extra, 0), by_count=True)
+                continue
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        reported = (
+            (str(e.detail.get("line", "")), bool(e.detail.get("partial")))
+            for e in of_kinds(events, kind)
+        )
+        found[kind] = leftover(raw, reported)
+    return found
