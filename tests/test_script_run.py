@@ -264,3 +264,32 @@ def test_large_output_is_checked_by_count(tmp_path: Path) -> None:
         "sys.stdout.buffer, a program that is not Python), so no event shows them (counted, "
         "not matched: the output was large)."
     ]
+
+
+def test_a_hung_script_is_told_where_it_waited_without_the_stops_own_interrupt(
+    tmp_path: Path,
+) -> None:
+    """The SIGINT that stops a hung run raises KeyboardInterrupt in the child: not
+    an error of the script's (as in the main process), so no "ended with an exception"."""
+    script = tmp_path / "waits.py"
+    script.write_text(
+        "import multiprocessing as mp\n"
+        "def child(q):\n"
+        "    q.get()\n"
+        "if __name__ == '__main__':\n"
+        "    q = mp.Queue()\n"
+        "    p = mp.Process(target=child, args=(q,))\n"
+        "    p.start()\n"
+        "    p.join()\n"
+    )
+    done = cli_in(tmp_path, "run", str(script), "--timeout", "2", "--json")
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "hang"
+    assert not [e for e in run["events"] if e["kind"] == "error"]
+    assert run["explanation"] == [
+        "The script did not finish: it was stopped as a hang after 2.0 s.",
+        "When it was stopped, MainProcess waited in join() at waits.py:8; "
+        "Process-1 waited in get() at waits.py:3 (the table above lists every thread).",
+    ]

@@ -150,7 +150,9 @@ def patch_traceback(module: Any) -> None:
     def print_exc(*args: Any, **kwargs: Any) -> Any:
         if caller_module() == "multiprocessing.process":
             exc = sys.exc_info()[1]
-            if exc is not None:
+            # KeyboardInterrupt is not an error, as in the main process: most
+            # often it is the SIGINT that stops a hung run.
+            if exc is not None and not isinstance(exc, KeyboardInterrupt):
                 probe_error(exc)
         return original(*args, **kwargs)
 
