@@ -442,5 +442,3 @@ def run(
         unresponsive=stacks.unresponsive_docs(halted, process_names(events)),
         unreported=unreported,
     )
-
-

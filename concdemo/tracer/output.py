@@ -26,7 +26,6 @@ def _wrap(stream: Any, kind: str) -> None:
     if getattr(original, "_concdemo", False):
         return
     pending = [""]
-    _PENDING.append((kind, pending))
 
     def write(text: Any) -> Any:
         result = original(text)
@@ -44,6 +43,7 @@ def _wrap(stream: Any, kind: str) -> None:
         stream.write = write
     except (AttributeError, TypeError):
         return  # a stream that takes no attributes: its lines go unreported
+    _PENDING.append((kind, pending))
 
 
 def flush_partial() -> None:
