@@ -73,10 +73,12 @@ def reporting() -> bool:
 
 
 def _process_name() -> str:
-    mp = sys.modules.get("multiprocessing")
-    if mp is None:
+    # Not yet imported, or still being imported (an event from code that runs
+    # during the import: current_process is not defined yet).
+    current = getattr(sys.modules.get("multiprocessing"), "current_process", None)
+    if current is None:
         return "MainProcess"
-    return str(mp.current_process().name)
+    return str(current().name)
 
 
 def _task_name() -> str:

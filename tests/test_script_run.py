@@ -293,3 +293,28 @@ def test_a_hung_script_is_told_where_it_waited_without_the_stops_own_interrupt(
         "When it was stopped, MainProcess waited in join() at waits.py:8; "
         "Process-1 waited in get() at waits.py:3 (the table above lists every thread).",
     ]
+
+
+def test_a_script_run_from_its_own_directory_reports_only_its_own_generators(
+    tmp_path: Path,
+) -> None:
+    """Run from the script's directory (the usual `cd demo; concdemo run x.py`):
+    importlib's frozen generators ("<frozen …>", no file) once counted as the
+    script's on 3.12+, and their first yield, inside `import multiprocessing`,
+    failed the import."""
+    script = tmp_path / "gen.py"
+    script.write_text(
+        "import multiprocessing\n"
+        "def numbers():\n"
+        "    yield 1\n"
+        "    yield 2\n"
+        "print(sum(numbers()), multiprocessing.current_process().name)\n"
+    )
+    done = cli_in(tmp_path, "run", "gen.py", "--json")
+    import json
+
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "ok", run["error"]
+    assert lines(run, "stdout") == ["3 MainProcess"]
+    lanes = {e["task"] for e in run["events"] if e["kind"] in ("yield", "resume")}
+    assert lanes == ({"numbers"} if sys.version_info >= (3, 12) else set())

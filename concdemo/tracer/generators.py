@@ -41,9 +41,14 @@ def install(script_dir: str) -> None:
     own: dict[str, bool] = {}
 
     def is_own(code: CodeType) -> bool:
-        found = own.get(code.co_filename)
+        name = code.co_filename
+        found = own.get(name)
         if found is None:
-            found = own[code.co_filename] = os.path.realpath(code.co_filename).startswith(prefix)
+            # "<frozen importlib._bootstrap_external>" is no file: realpath would
+            # put it in the current directory, which is often the script's own.
+            found = own[name] = not name.startswith("<") and os.path.realpath(
+                name
+            ).startswith(prefix)
         return found
 
     def on_yield(code: CodeType, offset: int, value: Any) -> Any:
