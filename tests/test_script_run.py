@@ -302,19 +302,26 @@ def test_a_script_run_from_its_own_directory_reports_only_its_own_generators(
     importlib's frozen generators ("<frozen …>", no file) once counted as the
     script's on 3.12+, and their first yield, inside `import multiprocessing`,
     failed the import."""
+    # A library installed inside the script's folder (./.venv/…/site-packages) is no
+    # more the script's own code than importlib is.
+    library = tmp_path / ".venv" / "lib" / "site-packages"
+    library.mkdir(parents=True)
+    (library / "helper.py").write_text("def pairs():\n    yield 1\n    yield 2\n")
     script = tmp_path / "gen.py"
     script.write_text(
-        "import multiprocessing\n"
+        "import multiprocessing, sys\n"
+        "sys.path.insert(0, '.venv/lib/site-packages')\n"
+        "import helper\n"
         "def numbers():\n"
         "    yield 1\n"
         "    yield 2\n"
-        "print(sum(numbers()), multiprocessing.current_process().name)\n"
+        "print(sum(numbers()), sum(helper.pairs()), multiprocessing.current_process().name)\n"
     )
     done = cli_in(tmp_path, "run", "gen.py", "--json")
     import json
 
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "ok", run["error"]
-    assert lines(run, "stdout") == ["3 MainProcess"]
+    assert lines(run, "stdout") == ["3 3 MainProcess"]
     lanes = {e["task"] for e in run["events"] if e["kind"] in ("yield", "resume")}
     assert lanes == ({"numbers"} if sys.version_info >= (3, 12) else set())

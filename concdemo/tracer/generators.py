@@ -38,6 +38,10 @@ def install(script_dir: str) -> None:
     events = monitoring.events
     disable = monitoring.DISABLE
     prefix = os.path.join(os.path.realpath(script_dir), "")
+    # A virtualenv inside the script's folder (./.venv) holds libraries, not its code.
+    installed = tuple(
+        os.path.join(os.path.realpath(p), "") for p in {sys.prefix, sys.exec_prefix}
+    )
     own: dict[str, bool] = {}
 
     def is_own(code: CodeType) -> bool:
@@ -46,9 +50,12 @@ def install(script_dir: str) -> None:
         if found is None:
             # "<frozen importlib._bootstrap_external>" is no file: realpath would
             # put it in the current directory, which is often the script's own.
-            found = own[name] = not name.startswith("<") and os.path.realpath(
-                name
-            ).startswith(prefix)
+            path = "" if name.startswith("<") else os.path.realpath(name)
+            found = own[name] = path.startswith(prefix) and not (
+                path.startswith(installed)
+                or f"{os.sep}site-packages{os.sep}" in path
+                or f"{os.sep}dist-packages{os.sep}" in path
+            )
         return found
 
     def on_yield(code: CodeType, offset: int, value: Any) -> Any:
