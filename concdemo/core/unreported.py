@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from concdemo.core.events import Event, kind_ends, of_kinds
+from concdemo.wire.channel import MAX_OUTPUT_LINE
 
 MATCHED_BYTES = 1024 * 1024
 SHOWN = 3  # lines named in the summary
-_MAX_LINE = 500  # what the tracer keeps of a line (tracer/output.py)
 _CHUNK = 1024 * 1024
 
 
@@ -54,7 +54,7 @@ def leftover(raw: bytes, reported: Iterable[tuple[str, bool]]) -> Unreported:
     missing = 0
     first: list[str] = []
     for line in lines:
-        key = line[:_MAX_LINE]
+        key = line[:MAX_OUTPUT_LINE]
         if counts[key] > 0:
             counts[key] -= 1
             continue

@@ -11,11 +11,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import emit
+from concdemo.wire.channel import MAX_OUTPUT_LINE
 
 if TYPE_CHECKING:
     from typing import Any
 
-_MAX_LINE = 500
 _MAX_PENDING = 8192
 # (kind, the text written since the last newline) of each wrapped stream.
 _PENDING: list[tuple[str, list[str]]] = []
@@ -33,7 +33,7 @@ def _wrap(stream: Any, kind: str) -> None:
             if "\n" in text:
                 *lines, pending[0] = (pending[0] + text).split("\n")
                 for line in lines:
-                    emit(kind, {"line": line[:_MAX_LINE]})
+                    emit(kind, {"line": line[:MAX_OUTPUT_LINE]})
             elif len(pending[0]) < _MAX_PENDING:
                 pending[0] += text
         return result
@@ -52,7 +52,7 @@ def flush_partial() -> None:
     for kind, pending in _PENDING:
         if pending[0]:
             text, pending[0] = pending[0], ""
-            emit(kind, {"line": text[:_MAX_LINE], "partial": True})
+            emit(kind, {"line": text[:MAX_OUTPUT_LINE], "partial": True})
 
 
 def install() -> None:

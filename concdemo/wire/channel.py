@@ -45,6 +45,9 @@ _MAX_ITEMS = 50  # items kept of one list or dict
 _MAX_DEPTH = 6  # nesting kept; deeper values become a shortened repr
 _MAX_NAME = 100  # characters kept of a process, task or kind name in an oversized event
 _QUOTED_CACHE_SIZE = 4096
+# Characters of a printed line that a stdout/stderr event carries: the tracer
+# cuts lines here, and the CLI matches the captured stream against them so.
+MAX_OUTPUT_LINE = 500
 
 _QUOTED: dict[str, str] = {}
 # ",pid,process,task,kind,span," of a message, by those five (names found clean).
