@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 SCHEDULER_FORM = re.compile(r"none|tcp://[A-Za-z0-9_.\-]+:[0-9]{1,5}")  # as in about.py
@@ -119,6 +119,23 @@ def where_am_i() -> tuple[str, float, float]:
 # --- in the scenario -----------------------------------------------------------
 
 
+def _clock_offsets(
+    ask: Callable[[], dict[str, float]], rounds: int = OFFSET_ROUNDS
+) -> dict[str, float]:
+    """Each clock that ``ask()`` reads ({name: its time.time()}) minus ours, from
+    the round with its shortest round trip: off by at most half of that."""
+    best: dict[str, tuple[float, float]] = {}  # name -> (round trip, offset)
+    for _ in range(rounds):
+        before = time.time()
+        remote = ask()
+        after = time.time()
+        for name, then in remote.items():
+            sample = (after - before, then - (before + after) / 2)
+            if name not in best or sample < best[name]:
+                best[name] = sample
+    return {name: offset for name, (_, offset) in best.items()}
+
+
 class Relay:
     """Re-emit the remote workers' events on the channel, on this run's clock.
 
@@ -137,44 +154,20 @@ class Relay:
         from concdemo import probe
 
         self._probe = probe
-        self.scheduler_offset_s = self._measure_scheduler_offset(client)
+        # The scheduler's clock minus ours: for a worker that joins later.
+        self.scheduler_offset_s = _clock_offsets(
+            lambda: {"scheduler": client.run_on_scheduler(time.time)}
+        )["scheduler"]
         self._wall_minus_monotonic = time.time() - time.monotonic()
         self._seen: Counter[str] = Counter()
-        # worker address -> our clock minus the worker's
-        self._offsets: dict[str, float] = self._measure_worker_offsets(client)
+        # worker address -> our clock minus the worker's (what its times need
+        # added). A worker that fails to answer (gone since) keeps Dask's offset.
+        measured = _clock_offsets(lambda: client.run(time.time, on_error="ignore"))
+        self._offsets = {address: -offset for address, offset in measured.items()}
         self._changed = threading.Condition()
         # A topic of this run's own: runs that share a cluster do not see each other's events.
         self.topic = f"concdemo-{os.getpid()}-{time.time_ns()}"
         client.subscribe_topic(self.topic, self._handle)
-
-    @staticmethod
-    def _measure_scheduler_offset(client: Any, rounds: int = OFFSET_ROUNDS) -> float:
-        """The scheduler's clock minus ours: for a worker that joins later."""
-        best: tuple[float, float] | None = None  # (round trip, offset)
-        for _ in range(rounds):
-            before = time.time()
-            remote = client.run_on_scheduler(time.time)
-            after = time.time()
-            sample = (after - before, remote - (before + after) / 2)
-            if best is None or sample < best:
-                best = sample
-        assert best is not None
-        return best[1]
-
-    @staticmethod
-    def _measure_worker_offsets(client: Any, rounds: int = OFFSET_ROUNDS) -> dict[str, float]:
-        """Our clock minus each worker's, from the round with its shortest round trip."""
-        best: dict[str, tuple[float, float]] = {}  # address -> (round trip, offset)
-        for _ in range(rounds):
-            before = time.time()
-            # A worker that fails to answer (gone since) keeps Dask's offset.
-            remote: dict[str, float] = client.run(time.time, on_error="ignore")
-            after = time.time()
-            for address, then in remote.items():
-                sample = (after - before, (before + after) / 2 - then)
-                if address not in best or sample < best[address]:
-                    best[address] = sample
-        return {address: offset for address, (_, offset) in best.items()}
 
     def _handle(self, event: tuple[float, dict[str, Any]]) -> None:
         _, msg = event
