@@ -578,30 +578,13 @@ def patch_pool(module: ModuleType) -> None:
 
         return make
 
-    def make_result_wait(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        def make(original: Callable[..., Any]) -> Callable[..., Any]:
-            def wait(self: Any, *args: Any, **kwargs: Any) -> Any:
-                if caller_module() == "multiprocessing.pool":  # get() waiting for itself
-                    return original(self, *args, **kwargs)
-                t0 = _now()
-                try:
-                    result = original(self, *args, **kwargs)
-                except BaseException as exc:
-                    emit_call(kind, t0, {}, {"error": type(exc).__name__})
-                    raise
-                emit_call(kind, t0, {}, {})
-                return result
-
-            return wait
-
-        return make
-
     _wrap(cls, "apply_async", make_apply_async)
     _wrap(cls, "_map_async", make_map_async)
     _wrap(cls, "imap", make_imap("imap"))
     _wrap(cls, "imap_unordered", make_imap("imap_unordered"))
-    _wrap(module.ApplyResult, "get", make_result_wait("result-get"))
-    _wrap(module.ApplyResult, "wait", make_result_wait("result-wait"))
+    # (get() waiting for itself: the pool's own call.)
+    _wrap(module.ApplyResult, "get", _make_result_wait("result-get", ("multiprocessing.pool",)))
+    _wrap(module.ApplyResult, "wait", _make_result_wait("result-wait", ("multiprocessing.pool",)))
 
 
 # --- concurrent.futures' process pool ------------------------------------------
@@ -653,23 +636,32 @@ def patch_futures(module: ModuleType) -> None:
 def patch_futures_base(module: ModuleType) -> None:
     """``Future.result`` called by the script (a process or a thread pool's
     future): an event, or a span of the time it waited, as ``AsyncResult.get``."""
+    make = _make_result_wait("result-get", ("concurrent.", "asyncio"), with_item=True)
+    _wrap(module.Future, "result", make)
+
+
+def _make_result_wait(
+    kind: str, libraries: tuple[str, ...], with_item: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A wait for a result (``AsyncResult.get/wait``, ``Future.result``): an
+    event, or a span of the time it waited, unless ``libraries`` made the call."""
 
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
-        def result(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if caller_module().startswith(("concurrent.", "asyncio")):
+        def wait(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if caller_module().startswith(libraries):
                 return original(self, *args, **kwargs)
             t0 = _now()
             try:
                 value = original(self, *args, **kwargs)
             except BaseException as exc:
-                emit_call("result-get", t0, {}, {"error": type(exc).__name__})
+                emit_call(kind, t0, {}, {"error": type(exc).__name__})
                 raise
-            emit_call("result-get", t0, {}, {"item": short(value)})
+            emit_call(kind, t0, {}, {"item": short(value)} if with_item else {})
             return value
 
-        return result
+        return wait
 
-    _wrap(module.Future, "result", make)
+    return make
 
 
 # --- managers -----------------------------------------------------------------
