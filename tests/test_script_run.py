@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -47,8 +48,6 @@ def test_a_script_sees_what_python_would_give_it(tmp_path: Path) -> None:
     )
     done = cli_in(tmp_path, "run", "echo_args.py", "--json", "--", "a", "--b")
     assert done.returncode == 0, done.stderr
-    import json
-
     doc = json.loads(done.stdout)
     validate(doc, "run-1")
     (run,) = doc["runs"]
@@ -63,8 +62,6 @@ def test_a_script_sees_what_python_would_give_it(tmp_path: Path) -> None:
 def test_a_failing_script_is_reported_as_an_error_with_its_exit_status(tmp_path: Path) -> None:
     done = cli_in(tmp_path, "run", str(SCRIPTS / "echo_args.py"), "--json", env={"ECHO_EXIT": "3"})
     assert done.returncode == 1
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "error" and not run["as_expected"]
     assert [p["exitcode"] for p in run["processes"] if p["name"] == "MainProcess"] == [3]
@@ -79,8 +76,6 @@ def test_a_scripts_explanation_names_its_first_error_whole(tmp_path: Path) -> No
     """The child's ValueError is the run's error; the main process's later KeyError
     once lent it its type and message ("KeyError ended Process-1 ('main')")."""
     done = cli_in(tmp_path, "run", str(SCRIPTS / "two_errors.py"), "--json")
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert (run["error"]["type"], run["error"]["process"]) == ("ValueError", "Process-1")
     assert run["explanation"] == [
@@ -96,8 +91,6 @@ def test_run_dash_m_runs_a_module_from_the_current_directory(tmp_path: Path) -> 
     (package / "hello.py").write_text("import sys\nprint('module', __name__, sys.argv[1:])\n")
     done = cli_in(tmp_path, "run", "-m", "demo_pkg.hello", "--json", "--", "x")
     assert done.returncode == 0, done.stderr
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert run["script"] == "-m demo_pkg.hello"
     assert lines(run, "stdout") == ["module __main__ ['x']"]
@@ -127,8 +120,6 @@ def test_bad_script_targets_are_one_line_usage_errors(tmp_path: Path) -> None:
 def test_start_method_becomes_the_default_yet_the_script_may_choose_its_own(
     tmp_path: Path,
 ) -> None:
-    import json
-
     script = str(SCRIPTS / "start_method.py")
     chosen = {}
     for args in ((), ("--", "fork")):
@@ -144,8 +135,6 @@ def test_start_method_becomes_the_default_yet_the_script_may_choose_its_own(
 
 
 def test_the_users_own_sitecustomize_still_runs(tmp_path: Path) -> None:
-    import json
-
     # (Only in the script's process: the CLI itself gets the PYTHONPATH too.)
     (tmp_path / "sitecustomize.py").write_text(
         "import sys\n"
@@ -162,8 +151,6 @@ def test_the_users_own_sitecustomize_still_runs(tmp_path: Path) -> None:
 
 
 def test_a_child_forked_by_hand_is_seen_and_reaped(tmp_path: Path) -> None:
-    import json
-
     done = cli_in(tmp_path, "run", str(SCRIPTS / "fork_by_hand.py"), "--json")
     assert done.returncode == 0, done.stderr
     (run,) = json.loads(done.stdout)["runs"]
@@ -175,8 +162,6 @@ def test_a_child_forked_by_hand_is_seen_and_reaped(tmp_path: Path) -> None:
 
 
 def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:
-    import json
-
     a, b = str(SCRIPTS / "generator_pc.py"), str(SCRIPTS / "echo_args.py")
     done = cli_in(tmp_path, "compare", a, b, "--repeat", "2", "--warmup", "0", "--json")
     assert done.returncode == 0, done.stderr
@@ -187,8 +172,6 @@ def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:
 
 
 def test_a_childs_exit_code_is_reported(tmp_path: Path) -> None:
-    import json
-
     done = cli_in(tmp_path, "run", str(SCRIPTS / "child_exit.py"), "--json")
     assert done.returncode == 0, done.stderr
     (run,) = json.loads(done.stdout)["runs"]
@@ -209,8 +192,6 @@ def test_input_redirected_into_concdemo_is_said_not_to_reach_the_script(tmp_path
             [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
             capture_output=True, text=True, timeout=120, stdin=stdin, cwd=tmp_path,
         )
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert lines(run, "stdout") == ["read 0"]
     assert "standard input is /dev/null" in done.stderr
@@ -222,8 +203,6 @@ def test_output_without_a_final_newline_or_around_sys_stdout_is_not_lost(tmp_pat
     """A process's last text without a newline is its line (partial); bytes written
     around sys.stdout (os.write, sys.stdout.buffer, sh) are counted and named."""
     done = cli_in(tmp_path, "run", str(SCRIPTS / "output_ways.py"), "--json")
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "ok"
     assert [
@@ -255,8 +234,6 @@ def test_large_output_is_checked_by_count(tmp_path: Path) -> None:
         "os.write(1, b'around one\\naround two\\n')\n"
     )
     done = cli_in(tmp_path, "run", str(script), "--json")
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert len(lines(run, "stdout")) == 60_000
     assert run["explanation"][1:] == [
@@ -283,8 +260,6 @@ def test_a_hung_script_is_told_where_it_waited_without_the_stops_own_interrupt(
         "    p.join()\n"
     )
     done = cli_in(tmp_path, "run", str(script), "--timeout", "2", "--json")
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "hang"
     assert not [e for e in run["events"] if e["kind"] == "error"]
@@ -318,8 +293,6 @@ def test_a_script_run_from_its_own_directory_reports_only_its_own_generators(
         "print(sum(numbers()), sum(helper.pairs()), multiprocessing.current_process().name)\n"
     )
     done = cli_in(tmp_path, "run", "gen.py", "--json")
-    import json
-
     (run,) = json.loads(done.stdout)["runs"]
     assert run["outcome"] == "ok", run["error"]
     assert lines(run, "stdout") == ["3 3 MainProcess"]
