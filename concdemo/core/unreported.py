@@ -76,14 +76,14 @@ def of_streams(run_dir: Path, events: Sequence[Event]) -> dict[str, Unreported]:
     """What ``stdout.txt`` and ``stderr.txt`` in ``run_dir`` hold beyond the
     ``stdout``/``stderr`` events (a stream that cannot be read: left out)."""
     found = {}
-    counts = {kind: ends[0] for kind, ends in kind_ends(events).items()}
     for kind in ("stdout", "stderr"):
         path = run_dir / f"{kind}.txt"
         try:
             if path.stat().st_size > MATCHED_BYTES:
                 # Each reported line put one newline in the stream (a partial
                 # line, at most one per process, put none: it can only hide one).
-                extra = _newlines(path) - counts.get(kind, 0)
+                ends = kind_ends(events).get(kind)  # (count, first, last)
+                extra = _newlines(path) - (ends[0] if ends else 0)
                 found[kind] = Unreported(max(extra, 0), by_count=True)
                 continue
             raw = path.read_bytes()
