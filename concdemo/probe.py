@@ -37,48 +37,8 @@ from concdemo.wire.channel import ENV_PARAMS as ENV_PARAMS
 from concdemo.wire.channel import ENV_RUN_DIR as ENV_RUN_DIR
 from concdemo.wire.channel import ENV_START_METHOD as ENV_START_METHOD
 from concdemo.wire.channel import ENV_T0 as ENV_T0
-from concdemo.wire.channel import Writer, encode
-from concdemo.wire.gate import ENV_GATE, Gate
-
-STACK_SIGNAL_NAME = "SIGUSR1"
-_STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
-
-
-class _State:
-    """Per-process state; a forked child notices the new pid and starts afresh."""
-
-    def __init__(self) -> None:
-        path = os.environ.get(ENV_EVENTS)
-        self.writer: Writer | None = Writer(path) if path else None
-        self.run_dir = os.environ.get(ENV_RUN_DIR)
-        t0 = os.environ.get(ENV_T0)
-        self.t0_ns = int(t0) if t0 else time.monotonic_ns()
-        self.pid = os.getpid()
-        self.seq = 0
-        # faulthandler's dump file for this process, as a bare descriptor (no file
-        # object whose finalizer could close a number the scenario reused).
-        self.stack_fd = -1
-        self.stack_ident = (0, 0)  # (st_dev, st_ino) of the file behind stack_fd
-        self.channel_reopens = 0
-        gate = os.environ.get(ENV_GATE)
-        self.gate: Gate | None = Gate(gate) if gate and self.writer is not None else None
-
-
-_state = _State()
-
-
-def reporting() -> bool:
-    """True when running under concdemo (events go to the CLI)."""
-    return _state.writer is not None
-
-
-def _process_name() -> str:
-    # Not yet imported, or still being imported (an event from code that runs
-    # during the import: current_process is not defined yet).
-    current = getattr(sys.modules.get("multiprocessing"), "current_process", None)
-    if current is None:
-        return "MainProcess"
-    return str(current().name)
+from concdemo.wire.channel import encode
+from concdemo.wire.process import open_stack_file, process_name, reporting, state
 
 
 def _task_name() -> str:
@@ -106,11 +66,10 @@ def label(obj: Any, name: str) -> Any:
 
 def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> None:
     t_ns = time.monotonic_ns()
-    state = _state
-    pid = state.pid  # kept current by the at-fork hook below
+    pid = state.pid  # kept current by the at-fork hook in concdemo.wire.process
     seq = state.seq
     state.seq = seq + 1
-    process = _process_name()
+    process = process_name()
     task = task or _task_name()
     if state.writer is not None:
         state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
@@ -119,7 +78,7 @@ def _emit(kind: str, span: str, task: str | None, detail: dict[str, Any]) -> Non
             # file's may be gone too, and faulthandler must not dump into
             # whatever file took its number.
             state.channel_reopens = state.writer.reopened
-            _open_stack_file()
+            open_stack_file()
         if state.gate is not None:
             state.gate.wait()  # step mode: the CLI shows this event, then lets us go
         return
@@ -168,11 +127,11 @@ def relay(
     waiting for it.
     """
     detail = detail or {}
-    if _state.writer is not None:
-        _state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
+    if state.writer is not None:
+        state.writer.write(encode(seq, t_ns, pid, process, task, kind, span, detail))
         return
     shown = "  ".join(f"{k}={v!r}" for k, v in detail.items())
-    elapsed = (t_ns - _state.t0_ns) / 1e9
+    elapsed = (t_ns - state.t0_ns) / 1e9
     _print_line(f"{elapsed:8.3f}s  {process}[{pid}]  {task}  {kind}  {shown}".rstrip())
 
 
@@ -285,11 +244,15 @@ def start() -> Params:
     if reporting():
         values = json.loads(os.environ.get(ENV_PARAMS, "{}"))
     else:
-        from concdemo.wire.standalone import parse_script_args
+        # Run by hand (``python scenarios/…/x.py delay=0.5``): only then, and only in
+        # the script's main process, does a scenario read its parameters through the
+        # catalogue. Under concdemo the CLI has done that (the one exception in the
+        # import contracts, .importlinter).
+        from concdemo.catalogue.standalone import parse_script_args
 
         method, values = parse_script_args(sys.argv[1:], sys.modules["__main__"].__file__ or "")
         # Children started by spawn re-read the clock origin from here.
-        os.environ[ENV_T0] = str(_state.t0_ns)
+        os.environ[ENV_T0] = str(state.t0_ns)
     if method:
         import multiprocessing
 
@@ -393,126 +356,15 @@ def _wrap_process_run() -> None:
     BaseProcess.run = run  # type: ignore[method-assign]
 
 
-def _open_stack_file() -> None:
-    """Let the CLI ask this process where it is blocked (faulthandler, on SIGUSR1).
-
-    faulthandler writes from its C signal handler, so the dump works even when
-    the process is stuck in a blocking call that holds no Python lock.
-    """
-    import faulthandler
-    import signal
-
-    if _state.run_dir is None:
-        return
-    path = os.path.join(_state.run_dir, "stacks", f"{os.getpid()}.txt")
-    old_fd, old_ours = _state.stack_fd, _is_open_on(_state.stack_fd, _state.stack_ident)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    except OSError:
-        return
-    fd = _move_high(fd)
-    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True)
-    if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
-        with contextlib.suppress(OSError):
-            os.close(old_fd)
-    st = os.fstat(fd)
-    _state.stack_fd, _state.stack_ident = fd, (st.st_dev, st.st_ino)
-
-
-def _move_high(fd: int) -> int:
-    """Far above the numbers the scenario's own files get: after it closed every
-    descriptor, a dump on SIGUSR1 then fails on a closed one instead of being
-    written into whichever of its files took the old, low number."""
-    import fcntl
-
-    try:
-        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, _STACK_FD_MIN)
-    except OSError:
-        return fd  # e.g. a descriptor limit below it: keep the low number
-    os.close(fd)
-    return high
-
-
-def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:
-    try:
-        st = os.fstat(fd)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino) == ident
-
-
-# The parent-death signal of every process but the run's main one (see below).
-_PARENT_DEATH_SIGNAL_OFFSET = 3  # SIGRTMIN + 3: a real-time signal no library here uses
-
-
-def _die_with_parent(parent: int | None = None) -> None:
-    """If our parent process dies (even by SIGKILL), die too, so no run outlives the CLI.
-
-    Linux sends the parent-death signal when the *thread* that made this
-    process ends, not its process. The run's main process, made by the CLI's
-    main thread, gets SIGKILL. Any other may have been made by a thread that
-    ends long before its process: Pool's maintenance thread forks the workers
-    that replace retired ones (``maxtasksperchild``), and with SIGKILL they died
-    when the pool closed, one of them holding the task queue's lock in get(),
-    so the script hung at exit. These get a real-time signal instead, sent
-    again when the process itself ends; the handler kills this process only
-    if the parent is really gone (our parent pid changed).
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    cli_pid = os.environ.get(ENV_CLI_PID)
-    parent = os.getppid() if parent is None else parent
-    signum: int = signal.SIGKILL
-    if not (cli_pid and parent == int(cli_pid)):
-        signum = signal.SIGRTMIN + _PARENT_DEATH_SIGNAL_OFFSET
-
-        def parent_gone(_signum: int, _frame: Any) -> None:
-            if os.getppid() != parent:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        try:
-            signal.signal(signum, parent_gone)
-        except ValueError:  # not the main thread: cannot be, at start-up or after fork
-            return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signum), 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before we asked: no signal will come
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _after_fork_in_child() -> None:
-    parent = _state.pid  # still the parent's, which is ours only from here on
-    _state.pid, _state.seq = os.getpid(), 0
     import signal
 
     if signal.getsignal(signal.SIGTERM) is _raise_system_exit:
         # Only the scenario's main process unwinds on SIGTERM; a forked child
         # (a pool worker that Pool.terminate() stops) must die the usual way.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if reporting():
-        _open_stack_file()
-        _die_with_parent(parent)
-
-
-def _setup_reporting_process() -> None:
-    forkserver = sys.modules.get("multiprocessing.forkserver")
-    if forkserver is not None and sys.argv[:1] == ["-c"]:
-        # We are being preloaded by the forkserver itself: name it, or its
-        # events would pass for the scenario's main process.
-        sys.modules["multiprocessing"].current_process().name = "ForkServer"
-    _open_stack_file()
-    _die_with_parent()
-    if "multiprocessing" in sys.modules:
-        _wrap_process_run()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-if reporting():
-    _setup_reporting_process()
+if reporting() and "multiprocessing" in sys.modules:
+    _wrap_process_run()

@@ -23,19 +23,20 @@ import sys
 from pathlib import Path
 
 from concdemo.catalogue import catalog
+from concdemo.catalogue import texts as scenario_texts
 from concdemo.i18n import core as i18n_core
-from concdemo.i18n import scenarios as i18n_scenarios
 from concdemo.i18n import translations
 
 
 def units(lang: str) -> dict[str, tuple[Path, dict[str, str]]]:
     """name -> (translation file, English texts by key): "core" and every scenario."""
+    from concdemo.commands.english_texts import english_texts
     from concdemo.commands.tour import NARRATION
 
-    found = {"core": (i18n_core.texts_path(lang), i18n_core.english_texts())}
+    found = {"core": (i18n_core.texts_path(lang), english_texts())}
     for scenario in catalog.load().values():
-        english = i18n_scenarios.english_texts(scenario, NARRATION.get(scenario.name))
-        found[scenario.name] = (i18n_scenarios.texts_path(scenario.folder, lang), english)
+        english = scenario_texts.english_texts(scenario, NARRATION.get(scenario.name))
+        found[scenario.name] = (scenario_texts.texts_path(scenario.folder, lang), english)
     return found
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from concdemo.catalogue import catalog
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 
 RUNS = Path(__file__).parent / "fixtures" / "runs"
 

@@ -13,11 +13,13 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from concdemo.catalogue import catalog, verdicts
-from concdemo.commands import busy, cli
-from concdemo.commands import verify as verifying
+from concdemo.catalogue.run_spec import RunSpec
+from concdemo.commands import cli, report
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.render.verify import render
+from concdemo.study import busy
+from concdemo.study import verify as verifying
 
 from conftest import validate
 
@@ -139,7 +141,7 @@ def test_json_counts_inconclusive_apart_and_follows_the_schema() -> None:
         _attempt("apply", "ok", True, LOADED),
         _attempt("duplex", "hang", True, None, "pipe"),
     )
-    doc = verifying.as_json(verification)
+    doc = report.verify_doc(verification)
     validate(doc, "verify-1")
     assert (doc["passed"], doc["failed"], doc["inconclusive"]) == (1, 1, 1)
     by_id = {c["id"]: c for c in doc["claims"]}

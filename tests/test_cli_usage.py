@@ -144,8 +144,8 @@ def test_step_without_a_terminal_is_refused() -> None:
 
 
 def test_declared_checks_catch_bad_values_and_let_good_ones_through() -> None:
+    from concdemo.base.errors import UsageError
     from concdemo.catalogue import validators
-    from concdemo.commands.errors import UsageError
 
     bad = [
         ("url", "url", None, "notaurl"),

@@ -32,8 +32,9 @@ from typing import Any
 import pytest
 
 from concdemo.catalogue import catalog
-from concdemo.commands import verify as verifying
+from concdemo.commands import report
 from concdemo.render.verify import render
+from concdemo.study import verify as verifying
 
 from conftest import HERE, cli, cli_json, validate
 from proctree import RunProcesses, describe, interrupt_mid_run
@@ -147,7 +148,7 @@ def test_verify_skips_the_cluster_claims_with_a_note_when_the_extra_is_absent(
     assert [s.scenario.name for s in plan.skipped] == ["cluster"]
     assert plan.skipped[0].claim_ids == ["X5", "X6"]
     verification = verifying.Verification([], ["fork"], {}, 0.0, 0, plan.skipped)
-    doc = verifying.as_json(verification)
+    doc = report.verify_doc(verification)
     validate(doc, "verify-1")
     assert [s["id"] for s in doc["skipped"]] == ["X5", "X6"]
     assert all(INSTALL in s["note"] for s in doc["skipped"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from concdemo.commands import compare as comparing
+from concdemo.commands import report
+from concdemo.study import compare as comparing
 
 from conftest import cli, cli_json, validate
 
@@ -59,6 +60,6 @@ def test_speedup_is_relative_to_the_first_result() -> None:
     result = comparing.Comparison("pool", 1, 0, [first, second], [])
     assert result.speedup(first) == 1.0
     assert result.speedup(second) == pytest.approx(4.0)
-    doc = comparing.as_json(result)
+    doc = report.compare_doc(result)
     validate(doc, "compare-1")
     assert [r["speedup"] for r in doc["results"]] == [1.0, 4.0]

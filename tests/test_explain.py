@@ -12,7 +12,8 @@ from recorded import RUNS, recorded, result_from_json
 
 from concdemo import explain
 from concdemo.catalogue import catalog
-from concdemo.core.runner import RunResult, RunSpec, run
+from concdemo.catalogue.run_spec import RunSpec
+from concdemo.core.runner import RunResult, run
 from concdemo.explain import generic, template
 from concdemo.explain.template import Line, render_all
 

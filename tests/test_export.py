@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from concdemo import export
-from concdemo.commands.errors import UsageError
+from concdemo.base.errors import UsageError
 
 from conftest import cli
 

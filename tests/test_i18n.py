@@ -14,11 +14,11 @@ from rich.panel import Panel
 from rich.table import Table
 
 from concdemo import i18n
+from concdemo.base.errors import UsageError
 from concdemo.catalogue import catalog, verdicts
+from concdemo.catalogue import texts as scenario_texts
 from concdemo.catalogue.claims import CLAIMS
-from concdemo.commands.errors import UsageError
 from concdemo.i18n import LANGS, MESSAGES, current_lang, t, translations
-from concdemo.i18n import scenarios as i18n_scenarios
 
 from conftest import FIXTURE_SCENARIOS
 
@@ -130,17 +130,18 @@ def test_every_translation_is_current() -> None:
     A stale entry: its English changed after it was translated. Update the Chinese,
     then store the new hash: python scripts/i18n_hashes.py SCENARIO|core KEY --write"""
     from concdemo.commands import tour
+    from concdemo.commands.english_texts import english_texts
     from concdemo.i18n import core as i18n_core
 
     problems = [
         f"core: {line}"
         for line in translations.problems(
-            translations.read(i18n_core.texts_path("zh")), i18n_core.english_texts()
+            translations.read(i18n_core.texts_path("zh")), english_texts()
         )
     ]
     for scenario in _shipped().values():
-        english = i18n_scenarios.english_texts(scenario, tour.NARRATION.get(scenario.name))
-        texts = translations.read(i18n_scenarios.texts_path(scenario.folder, "zh"))
+        english = scenario_texts.english_texts(scenario, tour.NARRATION.get(scenario.name))
+        texts = translations.read(scenario_texts.texts_path(scenario.folder, "zh"))
         problems += [f"{scenario.name}: {line}" for line in translations.problems(texts, english)]
     assert not problems, "\n".join(problems)
 
@@ -149,7 +150,7 @@ def test_every_translation_is_chinese() -> None:
     from concdemo.i18n import core as i18n_core
 
     files = [i18n_core.texts_path("zh")]
-    files += [i18n_scenarios.texts_path(s.folder, "zh") for s in _shipped().values()]
+    files += [scenario_texts.texts_path(s.folder, "zh") for s in _shipped().values()]
     untranslated = [
         f"{path.parent.name}/{path.name}: {key}"
         for path in files
@@ -166,19 +167,19 @@ def test_a_stale_or_missing_translation_shows_the_english(tmp_path: Path) -> Non
     english = catalog.read_scenario(folder)
     duplex = english.variant("duplex")
     texts = translations.read(folder / "zh.py")
-    assert i18n_scenarios.variant_text(duplex, "zh")[0] == texts["variant/duplex/title"][1]
+    assert scenario_texts.variant_text(duplex, "zh")[0] == texts["variant/duplex/title"][1]
     # The English title changes: the stored hash no longer matches.
     script = folder / "pipe_duplex.py"
     script.write_text(script.read_text().replace(duplex.title, "A new first line."))
     changed = catalog.read_scenario(folder).variant("duplex")
-    assert i18n_scenarios.variant_text(changed, "zh")[0] == "A new first line."
+    assert scenario_texts.variant_text(changed, "zh")[0] == "A new first line."
     # The explanation did not change and stays translated.
-    assert i18n_scenarios.variant_text(changed, "zh")[1] == texts["variant/duplex/explanation"][1]
+    assert scenario_texts.variant_text(changed, "zh")[1] == texts["variant/duplex/explanation"][1]
     from concdemo.commands.tour import NARRATION
 
     found = translations.problems(
         translations.read(folder / "zh.py"),
-        i18n_scenarios.english_texts(catalog.read_scenario(folder), NARRATION["pipe"]),
+        scenario_texts.english_texts(catalog.read_scenario(folder), NARRATION["pipe"]),
     )
     assert found == [
         f"stale variant/duplex/title: stored {texts['variant/duplex/title'][0]}, English now"
@@ -187,16 +188,16 @@ def test_a_stale_or_missing_translation_shows_the_english(tmp_path: Path) -> Non
 
 
 def test_claims_notes_and_tolerances_in_chinese() -> None:
-    from concdemo.i18n import core as i18n_core
+    from concdemo.catalogue.claims import claim_text
 
-    assert i18n.claim("P1", "en") == CLAIMS["P1"]
-    assert i18n.claim("P1", "zh").startswith("Pipe() 是全双工的")
-    assert i18n.claim("NOPE", "zh") == ""
-    assert "queue.Full" in i18n_core.verdict_note("Q4", "zh") and CJK.search(
-        i18n_core.verdict_note("Q4", "zh")
+    assert claim_text("P1", "en") == CLAIMS["P1"]
+    assert claim_text("P1", "zh").startswith("Pipe() 是全双工的")
+    assert claim_text("NOPE", "zh") == ""
+    assert "queue.Full" in verdicts.note_text("Q4", "zh") and CJK.search(
+        verdicts.note_text("Q4", "zh")
     )
-    assert i18n_core.tolerance("PL1", "zh").startswith("实测 ≥ 0.95 × 理论值")
-    assert i18n_core.tolerance("PL1", "en") == verdicts.verdict("PL1").tolerance
+    assert verdicts.tolerance_text("PL1", "zh").startswith("实测 ≥ 0.95 × 理论值")
+    assert verdicts.tolerance_text("PL1", "en") == verdicts.verdict("PL1").tolerance
 
 
 def test_variants_name_known_claims() -> None:
@@ -206,23 +207,23 @@ def test_variants_name_known_claims() -> None:
 
 def test_the_catalogue_in_chinese_and_english() -> None:
     for scenario in _shipped().values():
-        title, summary = i18n_scenarios.scenario_text(scenario, "zh")
+        title, summary = scenario_texts.scenario_text(scenario, "zh")
         assert CJK.search(title) and CJK.search(summary), scenario.name
-        assert i18n_scenarios.scenario_text(scenario, "en") == (scenario.title, scenario.summary)
+        assert scenario_texts.scenario_text(scenario, "en") == (scenario.title, scenario.summary)
         for param in scenario.params:
-            assert CJK.search(i18n_scenarios.param_help(scenario, param.name, "zh")), param.name
-            assert i18n_scenarios.param_help(scenario, param.name, "en") == param.help
+            assert CJK.search(scenario_texts.param_help(scenario, param.name, "zh")), param.name
+            assert scenario_texts.param_help(scenario, param.name, "en") == param.help
         for variant in scenario.variants:
-            zh_title, zh_explanation = i18n_scenarios.variant_text(variant, "zh")
+            zh_title, zh_explanation = scenario_texts.variant_text(variant, "zh")
             assert CJK.search(zh_title), variant.name
             assert CJK.search(zh_explanation) or not variant.explanation, variant.name
-            assert i18n_scenarios.variant_text(variant, "en") == (
+            assert scenario_texts.variant_text(variant, "en") == (
                 variant.title,
                 variant.explanation,
             )
             for method in catalog.START_METHODS:
-                assert i18n_scenarios.variant_note(variant, method, "en") == variant.note(method)
-                chinese = i18n_scenarios.variant_note(variant, method, "zh")
+                assert scenario_texts.variant_note(variant, method, "en") == variant.note(method)
+                chinese = scenario_texts.variant_note(variant, method, "zh")
                 assert bool(chinese) == bool(variant.note(method)), (variant.name, method)
                 assert not chinese or CJK.search(chinese)
 
@@ -231,9 +232,9 @@ def test_every_tour_narration_has_chinese() -> None:
     tour = pytest.importorskip("concdemo.commands.tour")
     english: dict[str, str] = getattr(tour, "NARRATION", {})
     pipe = _shipped()["pipe"]
-    assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "en") == "Next, Pipe"
-    assert i18n_scenarios.narration_text(pipe, "Next, Pipe", "zh") == "Next, Pipe"  # not its text
-    chinese = i18n_scenarios.narration_text(pipe, english["pipe"], "zh")
+    assert scenario_texts.narration_text(pipe, "Next, Pipe", "en") == "Next, Pipe"
+    assert scenario_texts.narration_text(pipe, "Next, Pipe", "zh") == "Next, Pipe"  # not its text
+    chinese = scenario_texts.narration_text(pipe, english["pipe"], "zh")
     assert CJK.search(chinese)
 
 
@@ -253,8 +254,8 @@ def test_untranslated_scenarios_fall_back_to_english() -> None:
         notes={"*": "A note"},
     )
     assert variant.title != stranger.title
-    assert i18n_scenarios.variant_text(stranger, "zh") == ("A title", "An explanation")
-    assert i18n_scenarios.variant_note(stranger, "spawn", "zh") == "A note"
+    assert scenario_texts.variant_text(stranger, "zh") == ("A title", "An explanation")
+    assert scenario_texts.variant_note(stranger, "spawn", "zh") == "A note"
 
 
 # --- current_lang -----------------------------------------------------------
@@ -316,7 +317,7 @@ def test_chinese_table_stays_aligned() -> None:
     table.add_column(t("col_expected_outcome", lang))
     titles = []
     for scenario in list(_shipped().values())[:4]:
-        title, _ = i18n_scenarios.scenario_text(scenario, lang)
+        title, _ = scenario_texts.scenario_text(scenario, lang)
         titles.append(title)
         outcome = i18n.outcome(scenario.variants[0].expected("spawn"), lang)
         table.add_row(scenario.name, title, outcome)
@@ -331,7 +332,7 @@ def test_chinese_table_stays_aligned() -> None:
 
 def test_chinese_explanation_panel_stays_aligned() -> None:
     variant = _shipped()["pipe"].variant("producer-consumer")
-    _, explanation = i18n_scenarios.variant_text(variant, "zh")
+    _, explanation = scenario_texts.variant_text(variant, "zh")
     panel = Panel(explanation, title=t("what_you_just_saw", "zh"), title_align="left")
     lines = _render(panel)
     assert len(lines) > 4
@@ -341,25 +342,25 @@ def test_chinese_explanation_panel_stays_aligned() -> None:
 def test_a_runs_checks_in_chinese() -> None:
     apply = _shipped()["pool"].variant("apply")
     what = "the tasks ran one after another: at least tasks × delay"
-    assert what in i18n_scenarios.literal_checks(apply.path.parent)
+    assert what in scenario_texts.literal_checks(apply.path.parent)
     assert (
-        i18n_scenarios.check_text(apply, what, "zh") == "任务一个接一个地运行：至少 tasks × delay"
+        scenario_texts.check_text(apply, what, "zh") == "任务一个接一个地运行：至少 tasks × delay"
     )
-    assert i18n_scenarios.check_text(apply, what, "en") == what
+    assert scenario_texts.check_text(apply, what, "en") == what
     # A text made at run time (an f-string) is translated through its template, with the
     # run's own values, in the order Chinese wants them.
     put = _shipped()["queue"].variant("put-timeout")
-    assert "it gave up after about {} s" in i18n_scenarios.literal_checks(put.path.parent)
+    assert "it gave up after about {} s" in scenario_texts.literal_checks(put.path.parent)
     assert (
-        i18n_scenarios.check_text(put, "it gave up after about 0.3 s", "zh")
+        scenario_texts.check_text(put, "it gave up after about 0.3 s", "zh")
         == "它在约 0.3 秒后放弃"
     )
     idle = _shipped()["event-loop"].variant("idle-fds")
     assert (
-        i18n_scenarios.check_text(idle, "poll slows down with idle descriptors (10 → 1000)", "zh")
+        scenario_texts.check_text(idle, "poll slows down with idle descriptors (10 → 1000)", "zh")
         == "空闲描述符增多（10 → 1000）时，poll 变慢"
     )
     # A text of another scenario's template, or none at all, is shown as made.
-    assert i18n_scenarios.check_text(apply, "it gave up after about 0.3 s", "zh") == (
+    assert scenario_texts.check_text(apply, "it gave up after about 0.3 s", "zh") == (
         "it gave up after about 0.3 s"
     )

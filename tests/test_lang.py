@@ -14,15 +14,18 @@ from rich.table import Table
 
 from concdemo import i18n
 from concdemo.catalogue import catalog, verdicts
-from concdemo.commands import compare
-from concdemo.commands import verify as verifying
+from concdemo.catalogue.claims import claim_text
+from concdemo.catalogue.run_spec import RunSpec
+from concdemo.catalogue.texts import narration_text, scenario_text, variant_text
+from concdemo.commands import report
 from concdemo.core import stepper
-from concdemo.core.runner import RunResult, RunSpec
-from concdemo.i18n import Message, active_lang, claim, set_lang, tr
-from concdemo.i18n.scenarios import narration_text, scenario_text, variant_text
+from concdemo.core.runner import RunResult
+from concdemo.i18n import Message, active_lang, set_lang, tr
 from concdemo.render.compare import comparison_table
 from concdemo.render.prose import Prose, break_offsets, prose, tokens
 from concdemo.render.verify import render as render_verify
+from concdemo.study import compare
+from concdemo.study import verify as verifying
 
 from conftest import cli, validate
 
@@ -198,7 +201,7 @@ def test_verify_table_in_chinese_keeps_its_shape_and_json_stays_english() -> Non
     assert "默认 0.1" in text
     assert "✗ duplex · fork：结果是 挂起，" in text  # why P1 failed, in Chinese
     assert "注：已过时：gevent" in text
-    doc = verifying.as_json(verification)
+    doc = report.verify_doc(verification)
     validate(doc, "verify-1")
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["GE8"]["verdict"] == "article out of date"
@@ -213,7 +216,7 @@ def test_compare_warnings_translated_on_screen_english_in_json() -> None:
     set_lang("zh")
     text = "\n".join(_render(comparison_table(result), 100))
     assert "警告：apply apply（fork）：标准差" in text and "中位数" in text
-    assert "noisy" in compare.as_json(result)["warnings"][0]
+    assert "noisy" in report.compare_doc(result)["warnings"][0]
 
 
 # --- the real CLI -------------------------------------------------------------
@@ -226,7 +229,7 @@ def test_show_variant_in_chinese() -> None:
     assert result.returncode == 0, result.stderr
     shown = _squeezed(result.stdout)
     assert _squeezed(variant_text(catalog.get("pipe").variant("duplex"), "zh")[0]) in shown
-    assert _squeezed(claim("P1", "zh")) in shown
+    assert _squeezed(claim_text("P1", "zh")) in shown
     assert "文章的说法" in result.stdout and "预期结果" in result.stdout
     for heading in ENGLISH_HEADINGS:
         assert heading not in result.stdout, heading
@@ -380,7 +383,7 @@ def test_verify_figures_in_chinese_and_english() -> None:
     busy, speedup = claim.figures[0], claim.figures[2]
     assert figure_text(busy, ["fork"]) == "cores busy, 2 workers 1.93 / 2.00"
     assert figure_text(speedup, ["fork"]) == "speedup, 2 workers 1.80× / 2.00×"
-    assert verifying.claim_json(claim)["figures"][0]["label"] == "cores busy, 2 workers"
+    assert report.claim_json(claim)["figures"][0]["label"] == "cores busy, 2 workers"
     set_lang("zh")
     assert figure_text(busy, ["fork"]) == "忙碌的核心数，2 个工作进程 1.93 / 2.00"
     assert figure_text(speedup, ["fork"]) == "加速比，2 个工作进程 1.80× / 2.00×"
@@ -412,15 +415,16 @@ def test_clicks_own_usage_errors_in_chinese() -> None:
 
 
 def test_a_failed_pattern_check_in_chinese_keeps_the_scenarios_own_words() -> None:
+    from concdemo.base.errors import UsageError
     from concdemo.catalogue import validators
-    from concdemo.commands.errors import UsageError, message
+    from concdemo.i18n import error_text
 
     param = catalog.Param(name="size", type="str", default="64k", help="", pattern=r"[0-9]+[kM]")
     with pytest.raises(UsageError) as caught:
         validators.validate(param, "12G")
     english = "Parameter 'size' value '12G' is not a value matching [0-9]+[kM]"
-    assert message(caught.value).startswith(english)
+    assert error_text(caught.value).startswith(english)
     set_lang("zh")
-    assert message(caught.value).startswith(
+    assert error_text(caught.value).startswith(
         "参数 'size' 的值 '12G' 不符合要求，应为：与 [0-9]+[kM]"
     )

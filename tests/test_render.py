@@ -14,8 +14,9 @@ import pytest
 from rich.console import Console
 
 from concdemo.catalogue import catalog
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.render import summary
 from concdemo.render.catalog import scenario_overview, scenarios_table
 from concdemo.render.live import LiveView

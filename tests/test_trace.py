@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from concdemo.catalogue import catalog
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.export.trace import PID_STRIDE, trace_doc
 
 from conftest import cli

@@ -12,10 +12,12 @@ from rich.console import Console
 
 from concdemo.catalogue import catalog, verdicts
 from concdemo.catalogue.claims import CLAIMS, beyond_article
-from concdemo.commands import verify as verifying
+from concdemo.catalogue.run_spec import RunSpec
+from concdemo.commands import report
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.render.verify import figure_text, render
+from concdemo.study import verify as verifying
 
 from conftest import cli, cli_json, start_methods, validate
 from proctree import interrupt_mid_run
@@ -252,7 +254,7 @@ def _synthetic_verification() -> verifying.Verification:
 
 
 def test_synthetic_json_follows_the_schema_and_counts() -> None:
-    doc = verifying.as_json(_synthetic_verification())
+    doc = report.verify_doc(_synthetic_verification())
     validate(doc, "verify-1")
     assert (doc["passed"], doc["failed"]) == (3, 1)
     by_id = {c["id"]: c for c in doc["claims"]}
@@ -291,7 +293,7 @@ def test_claims_beyond_the_article_are_marked_in_json_and_table() -> None:
     verification = verifying.Verification(
         verifying.judge(attempts, METHODS), METHODS, {}, 1.0, len(attempts)
     )
-    doc = verifying.as_json(verification)
+    doc = report.verify_doc(verification)
     validate(doc, "verify-1")
     assert {c["id"]: c["beyond_article"] for c in doc["claims"]} == {"P1": False, "X2": True}
     console = Console(width=140, color_system=None, record=True)

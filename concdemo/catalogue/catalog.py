@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from concdemo.commands.errors import UsageError, did_you_mean
-from concdemo.i18n import Message
+from concdemo.base.errors import UsageError
+from concdemo.i18n import Message, did_you_mean
 
 OUTCOMES = ("ok", "error", "hang", "crash")
 START_METHODS = ("fork", "spawn", "forkserver")

@@ -71,3 +71,10 @@ CLAIMS: dict[str, str] = {
 def beyond_article(claim_id: str) -> bool:
     """True for the claims concdemo adds to the article's own (ids X1, X2, ...)."""
     return claim_id.startswith(BEYOND_ARTICLE_PREFIX)
+
+
+def claim_text(claim_id: str, lang: str) -> str:
+    """A claim in ``lang`` (English without a current translation); '' for an unknown id."""
+    from concdemo.i18n import core as i18n_core  # reads its translation file only when not English
+
+    return i18n_core.text(f"claim/{claim_id}", CLAIMS.get(claim_id, ""), lang)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from concdemo.base.errors import UsageError
+from concdemo.catalogue import texts as scenario_texts
 from concdemo.catalogue import validators
 from concdemo.catalogue.catalog import Param, Scenario
-from concdemo.commands.errors import UsageError, did_you_mean
-from concdemo.i18n import Message
-from concdemo.i18n import scenarios as i18n_scenarios
+from concdemo.i18n import Message, did_you_mean
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -49,7 +49,7 @@ def _convert(scenario: Scenario, param: Param, raw: str) -> Any:
                 else ("param_at_least" if low is not None else "param_at_most")
             )
             raise UsageError(Message(key, name=param.name, low=low, high=high, raw=raw))
-    wanted = i18n_scenarios.pattern_help(scenario, param) if param.pattern_help else ""
+    wanted = scenario_texts.pattern_help(scenario, param) if param.pattern_help else ""
     validators.validate(param, value, wanted)
     return value
 

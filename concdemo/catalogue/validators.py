@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from concdemo.commands.errors import UsageError
+from concdemo.base.errors import UsageError
 from concdemo.i18n import Message
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def validate(param: Param, value: object, wanted: str = "") -> None:
     """Raise UsageError when ``value`` fails the parameter's declared check or pattern.
 
     ``wanted`` is the pattern in words as the screen shows it (``param.pattern_help``
-    unless given: ``i18n_scenarios.pattern_help`` translates it)."""
+    unless given: ``scenario_texts.pattern_help`` translates it)."""
     name, check, pattern = param.name, param.check, param.pattern
     if check is not None:
         checker = CHECKS.get(check)

@@ -35,7 +35,7 @@ class Verdict:
     # timing claims: how the measurement is judged (the scenario's check)
     tolerance: str = ""
     measures: Measures | None = None
-    # the free cores the measurement needs (None: every usable core); see concdemo.commands.busy
+    # the free cores the measurement needs (None: every usable core); see concdemo.study.busy
     cores: int | None = 1
 
     @property
@@ -252,6 +252,20 @@ _DEFAULT = Verdict("holds")
 
 def verdict(claim_id: str) -> Verdict:
     return VERDICTS.get(claim_id, _DEFAULT)
+
+
+def note_text(claim_id: str, lang: str) -> str:
+    """The verdict's note in ``lang`` (English without a current translation)."""
+    from concdemo.i18n import core as i18n_core
+
+    return i18n_core.text(f"note/{claim_id}", verdict(claim_id).note, lang)
+
+
+def tolerance_text(claim_id: str, lang: str) -> str:
+    """The verdict's tolerance in ``lang`` (English without a current translation)."""
+    from concdemo.i18n import core as i18n_core
+
+    return i18n_core.text(f"tolerance/{claim_id}", verdict(claim_id).tolerance, lang)
 
 
 def is_timing(claim_id: str) -> bool:

@@ -83,12 +83,13 @@ def _usage_error(message: str) -> NoReturn:
 
 @contextlib.contextmanager
 def usage_errors() -> Iterator[None]:
-    from concdemo.commands.errors import UsageError, message
+    from concdemo.base.errors import UsageError
+    from concdemo.i18n import error_text
 
     try:
         yield
     except UsageError as exc:
-        _usage_error(message(exc))
+        _usage_error(error_text(exc))
 
 
 def _use_lang(explicit: str | None) -> None:
@@ -123,8 +124,8 @@ def interruptible() -> Iterator[None]:
 
 
 def _check_step(step: bool, as_json: bool, plain: bool) -> None:
+    from concdemo.base.errors import UsageError
     from concdemo.commands.consoles import is_interactive
-    from concdemo.commands.errors import UsageError
     from concdemo.i18n import tr
 
     if not step:
@@ -245,7 +246,7 @@ LIST_DRAWN_BY = (
     "render/style.py",
     "render/cached.py",
     "i18n/__init__.py",
-    "i18n/scenarios.py",
+    "catalogue/texts.py",
     "catalogue/claims.py",
     "commands/consoles.py",
 )
@@ -308,12 +309,12 @@ def run(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Run a scenario's variants, or any script (traced), in a subprocess; show what happens."""
-    from concdemo.catalogue import target
+    from concdemo.catalogue import plan
     from concdemo.commands import screens
 
     _use_lang(lang)
     with usage_errors():
-        specs = target.runs_for(
+        specs = plan.runs_for(
             scenario, module, list(args or []), variant, start_method, param, timeout
         )
         _check_step(step, as_json, plain)
@@ -362,20 +363,19 @@ def compare(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
-    from concdemo.catalogue import plan, target
-    from concdemo.commands import compare as comparing
+    from concdemo.catalogue import plan
     from concdemo.commands import report, screens
     from concdemo.i18n import tr
 
     _use_lang(lang)
     with usage_errors():
-        specs = target.compare_runs(scenario, variant, start_method, param)
+        specs = plan.compare_runs(scenario, variant, start_method, param)
         if repeat < 1 or warmup < 0:
             raise plan.UsageError(tr("repeat_warmup", repeat=repeat, warmup=warmup))
     with interruptible():
         result = screens.compare_with_progress(specs, repeat, warmup, show=not as_json)
     if as_json:
-        report.print_json(comparing.as_json(result))
+        report.print_json(report.compare_doc(result))
     else:
         from concdemo.commands.consoles import stdout_console
         from concdemo.render.compare import comparison_table
@@ -404,7 +404,7 @@ def bench(
     _use_lang(lang)
     unknown = [name for name in only if name not in benchmark.SECTIONS]
     if unknown:
-        from concdemo.commands.errors import did_you_mean
+        from concdemo.i18n import did_you_mean
 
         _usage_error(
             f"No bench section '{unknown[0]}'.{did_you_mean(unknown[0], benchmark.SECTIONS)}"
@@ -444,7 +444,7 @@ def verify(
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
     from concdemo.commands import report, screens
-    from concdemo.commands import verify as verifying
+    from concdemo.study import verify as verifying
 
     _use_lang(lang)
     with usage_errors():
@@ -452,7 +452,7 @@ def verify(
     with interruptible():
         result = screens.verify_with_progress(plan)
     if as_json:
-        report.print_json(verifying.as_json(result))
+        report.print_json(report.verify_doc(result))
     else:
         from concdemo.commands.consoles import stdout_console
         from concdemo.render.verify import render

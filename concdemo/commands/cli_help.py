@@ -4,7 +4,7 @@
 read as an option), so ``concdemo.commands.cli.main`` looks at the command line and
 CONCDEMO_LANG first and, for Chinese, calls ``localize`` on the command tree:
 every command's and option's help is replaced by its translation
-(``concdemo.i18n.core``), and a help formatter that says click's words
+(looked up with ``concdemo.i18n.core``), and a help formatter that says click's words
 (Usage, Options, default, …) in that language and wraps Chinese by display
 cells is installed. Click measures text by characters, so a line of Chinese,
 two cells a character, would run past the terminal's edge; lines are broken
@@ -156,9 +156,7 @@ def localize(root: Any, lang: str) -> None:
     and into click's usage errors."""
     if lang == "en":
         return
-    from concdemo.i18n import core as i18n_core
-
-    i18n_core.translate_help(root, lang)
+    translate_help(root, lang)
     # Typer 0.28 vendors click as typer._click; its Context makes the help formatter
     # and its UsageError prints the usage, a hint and the error.
     from typer._click import exceptions
@@ -187,3 +185,49 @@ def localize(root: Any, lang: str) -> None:
         echo(t("error_prefix", lang) + error, file=file, err=file is None)
 
     exceptions.UsageError.show = show  # type: ignore[method-assign]
+
+
+# --- the help texts and their translations -------------------------------------------
+# Typer builds a click command tree (Typer 0.28 vendors click as typer._click, so the
+# tree is walked by its attributes: commands, params, help, opts, hidden).
+
+ROOT_COMMAND = "concdemo"
+
+
+def _param_key(command: str, param: Any) -> str:
+    if param.param_type_name == "option":
+        return f"help/{command}/{max(param.opts, key=len)}"
+    return f"help/{command}/{(param.name or '').upper()}"
+
+
+def _commands(root: Any) -> list[tuple[str, Any]]:
+    return [(ROOT_COMMAND, root), *sorted(getattr(root, "commands", {}).items())]
+
+
+def help_texts(root: Any) -> dict[str, str]:
+    """Every help text shown by ``--help``, by key (hidden options are never shown)."""
+    found: dict[str, str] = {}
+    for name, command in _commands(root):
+        if command.help:
+            found[f"help/{name}"] = command.help
+        for param in command.params:
+            shown = getattr(param, "help", None)
+            if shown and not getattr(param, "hidden", False):
+                found[_param_key(name, param)] = shown
+    return found
+
+
+def translate_help(root: Any, lang: str) -> None:
+    """Put ``lang``'s help texts into the click command tree (before it formats --help)."""
+    if lang == "en":
+        return
+    from concdemo.i18n.core import text
+
+    for name, command in _commands(root):
+        if command.help:
+            command.help = text(f"help/{name}", command.help, lang)
+        for param in command.params:
+            shown = getattr(param, "help", None)
+            if shown:
+                param.help = text(_param_key(name, param), shown, lang)
+

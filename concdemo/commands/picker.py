@@ -11,8 +11,8 @@ from rich.text import Text
 
 from concdemo.catalogue import catalog
 from concdemo.catalogue.catalog import Scenario
+from concdemo.catalogue.texts import scenario_text, variant_text
 from concdemo.i18n import active_lang, tr
-from concdemo.i18n.scenarios import scenario_text, variant_text
 from concdemo.render.prose import cell
 
 Ask = Callable[[str, list[str], str], str]  # (question, allowed answers, default) -> answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from collections.abc import Iterator, Sequence
@@ -11,6 +12,10 @@ if TYPE_CHECKING:  # the runner's imports are not needed to list the catalogue
     from concdemo.catalogue.catalog import Scenario
     from concdemo.core.events import Event
     from concdemo.core.runner import RunResult
+    from concdemo.study.compare import Comparison
+    from concdemo.study.verify import Attempted, ClaimResult, Verification
+
+VERIFY_SCHEMA = "concdemo/verify-1"
 
 
 def print_json(doc: dict[str, Any]) -> None:
@@ -197,3 +202,115 @@ def run_doc(results: list[RunResult], events: bool = True) -> dict[str, Any]:
         "platform": sys.platform,
         "runs": [run_json(r, events) for r in results],
     }
+
+
+# --- compare and verify ----------------------------------------------------------
+
+
+def compare_doc(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "schema": "concdemo/compare-1",
+        "scenario": comparison.scenario,
+        "repeat": comparison.repeat,
+        "warmup": comparison.warmup,
+        "results": [
+            {
+                "variant": s.variant,
+                "start_method": s.start_method,
+                "phase": s.phase,
+                "samples": [round(x, 6) for x in s.samples],
+                "min": round(min(s.samples), 6),
+                "median": round(s.median, 6),
+                "max": round(max(s.samples), 6),
+                "stdev": round(s.stdev, 6),
+                "theory_s": s.theory_s,
+                "speedup": None if (up := comparison.speedup(s)) is None else round(up, 3),
+            }
+            for s in comparison.series
+        ],
+        "warnings": comparison.warnings,
+    }
+
+
+def _attempt_json(a: Attempted) -> dict[str, Any]:
+    r = a.result
+    return {
+        **run_head(r),
+        "attempts": a.attempts,
+        "failed_checks": [c.what for c in r.checks if not c.ok],
+        "error": r.error,
+        "busy": None if a.load is None else a.load.as_json(),
+    }
+
+
+def _figure(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def claim_json(claim: ClaimResult) -> dict[str, Any]:
+    primary = claim.variants[0]
+    verdict = claim.verdict
+    return {
+        "id": claim.id,
+        "claim": claim.text,
+        "scenario": primary.scenario,
+        "variant": primary.name,
+        "results": claim.results,
+        "expected": claim.expected,
+        "holds": claim.holds,
+        "note": verdict.note,
+        "beyond_article": claim.beyond_article,
+        "kind": verdict.kind,
+        "verdict": claim.headline,
+        "status": claim.status,
+        "measures": verdict.measures,
+        "busy": None if (load := claim.busy) is None else load.as_json(verdict.cores),
+        "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],
+        "tolerance": verdict.tolerance or None,
+        "figures": [
+            {
+                "label": f.label,
+                "unit": f.unit,
+                "values": {m: _figure(v) for m, v in f.values.items()},
+                "theory": _figure(f.theory),
+            }
+            for f in claim.figures
+        ],
+        "problems": claim.problems,
+        "retries": claim.retries,
+        "runs": [_attempt_json(a) for a in claim.runs],
+    }
+
+
+def verify_doc(verification: Verification) -> dict[str, Any]:
+    from concdemo.catalogue.claims import CLAIMS
+
+    return {
+        "schema": VERIFY_SCHEMA,
+        "passed": verification.passed,
+        "failed": verification.failed,
+        "inconclusive": verification.inconclusive,
+        "python": platform.python_version(),
+        "platform": sys.platform,
+        "cpus": os.cpu_count(),
+        "start_methods": verification.start_methods,
+        "params": {
+            scenario: {name: value for name, (value, _) in values.items()}
+            for scenario, values in verification.overrides.items()
+        },
+        "elapsed_s": round(verification.elapsed_s, 3),
+        "runs": verification.runs,
+        "claims": [claim_json(c) for c in verification.claims],
+        "skipped": [
+            {
+                "id": claim_id,
+                "claim": CLAIMS.get(claim_id, claim_id),
+                "scenario": skip.scenario.name,
+                "requires": skip.scenario.requires,
+                "note": skip.note(),
+            }
+            for skip in verification.skipped
+            for claim_id in skip.claim_ids
+        ],
+    }
+

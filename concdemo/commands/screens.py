@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.commands.consoles import is_interactive, stderr_console, stdout_console
 from concdemo.core import session
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.i18n import active_lang, outcome, tr
 
 if TYPE_CHECKING:  # only compare and verify draw a bar; `run` need not import it first
@@ -64,7 +65,7 @@ def run_and_show(
         from concdemo.core.stepper import Stepper, hint, keys_unbuffered
 
         stepper, keys, footer = Stepper(), keys_unbuffered(sys.stdin.fileno()), hint()
-    view = session.make_view(console, live=is_interactive(plain), footer=footer)
+    view = make_view(console, live=is_interactive(plain), footer=footer)
     with keys:
         results = session.execute(
             specs,
@@ -110,7 +111,7 @@ def _import_meanwhile(*modules: str) -> None:
 
 
 def compare_with_progress(specs: list[RunSpec], repeat: int, warmup: int, show: bool) -> Any:
-    from concdemo.commands import compare as comparing
+    from concdemo.study import compare as comparing
 
     if not show:
         return comparing.compare(specs, repeat, warmup)
@@ -130,7 +131,7 @@ def compare_with_progress(specs: list[RunSpec], repeat: int, warmup: int, show: 
 
 
 def verify_with_progress(plan: Any) -> Any:
-    from concdemo.commands import verify as verifying
+    from concdemo.study import verify as verifying
 
     console = stderr_console()
     if not console.is_terminal:
@@ -152,3 +153,16 @@ def verify_with_progress(plan: Any) -> Any:
 
 def _where(spec: RunSpec) -> str:
     return f"{spec.variant.scenario} · {spec.variant.name} · {spec.start_method}"
+
+
+def make_view(console: Console, live: bool, footer: str = "") -> session.View:
+    """The live table on a terminal, else a line per event."""
+    if live:
+        from concdemo.render.live import LiveView
+
+        view = LiveView(console)
+        view.footer = footer
+        return view
+    from concdemo.render.plain import PlainView
+
+    return PlainView(console)

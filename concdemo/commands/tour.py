@@ -21,10 +21,12 @@ from rich.text import Text
 
 from concdemo.catalogue import catalog, params
 from concdemo.catalogue.catalog import Scenario
+from concdemo.catalogue.run_spec import RunSpec
+from concdemo.catalogue.texts import narration_text, scenario_text
+from concdemo.commands.screens import make_view
 from concdemo.core import session
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.i18n import active_lang, tr
-from concdemo.i18n.scenarios import narration_text, scenario_text
 
 NARRATION: dict[str, str] = {
     "queue": "First, multiprocessing.Queue. The article's third example passes the queue to "
@@ -154,7 +156,7 @@ def present(
         console.print(*narration(stop, index, len(tour_stops)))
         if pauses:
             sleep(reading_time(stop.narration))
-        view = session.make_view(console, live=live)
+        view = make_view(console, live=live)
         results += session.execute(
             stop.specs, view, after_each=lambda r: console.print(summary.render(r))
         )

@@ -378,6 +378,24 @@ def span_events(events: Sequence[Event]) -> Sequence[Event]:
     return [e for e in events if e.span]
 
 
+def pair_spans(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
+    """Match each ``X-start`` with its ``X-end`` on the same process and task (LIFO)."""
+    open_spans: dict[tuple[int, str, str], list[Event]] = {}
+    pairs: list[tuple[Event, Event | None]] = []
+    index: dict[int, int] = {}
+    for event in span_events(events):
+        if event.span == "start":
+            open_spans.setdefault((event.pid, event.task, event.span_name), []).append(event)
+            index[id(event)] = len(pairs)
+            pairs.append((event, None))
+        elif event.span == "end":
+            stack = open_spans.get((event.pid, event.task, event.span_name))
+            if stack:
+                start = stack.pop()
+                pairs[index[id(start)]] = (start, event)
+    return pairs
+
+
 def of_kinds(events: Sequence[Event], *kinds: str) -> list[Event]:
     """The events of these kinds, in order (checks, errors: a few among many)."""
     fast = getattr(events, "of_kinds", None)

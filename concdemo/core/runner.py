@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from concdemo.catalogue.catalog import Variant
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core import completeness, procgroup, stacks
-from concdemo.core.events import Decoder, Event, of_kinds, process_names, span_events
+from concdemo.core.events import Decoder, Event, of_kinds, pair_spans, process_names
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
 from concdemo.core.receiver import Reader
@@ -32,21 +32,9 @@ from concdemo.wire.channel import (
     ENV_T0,
 )
 
-if TYPE_CHECKING:
-    from concdemo.catalogue.target import Script
-
 _POLL_S = 0.02
 _SETTLE_S = 2.0  # after a normal end, time for stragglers (the resource tracker) to leave
 _STDERR_TAIL = 40
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    variant: Variant
-    start_method: str
-    params: dict[str, Any]
-    timeout_s: float
-    script: Script | None = None  # a user's own script (traced) instead of a scenario
 
 
 @dataclass
@@ -184,24 +172,6 @@ class RunResult:
             elif info.pid in ended:
                 info.exitcode = 0
         return infos
-
-
-def pair_spans(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
-    """Match each ``X-start`` with its ``X-end`` on the same process and task (LIFO)."""
-    open_spans: dict[tuple[int, str, str], list[Event]] = {}
-    pairs: list[tuple[Event, Event | None]] = []
-    index: dict[int, int] = {}
-    for event in span_events(events):
-        if event.span == "start":
-            open_spans.setdefault((event.pid, event.task, event.span_name), []).append(event)
-            index[id(event)] = len(pairs)
-            pairs.append((event, None))
-        elif event.span == "end":
-            stack = open_spans.get((event.pid, event.task, event.span_name))
-            if stack:
-                start = stack.pop()
-                pairs[index[id(start)]] = (start, event)
-    return pairs
 
 
 def default_start_method() -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from rich.console import Console
-
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core import runner
 from concdemo.core.events import Event
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 
 
 class View(Protocol):
@@ -52,14 +51,3 @@ def execute(
             after_each(result)
     return results
 
-
-def make_view(console: Console, live: bool, footer: str = "") -> View:
-    if live:
-        from concdemo.render.live import LiveView
-
-        view = LiveView(console)
-        view.footer = footer
-        return view
-    from concdemo.render.plain import PlainView
-
-    return PlainView(console)

@@ -48,8 +48,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from concdemo.explain import generic, template
-from concdemo.explain.facts import Facts, derive, finished_phases
-from concdemo.explain.template import Line, render_all
+from concdemo.explain.facts import derive, finished_phases
+from concdemo.explain.template import Facts, Line, render_all
 
 if TYPE_CHECKING:
     from concdemo.core.runner import RunResult
@@ -183,7 +183,7 @@ def _failed_checks(result: RunResult, lang: str) -> list[str]:
 
 def explain(result: RunResult, lang: str = "en") -> list[str]:
     """The sentences that explain this run, in ``lang`` (see the module's docstring)."""
-    from concdemo.i18n.scenarios import variant_note
+    from concdemo.catalogue.texts import variant_note
 
     facts = facts_of(result, lang)
     if not result.as_expected:

@@ -24,56 +24,14 @@ own ``extra_facts``. A value that was not observed is simply absent:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from concdemo.core.events import kind_ends, of_kinds, span_events
-from concdemo.explain.template import MissingFact
+from concdemo.explain.template import Facts, ident, peak
 
 if TYPE_CHECKING:
     from concdemo.core.runner import Phase, RunResult
-
-
-def ident(name: str) -> str:
-    """A fact name made from a phase, span or event name: 'run time' -> 'run_time'."""
-    return re.sub(r"\W+", "_", name).strip("_").lower()
-
-
-class Facts(Mapping[str, Any]):
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._values = {k: v for k, v in values.items() if v is not None}
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise MissingFact(name) from None
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def with_values(self, **more: Any) -> Facts:
-        return Facts({**self._values, **more})
-
-
-def peak(intervals: list[tuple[float, float]]) -> int:
-    """The most intervals open at one moment (an end at t comes before a start at t)."""
-    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    running = highest = 0
-    for _, step in edges:
-        running += step
-        highest = max(highest, running)
-    return highest
 
 
 def cut_off(result: RunResult) -> float:
@@ -82,7 +40,7 @@ def cut_off(result: RunResult) -> float:
 
 
 def _span_facts(result: RunResult) -> dict[str, Any]:
-    from concdemo.core.runner import pair_spans
+    from concdemo.core.events import pair_spans
 
     found: dict[str, Any] = {}
     by_name: dict[str, list[tuple[float, float | None, int, str]]] = {}

@@ -10,13 +10,17 @@ drops the sentence: nothing is shown that the run did not observe.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from concdemo.explain.facts import Facts
+# A scenario's _explain.py imports only this module: what its extra_facts may need
+# of the run's events is re-exported here (the spans, paired).
+from concdemo.core.events import pair_spans
+
+__all__ = ["Facts", "Line", "MissingFact", "ident", "nearer", "pair_spans", "peak", "render_all"]
 
 
 STRICT = False  # the tests set it: a template's or extra_facts' slip then raises
@@ -24,6 +28,33 @@ STRICT = False  # the tests set it: a template's or extra_facts' slip then raise
 
 class MissingFact(KeyError):
     """A sentence asked for a fact this run did not produce."""
+
+
+class Facts(Mapping[str, Any]):
+    """A run's named values (``concdemo.explain.facts`` derives them); a missing one raises."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = {k: v for k, v in values.items() if v is not None}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise MissingFact(name) from None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def with_values(self, **more: Any) -> Facts:
+        return Facts({**self._values, **more})
 
 
 @dataclass(frozen=True)
@@ -78,3 +109,21 @@ def nearer(value: float, to: float, than: float) -> bool:
 def render_all(lines: Iterable[Line], facts: Facts, lang: str) -> list[str]:
     shown = (line.render(facts, lang) for line in lines)
     return [text for text in shown if text]
+
+
+# --- for a scenario's extra_facts (its _explain.py imports only this module) ---
+
+
+def ident(name: str) -> str:
+    """A fact name made from a phase, span or event name: 'run time' -> 'run_time'."""
+    return re.sub(r"\W+", "_", name).strip("_").lower()
+
+
+def peak(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one moment (an end at t comes before a start at t)."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = highest = 0
+    for _, step in edges:
+        running += step
+        highest = max(highest, running)
+    return highest

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concdemo.commands.errors import UsageError
+from concdemo.base.errors import UsageError
 from concdemo.i18n import Message
 
 if TYPE_CHECKING:

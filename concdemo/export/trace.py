@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from concdemo.core.events import Event
-from concdemo.core.runner import pair_spans
+from concdemo.core.events import Event, pair_spans
 
 if TYPE_CHECKING:
     from concdemo.core.runner import RunResult

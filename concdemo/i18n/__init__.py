@@ -4,17 +4,18 @@
 shows lives in ``MESSAGES`` under a short id, in both languages; values may hold
 ``{name}`` placeholders for ``str.format``; messages with a count have plural forms
 in ``PLURALS`` (``tn``). Longer texts are kept with a hash of their English source:
-the claims, verdict notes and ``--help`` in ``concdemo.i18n.core``, the scenarios'
-own texts next to each scenario (``concdemo.i18n.scenarios``). JSON output never
+the claims, verdict notes and ``--help`` through ``concdemo.i18n.core``, the scenarios'
+own texts next to each scenario (``concdemo.catalogue.texts``). JSON output never
 changes language: it is for programs.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
-from concdemo.commands.errors import UsageError, did_you_mean
+from concdemo.base.errors import UsageError, closest
 
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
@@ -219,7 +220,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress_seconds": _m("{seconds:.2f} s", "{seconds:.2f} 秒"),
     "progress_verifying": _m("verifying", "检验中"),
     "progress_timing_alone": _m("timing, alone: {where}", "单独计时：{where}"),
-    # compare's warnings are built in concdemo/commands/compare.py (its JSON keeps the English).
+    # compare's warnings are built in concdemo/study/compare.py (its JSON keeps the English).
     "compare_where": _m(
         "{variant} ({start_method}) sample {n}", "{variant}（{start_method}）第 {n} 个样本"
     ),
@@ -485,7 +486,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_size": _m("size", "大小"),
     "col_round_trip": _m("round trip", "往返"),
     "col_one_way": _m("one way", "单向"),
-    # `concdemo tour` (concdemo/commands/tour.py; the narrations are in concdemo.i18n.scenarios)
+    # `concdemo tour` (concdemo/commands/tour.py; the narrations are in concdemo.catalogue.texts)
     "tour_shortened": _m("Shortened for the tour: {shown}.", "为导览缩短了：{shown}。"),
     "param_with_default": _m(
         "{name}={value} (default {default})", "{name}={value}（默认 {default}）"
@@ -502,7 +503,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "连它的各种陷阱也一起运行。",
     ),
     # `concdemo verify` (concdemo/render/verify.py, concdemo/catalogue/verdicts.py,
-    # concdemo/commands/verify.py)
+    # concdemo/study/verify.py)
     "verify_title": _m(
         "The article's claims, checked on this machine", "文章的说法，在这台机器上的检验"
     ),
@@ -563,7 +564,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verify passes smaller parameters where the claims do not depend on them: {parts}.",
         "在说法与参数无关的地方，verify 使用了更小的参数：{parts}。",
     ),
-    # Why a verify run did not count (concdemo/commands/verify.py; --json keeps the English)
+    # Why a verify run did not count (concdemo/study/verify.py; --json keeps the English)
     "problem_ended": _m(
         "{where}: ended {outcome}, expected {expected}{error}",
         "{where}：结果是 {outcome}，预期为 {expected}{error}",
@@ -581,7 +582,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "passed on attempt {attempt} of {attempts}; the first: {first}",
         "第 {attempt} 次尝试（共 {attempts} 次）通过；第一次：{first}",
     ),
-    # Figures of timing and CPU claims in `verify` (concdemo/commands/verify.py; JSON keeps English)
+    # Figures of timing and CPU claims in `verify` (concdemo/study/verify.py; JSON keeps English)
     "figure_with_variant": _m("{variant} {label}", "{variant}：{label}"),
     "figure_greenlets": _m("greenlets' speedup", "greenlet 的加速比"),
     "figure_processes": _m("processes' speedup", "多进程的加速比"),
@@ -717,7 +718,7 @@ _OUTCOME_VALUES = ("outcome", "expected")
 @runtime_checkable
 class InLang(Protocol):
     """A value that shows itself in a language: a Message, or a scenario's own text
-    (``concdemo.i18n.scenarios.ScenarioText``, translated in the scenario's folder)."""
+    (``concdemo.catalogue.texts.ScenarioText``, translated in the scenario's folder)."""
 
     def in_lang(self, lang: str) -> str: ...
 
@@ -768,14 +769,22 @@ def shown(text: str) -> str:
     return text.shown() if isinstance(text, Message) else text
 
 
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """' Did you mean 'pipe'?' when something is close, else ''.
+
+    A ``Message``: English where it is stored, shown in the language of the screen
+    when it is part of another Message (a usage error's text)."""
+    close = closest(value, choices)
+    return Message("did_you_mean", name=close) if close else ""
+
+
+def error_text(error: UsageError) -> str:
+    """A usage error's text in the language of the screen."""
+    return shown(error.args[0]) if error.args else str(error)
+
+
 def outcome(word: str, lang: str) -> str:
     """An outcome word (ok, error, hang, crash) as shown; unknown words stay as they are."""
     entry = MESSAGES.get(f"outcome_{word}")
     return entry[lang] if entry else word
 
-
-def claim(claim_id: str, lang: str) -> str:
-    """One of the article's claims (concdemo.catalogue.claims) in ``lang``; '' for an unknown id."""
-    from concdemo.i18n import core as i18n_core  # reads its translation file only when not English
-
-    return i18n_core.claim(claim_id, lang)

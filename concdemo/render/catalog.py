@@ -7,9 +7,9 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalogue.catalog import START_METHODS, Scenario, Variant
-from concdemo.catalogue.claims import beyond_article
-from concdemo.i18n import active_lang, claim, outcome, tr
-from concdemo.i18n.scenarios import param_help, scenario_text, variant_notes, variant_text
+from concdemo.catalogue.claims import beyond_article, claim_text
+from concdemo.catalogue.texts import param_help, scenario_text, variant_notes, variant_text
+from concdemo.i18n import active_lang, outcome, tr
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 
@@ -123,7 +123,7 @@ def variant_detail(scenario: Scenario, variant: Variant) -> Group:
     claims.add_column(style="bold", no_wrap=True)
     claims.add_column(overflow=PROSE)
     for claim_id in variant.claims:
-        claims.add_row(claim_id, cell(claim(claim_id, lang)))
+        claims.add_row(claim_id, cell(claim_text(claim_id, lang)))
     beyond = bool(variant.claims) and all(beyond_article(c) for c in variant.claims)
     body: list[RenderableType] = [
         prose(title, style="bold"),

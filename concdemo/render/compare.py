@@ -6,9 +6,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from concdemo.commands.compare import Comparison
 from concdemo.i18n import shown, tr
 from concdemo.render.prose import prose
+from concdemo.study.compare import Comparison
 
 
 def _label(variant: str, phase: str, start_method: str | None) -> str:

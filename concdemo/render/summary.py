@@ -8,10 +8,10 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalogue.claims import beyond_article
+from concdemo.catalogue.texts import check_text
 from concdemo.core.events import pid_counts
 from concdemo.core.runner import RunResult
 from concdemo.i18n import active_lang, outcome, tr
-from concdemo.i18n.scenarios import check_text
 from concdemo.render.prose import cell, prose
 from concdemo.render.style import OUTCOME_STYLES
 

@@ -14,8 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from concdemo.core.events import Event, linked, process_names, time_range
-from concdemo.core.runner import pair_spans
+from concdemo.core.events import Event, linked, pair_spans, process_names, time_range
 from concdemo.i18n import tr
 from concdemo.render.style import ProcessColours
 

@@ -7,7 +7,12 @@ from rich.table import Table
 from rich.text import Text
 
 from concdemo.catalogue import verdicts
-from concdemo.commands.verify import (
+from concdemo.catalogue.claims import claim_text
+from concdemo.i18n import active_lang, shown, tr
+from concdemo.i18n import outcome as outcome_word
+from concdemo.render.prose import prose
+from concdemo.render.style import OUTCOME_STYLES
+from concdemo.study.verify import (
     ClaimResult,
     Figure,
     Verification,
@@ -15,12 +20,6 @@ from concdemo.commands.verify import (
     overrides_line,
     run_label,
 )
-from concdemo.i18n import active_lang, shown, tr
-from concdemo.i18n import claim as claim_text
-from concdemo.i18n import core as i18n_core
-from concdemo.i18n import outcome as outcome_word
-from concdemo.render.prose import prose
-from concdemo.render.style import OUTCOME_STYLES
 
 INCONCLUSIVE_STYLE = "bold yellow"
 VERDICT_STYLES = {
@@ -100,10 +99,10 @@ def claim_cell(claim: ClaimResult, methods: list[str]) -> Text:
         text.append("\n" + figure_text(figure, methods), style="bold")
     verdict, lang = claim.verdict, active_lang()
     if verdict.tolerance:
-        tolerance = i18n_core.tolerance(claim.id, lang)
+        tolerance = verdicts.tolerance_text(claim.id, lang)
         text.append("\n" + tr("verify_tolerance", tolerance=tolerance), style="dim")
     if verdict.note and verdict.kind != "holds":  # the corrections; --json has every note
-        note = i18n_core.verdict_note(claim.id, lang)
+        note = verdicts.note_text(claim.id, lang)
         text.append("\n" + tr("verify_note", note=note), style=VERDICT_STYLES[verdict.kind])
     for line in claim.retries:
         text.append("\n" + tr("verify_retried", line=shown(line)), style="yellow")

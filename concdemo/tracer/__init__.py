@@ -6,8 +6,8 @@ process and in every fresh interpreter it starts (spawn children, the
 forkserver), because they inherit the environment. That module calls
 ``concdemo.tracer.core.install()``, which hooks a few specific functions as
 their modules are imported (nothing is traced globally) and follows fork
-children with ``os.register_at_fork``. Events go over probe's own per-process
-writer, so every view treats them like a scenario's.
+children with ``os.register_at_fork``. Events go over the same per-process writer
+as a scenario's (``concdemo.wire.process``), so every view treats them alike.
 
 This package must import nothing at start-up that the script would not import
 itself (gevent scripts patch ``threading``/``socket`` first), and start no thread.

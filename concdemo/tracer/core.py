@@ -1,8 +1,9 @@
 """The tracer in each process: emitting events, naming lanes, and installing the hooks.
 
-Events go through probe's per-process state (its writer, sequence numbers,
-step-mode gate, and the fork handling that keeps them per process), encoded
-by ``channel.encode``: one wire format for scenarios and traced scripts alike.
+Events go through this process's end of the channel, the probe's too
+(``concdemo.wire.process``: its writer, sequence numbers, step-mode gate, and the
+fork handling that keeps them per process), encoded by ``channel.encode``: one
+wire format for scenarios and traced scripts alike.
 Unlike ``probe.event`` this module may give an event an earlier time stamp (a
 call that blocked becomes a span from when it began) and it never imports
 ``threading`` to name a lane.
@@ -15,13 +16,13 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from concdemo import probe
+from concdemo.wire import process as this_process
 from concdemo.wire.channel import encode
 
 if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
     from typing import Any
 
-_state = probe._state
+_state = this_process.state
 _now = time.monotonic_ns
 
 # A call that waited longer than this is shown as a span of the time it waited.
@@ -47,7 +48,7 @@ def task_name() -> str:
 def process_name() -> str:
     if _process_name_override is not None:
         return _process_name_override
-    return probe._process_name()
+    return this_process.process_name()
 
 
 def emit(

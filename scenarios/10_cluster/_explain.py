@@ -2,8 +2,7 @@
 
 from collections import Counter
 
-from concdemo.explain.facts import ident
-from concdemo.explain.template import Line, nearer
+from concdemo.explain.template import Line, ident, nearer
 
 SMALL_SHARE = 10  # per cent of a task's sleep: below it, Dask's per-task cost is "small"
 

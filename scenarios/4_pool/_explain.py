@@ -163,8 +163,7 @@ def _chunk_facts(result):
     Its phases are named "map chunksize=N": chunksize=1 is the fine one, the other
     the coarse one (its N read back from the name, as the run chose it).
     """
-    from concdemo.core.runner import pair_spans
-    from concdemo.explain.facts import peak
+    from concdemo.explain.template import pair_spans, peak
 
     found = {}
     limit = result.wall_s if result.outcome == "hang" else float("inf")

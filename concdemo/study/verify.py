@@ -12,9 +12,6 @@ checks are about order, outcomes and lower bounds on sleeps.
 
 from __future__ import annotations
 
-import os
-import platform
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,12 +23,11 @@ from typing import Any
 from concdemo.catalogue import catalog, params, verdicts
 from concdemo.catalogue.catalog import Scenario, Variant
 from concdemo.catalogue.claims import CLAIMS, beyond_article
-from concdemo.commands import busy, report
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core import runner
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.i18n import Message
-
-SCHEMA = "concdemo/verify-1"
+from concdemo.study import busy
 
 # Smaller values where the claim does not depend on them, to keep verify short.
 # pool: the claims compare apply with apply_async, and theory scales with delay
@@ -587,87 +583,3 @@ def overrides_line(overrides: dict[str, dict[str, tuple[Any, Any]]], lang: str =
     if not parts:
         return ""
     return t("verify_overrides", lang, parts=t("list_sep", lang).join(parts))
-
-
-# --- JSON ------------------------------------------------------------------
-
-
-def _run_json(a: Attempted) -> dict[str, Any]:
-    r = a.result
-    return {
-        **report.run_head(r),
-        "attempts": a.attempts,
-        "failed_checks": [c.what for c in r.checks if not c.ok],
-        "error": r.error,
-        "busy": None if a.load is None else a.load.as_json(),
-    }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def claim_json(claim: ClaimResult) -> dict[str, Any]:
-    primary = claim.variants[0]
-    verdict = claim.verdict
-    return {
-        "id": claim.id,
-        "claim": claim.text,
-        "scenario": primary.scenario,
-        "variant": primary.name,
-        "results": claim.results,
-        "expected": claim.expected,
-        "holds": claim.holds,
-        "note": verdict.note,
-        "beyond_article": claim.beyond_article,
-        "kind": verdict.kind,
-        "verdict": claim.headline,
-        "status": claim.status,
-        "measures": verdict.measures,
-        "busy": None if (load := claim.busy) is None else load.as_json(verdict.cores),
-        "variants": [{"scenario": v.scenario, "variant": v.name} for v in claim.variants],
-        "tolerance": verdict.tolerance or None,
-        "figures": [
-            {
-                "label": f.label,
-                "unit": f.unit,
-                "values": {m: _rounded(v) for m, v in f.values.items()},
-                "theory": _rounded(f.theory),
-            }
-            for f in claim.figures
-        ],
-        "problems": claim.problems,
-        "retries": claim.retries,
-        "runs": [_run_json(a) for a in claim.runs],
-    }
-
-
-def as_json(verification: Verification) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA,
-        "passed": verification.passed,
-        "failed": verification.failed,
-        "inconclusive": verification.inconclusive,
-        "python": platform.python_version(),
-        "platform": sys.platform,
-        "cpus": os.cpu_count(),
-        "start_methods": verification.start_methods,
-        "params": {
-            scenario: {name: value for name, (value, _) in values.items()}
-            for scenario, values in verification.overrides.items()
-        },
-        "elapsed_s": round(verification.elapsed_s, 3),
-        "runs": verification.runs,
-        "claims": [claim_json(c) for c in verification.claims],
-        "skipped": [
-            {
-                "id": claim_id,
-                "claim": CLAIMS.get(claim_id, claim_id),
-                "scenario": skip.scenario.name,
-                "requires": skip.scenario.requires,
-                "note": skip.note(),
-            }
-            for skip in verification.skipped
-            for claim_id in skip.claim_ids
-        ],
-    }

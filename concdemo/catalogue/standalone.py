@@ -1,4 +1,7 @@
-"""Command-line handling for a scenario script run on its own (without the CLI)."""
+"""Command-line handling for a scenario script run on its own (without the CLI).
+
+``concdemo.probe.start`` imports it only then: a scenario's processes under concdemo
+never load the catalogue."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from concdemo.base.errors import UsageError
 from concdemo.catalogue import catalog, params
-from concdemo.commands.errors import UsageError
 
 
 def parse_script_args(argv: list[str], script: str) -> tuple[str | None, dict[str, Any]]:

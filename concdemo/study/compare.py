@@ -5,10 +5,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core import runner
-from concdemo.core.runner import RunResult, RunSpec
+from concdemo.core.runner import RunResult
 from concdemo.i18n import Message
 
 SPREAD_WARNING = 0.10  # stdev / mean, the threshold pyperf warns at
@@ -122,32 +122,3 @@ def _mismatch_warnings(specs: list[RunSpec]) -> list[str]:
     if len(methods) > 1:
         return [Message("compare_mixed_methods", methods=", ".join(sorted(methods)))]
     return []
-
-
-def as_json(comparison: Comparison) -> dict[str, Any]:
-    return {
-        "schema": "concdemo/compare-1",
-        "scenario": comparison.scenario,
-        "repeat": comparison.repeat,
-        "warmup": comparison.warmup,
-        "results": [
-            {
-                "variant": s.variant,
-                "start_method": s.start_method,
-                "phase": s.phase,
-                "samples": [round(x, 6) for x in s.samples],
-                "min": round(min(s.samples), 6),
-                "median": round(s.median, 6),
-                "max": round(max(s.samples), 6),
-                "stdev": round(s.stdev, 6),
-                "theory_s": s.theory_s,
-                "speedup": _rounded(comparison.speedup(s)),
-            }
-            for s in comparison.series
-        ],
-        "warnings": comparison.warnings,
-    }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)

@@ -1,0 +1,179 @@
+"""This process's end of the channel: what every process of a run keeps to report.
+
+The writer, the sequence numbers and the step-mode gate; the stack file that the
+CLI's SIGUSR1 makes faulthandler write (where a hung process waits); dying with
+the parent, so that no process outlives the CLI; and the fork handling that makes
+all of these a forked child's own. Both the probe (a scenario's calls) and the
+tracer (a user's script) emit through ``state``; this module is imported once per
+process and sets the process up on import when it runs under concdemo. Standard
+library only, and nothing started: every process of a run imports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from typing import Any
+
+from concdemo.wire.channel import ENV_CLI_PID, ENV_EVENTS, ENV_RUN_DIR, ENV_T0, Writer
+from concdemo.wire.gate import ENV_GATE, Gate
+
+STACK_SIGNAL_NAME = "SIGUSR1"
+_STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
+
+
+class State:
+    """Per-process state; a forked child notices the new pid and starts afresh."""
+
+    def __init__(self) -> None:
+        path = os.environ.get(ENV_EVENTS)
+        self.writer: Writer | None = Writer(path) if path else None
+        self.run_dir = os.environ.get(ENV_RUN_DIR)
+        t0 = os.environ.get(ENV_T0)
+        self.t0_ns = int(t0) if t0 else time.monotonic_ns()
+        self.pid = os.getpid()
+        self.seq = 0
+        # faulthandler's dump file for this process, as a bare descriptor (no file
+        # object whose finalizer could close a number the scenario reused).
+        self.stack_fd = -1
+        self.stack_ident = (0, 0)  # (st_dev, st_ino) of the file behind stack_fd
+        self.channel_reopens = 0
+        gate = os.environ.get(ENV_GATE)
+        self.gate: Gate | None = Gate(gate) if gate and self.writer is not None else None
+
+
+state = State()
+
+
+def reporting() -> bool:
+    """True when running under concdemo (events go to the CLI)."""
+    return state.writer is not None
+
+
+def process_name() -> str:
+    """multiprocessing's name for this process, without importing multiprocessing."""
+    # Not yet imported, or still being imported (an event from code that runs
+    # during the import: current_process is not defined yet).
+    current = getattr(sys.modules.get("multiprocessing"), "current_process", None)
+    if current is None:
+        return "MainProcess"
+    return str(current().name)
+
+
+def open_stack_file() -> None:
+    """Let the CLI ask this process where it is blocked (faulthandler, on SIGUSR1).
+
+    faulthandler writes from its C signal handler, so the dump works even when
+    the process is stuck in a blocking call that holds no Python lock.
+    """
+    import faulthandler
+    import signal
+
+    if state.run_dir is None:
+        return
+    path = os.path.join(state.run_dir, "stacks", f"{os.getpid()}.txt")
+    old_fd, old_ours = state.stack_fd, _is_open_on(state.stack_fd, state.stack_ident)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return
+    fd = _move_high(fd)
+    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True)
+    if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
+        with contextlib.suppress(OSError):
+            os.close(old_fd)
+    st = os.fstat(fd)
+    state.stack_fd, state.stack_ident = fd, (st.st_dev, st.st_ino)
+
+
+def _move_high(fd: int) -> int:
+    """Far above the numbers the scenario's own files get: after it closed every
+    descriptor, a dump on SIGUSR1 then fails on a closed one instead of being
+    written into whichever of its files took the old, low number."""
+    import fcntl
+
+    try:
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, _STACK_FD_MIN)
+    except OSError:
+        return fd  # e.g. a descriptor limit below it: keep the low number
+    os.close(fd)
+    return high
+
+
+def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == ident
+
+
+# The parent-death signal of every process but the run's main one (see below).
+_PARENT_DEATH_SIGNAL_OFFSET = 3  # SIGRTMIN + 3: a real-time signal no library here uses
+
+
+def _die_with_parent(parent: int | None = None) -> None:
+    """If our parent process dies (even by SIGKILL), die too, so no run outlives the CLI.
+
+    Linux sends the parent-death signal when the *thread* that made this
+    process ends, not its process. The run's main process, made by the CLI's
+    main thread, gets SIGKILL. Any other may have been made by a thread that
+    ends long before its process: Pool's maintenance thread forks the workers
+    that replace retired ones (``maxtasksperchild``), and with SIGKILL they died
+    when the pool closed, one of them holding the task queue's lock in get(),
+    so the script hung at exit. These get a real-time signal instead, sent
+    again when the process itself ends; the handler kills this process only
+    if the parent is really gone (our parent pid changed).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    cli_pid = os.environ.get(ENV_CLI_PID)
+    parent = os.getppid() if parent is None else parent
+    signum: int = signal.SIGKILL
+    if not (cli_pid and parent == int(cli_pid)):
+        signum = signal.SIGRTMIN + _PARENT_DEATH_SIGNAL_OFFSET
+
+        def parent_gone(_signum: int, _frame: Any) -> None:
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        try:
+            signal.signal(signum, parent_gone)
+        except ValueError:  # not the main thread: cannot be, at start-up or after fork
+            return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signum), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before we asked: no signal will come
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _after_fork_in_child() -> None:
+    parent = state.pid  # still the parent's, which is ours only from here on
+    state.pid, state.seq = os.getpid(), 0
+    if reporting():
+        open_stack_file()
+        _die_with_parent(parent)
+
+
+def _setup_reporting_process() -> None:
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is not None and sys.argv[:1] == ["-c"]:
+        # We are being preloaded by the forkserver itself: name it, or its
+        # events would pass for the scenario's main process.
+        sys.modules["multiprocessing"].current_process().name = "ForkServer"
+    open_stack_file()
+    _die_with_parent()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+if reporting():
+    _setup_reporting_process()
