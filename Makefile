@@ -1,7 +1,7 @@
 # Two commands on a fresh machine (Python >= 3.10, git, make):
 #   make demo   creates .venv, installs concdemo, runs the main demo
 #   make test   installs concdemo with its test tools and the cluster extra (Dask),
-#               runs ruff, mypy and pytest
+#               runs ruff, mypy, the import layers (lint-imports, .importlinter) and pytest
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,7 @@ test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test,cluster]"
 	$(BIN)/ruff check concdemo scenarios tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 	CONCDEMO_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
