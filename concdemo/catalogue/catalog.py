@@ -166,8 +166,12 @@ def module_available(name: str) -> bool:
         return False
 
 
+@cache
 def scenarios_root() -> Path:
-    """The shipped scenarios (inside the installed package) or the source tree's."""
+    """The shipped scenarios (inside the installed package) or the source tree's.
+
+    Found once per process: resolving the path costs a few system calls per
+    component, and `concdemo list` asks for it twice (load, signature)."""
     package = Path(__file__).resolve().parents[1]  # concdemo/
     for candidate in (package / "scenarios", package.parent / "scenarios"):
         if (candidate).is_dir():

@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 import typer
@@ -493,12 +493,27 @@ def tour(
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
 
 
+def help_lang(argv: Sequence[str], environ: dict[str, str]) -> str:
+    """The language --help should speak: --lang's value, else CONCDEMO_LANG, else English.
+
+    A value that is not a language gives English here; the command itself then
+    reports it as a usage error (unless --help ends the program first)."""
+    from concdemo.i18n import ENV_LANG, LANGS
+
+    value = environ.get(ENV_LANG, "")
+    for n, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and n + 1 < len(argv):
+            value = argv[n + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+    value = value.strip().lower()
+    return value if value in LANGS else "en"
+
+
 def main() -> None:
-    import os
-
-    from concdemo.commands.cli_help import lang_from_argv
-
-    lang = lang_from_argv(sys.argv[1:], dict(os.environ))
+    lang = help_lang(sys.argv[1:], dict(os.environ))
     if lang == "en":
         app(prog_name="concdemo")
         return

@@ -18,31 +18,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-# Only lang_from_argv runs for every command: the rest is imported for Chinese help alone.
+# Imported for Chinese help alone (concdemo.commands.cli.help_lang decides): its
+# patterns are compiled at import, which an English command never pays for.
 
 # Click's own words in its help screens (typer.core and typer._click), by message id.
 _HEADINGS = {"Arguments": "help_arguments", "Options": "help_options", "Commands": "help_commands"}
 _HELP_OPTION = "Show this message and exit."
 _EXTRA = re.compile(r"\[(default: (?P<default>[^\]]*)|(?P<required>required))\]")
-
-
-def lang_from_argv(argv: Sequence[str], environ: dict[str, str]) -> str:
-    """The language --help should speak: --lang's value, else CONCDEMO_LANG, else English.
-
-    A value that is not a language gives English here; the command itself then
-    reports it as a usage error (unless --help ends the program first)."""
-    from concdemo.i18n import ENV_LANG, LANGS
-
-    value = environ.get(ENV_LANG, "")
-    for n, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--lang" and n + 1 < len(argv):
-            value = argv[n + 1]
-        elif arg.startswith("--lang="):
-            value = arg.partition("=")[2]
-    value = value.strip().lower()
-    return value if value in LANGS else "en"
 
 
 def _wrap(text: str, width: int) -> list[str]:
