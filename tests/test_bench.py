@@ -73,6 +73,33 @@ def test_terminal_tables_show_a_bar_per_ratio(quick_bench: dict[str, Any]) -> No
     assert shown_ratios >= ratios, "a ratio is missing from the tables"
 
 
+# What `bench --only ipc --json` must carry: the floor and the channels the article uses.
+IPC_FIGURES = ("os.pipe", "Queue", "SimpleQueue", "Pipe duplex", "Pipe simplex",
+               "Manager list", "shared_memory")  # fmt: skip
+
+
+def test_only_ipc_json_carries_the_floor_and_every_channel_with_sane_figures() -> None:
+    # The IPC section alone at --quick sizes, one sample: a few seconds.
+    doc = cli_json("bench", "--only", "ipc", "--quick", "--repeat", "1", timeout=300)
+    assert doc["_exit"] == 0
+    validate(doc, "bench-1")
+    assert not {"startup", "run", "channel", "burst"} & doc.keys(), "only the ipc section"
+    ipc = doc["ipc"]
+    assert ipc["floor"] == "os.pipe"
+    rows = {(r["channel"], r["size"]): r for r in ipc["rows"]}
+    missing = [(c, s) for c in IPC_FIGURES for s in SIZES if (c, s) not in rows]
+    assert not missing, f"figures missing: {missing}"
+    for (channel, size), row in rows.items():
+        # Sane, not precise: something was timed, and a round trip is not a
+        # second long even on a loaded 2-core machine (1 MiB takes about 10 ms).
+        assert row["bytes"] == SIZES[size] and row["round_trips"] >= 3, row
+        assert 0 < row["rtt_us"] < 1_000_000 and row["mib_per_s"] > 0, row
+        if channel == "os.pipe":
+            assert row["rtt_ratio"] == 1.0 and row["throughput_ratio"] == 1.0, row
+        else:
+            assert row["rtt_ratio"] > 0 and row["throughput_ratio"] > 0, row
+
+
 def test_a_bar_grows_with_its_ratio_and_stops_at_the_widest() -> None:
     short, long, widest, capped = (ratio_bar(r, widest=4.0).plain for r in (1.0, 2.0, 4.0, 9.0))
     assert short.count("█") < long.count("█") < widest.count("█") == capped.count("█")

@@ -8,6 +8,9 @@
   (an import blocker), so their spans can only come home through Dask's event
   log; the test checks that they do, with the workers' own pids, on the run's
   clock.
+- Against a cluster started as a user starts one by hand (`dask scheduler`, two
+  `dask worker --nworkers 1 --nthreads 1`, each a nanny and its worker process,
+  concdemo importable): the same, with a lane per worker process.
 - Without the `cluster` extra (the same import blocker hides `distributed`):
   `list` marks the scenario, `run` exits 2 naming the install command, and
   `verify` skips the cluster claims with a note.
@@ -37,7 +40,7 @@ from concdemo.render.verify import render
 from concdemo.study import verify as verifying
 
 from conftest import HERE, cli, cli_json, validate
-from proctree import RunProcesses, describe, interrupt_mid_run
+from proctree import Proc, RunProcesses, describe, gone, interrupt_mid_run, read
 
 BLOCKER = HERE / "fixtures" / "block_imports"
 BLOCK_VAR = "CONCDEMO_TEST_BLOCK_IMPORTS"
@@ -290,11 +293,13 @@ def _outside_env() -> dict[str, str]:
     return env
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    args: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", *args],
-            env=_outside_env(),
+            env=_outside_env() if env is None else env,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -407,6 +412,97 @@ def test_remote_workers_spans_come_home_through_the_event_log(
         e for e in run["events"] if e["kind"] == "check" and "came home" in e["detail"]["what"]
     )
     assert home["detail"]["received"] == tasks
+    assert run["dropped_events"] == 0
+
+
+@pytest.fixture(scope="module")
+def dask_cli_cluster(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, int]]]:
+    """The set-up a user makes by hand: `dask scheduler` and two `dask worker
+    --nworkers 1 --nthreads 1` (each a nanny and its worker process) on 127.0.0.1,
+    from this environment (concdemo importable) but not from concdemo's (no
+    CONCDEMO_* variables). Yields (address, {worker address: worker pid})."""
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    logs = tmp_path_factory.mktemp("dask-cli")
+    port = str(_free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
+    started: list[subprocess.Popen[bytes]] = []
+    workers: list[Proc] = []
+    try:
+        started.append(
+            _start(
+                ["dask", "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"],
+                logs / "scheduler.log",
+                env,
+            )
+        )
+        for n in range(2):
+            started.append(
+                _start(
+                    ["dask", "worker", address, "--nworkers", "1", "--nthreads", "1",
+                     "--no-dashboard"],
+                    logs / f"worker{n}.log",
+                    env,
+                )
+            )  # fmt: skip
+        # Bounded: 30 s to reach the scheduler, 60 s for both workers (about 5 s when
+        # idle; the rest is for a loaded 2-core machine).
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+            # Asked on each worker: its own pid, the nanny's child, not a process we started.
+            pids: dict[str, int] = client.run(os.getpid)
+        workers = [proc for proc in map(read, pids.values()) if proc is not None]
+        # Each in the session of a `dask worker` started here, and not that process.
+        ours = {p.pid for p in started}
+        assert len(workers) == 2 and all(w.sid in ours and w.pid not in ours for w in workers)
+        yield address, pids
+    finally:
+        _stop(started)
+        assert all(p.returncode is not None for p in started)
+        # The worker processes stop with their nannies (10 s: a loaded machine).
+        deadline = time.monotonic() + 10
+        while not all(map(gone, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [w for w in workers if not gone(w)]
+        assert not left, describe(left)
+
+
+@pytest.mark.parametrize("variant", ["dask-submit", "dask-map"])
+def test_workers_of_a_cluster_started_by_hand_are_lanes_of_task_spans(
+    dask_cli_cluster: tuple[str, dict[str, int]], variant: str
+) -> None:
+    address, pids = dask_cli_cluster
+    tasks, delay = 10, 0.2  # theory 1.0 s, serial 2.0 s: as in the loopback test above
+    doc = cli_json(
+        "run", "cluster", "--variant", variant, "--param", f"scheduler={address}",
+        "--param", "workers=2", "--param", f"tasks={tasks}", "--param", f"delay={delay}",
+        timeout=180,
+    )  # fmt: skip
+    validate(doc, "run-1")
+    run = doc["runs"][0]
+    _assert_ran_as_the_story_says(run)
+    spans = _spans(run)
+    assert sorted(n for _, _, _, n in spans) == list(range(tasks)), spans
+    # Made on the workers, in their own processes: their pids, not the scenario's.
+    assert {pid for _, _, pid, _ in spans} == set(pids.values())
+    # A lane per worker process, named by the worker's address.
+    lanes = {p["pid"]: p["name"] for p in run["processes"]}
+    for worker, pid in pids.items():
+        assert lanes.get(pid) == f"Dask worker {worker.removeprefix('tcp://')}", lanes
+    relayed = [e for e in run["events"] if e["kind"].startswith("task-")]
+    assert all(e["process"] == lanes[e["pid"]] for e in relayed)
+    # On the run's clock: each span at least the task's sleep (10 %: clock
+    # granularity) and under sleep + 1 s (a loaded machine wakes a thread late, not
+    # by a second), inside the phase that ran them with the loopback test's 250 ms.
+    phase = _phase(run, variant)
+    begin = next(e["t"] for e in run["events"] if e["kind"] == "phase-start")
+    for start, end, _, n in spans:
+        assert 0.9 * delay <= end - start <= delay + 1.0, (n, start, end)
+        assert begin - 0.25 <= start and end <= begin + phase["seconds"] + 0.25, (n, start, end)
     assert run["dropped_events"] == 0
 
 
