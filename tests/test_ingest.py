@@ -198,7 +198,10 @@ def test_a_detail_nested_deeper_than_the_bound_is_malformed_on_both_paths_not_lo
         assert (decoder.malformed, decoder.dropped) == (3, 0)
     decoder = Decoder(t0_ns=0)
     assert decoder.decode(line(7, nested(inside + 1), spaced=True)) is None
-    assert (decoder.malformed, decoder.dropped) == (1, 7)  # #7 arrived; #0-#6 did not
+    assert decoder.decode(b"[1, 2, 3, 4]\n") is None  # starts like message #1 of pid 3
+    assert decoder.decode(line(8, b"{}")) is not None
+    # #7 and #8 arrived, #0-#6 did not; pid 3 sent nothing real, so lost nothing.
+    assert (decoder.malformed, decoder.dropped) == (2, 7)
 
 
 def test_a_clean_block_is_parsed_whole_with_its_counts() -> None:

@@ -208,6 +208,8 @@ class Decoder:
     repaired: int = 0
     _received: Counter[int] = field(default_factory=Counter)
     _highest: dict[int, int] = field(default_factory=dict)
+    # Malformed lines that still named their pid and number: (how many, highest) per pid.
+    _refused: dict[int, tuple[int, int]] = field(default_factory=dict)
     # Names repeat on every event of a process: keep one copy of each.
     _names: dict[str, str] = field(default_factory=dict)
     _pids: dict[int, int] = field(default_factory=dict)
@@ -246,7 +248,9 @@ class Decoder:
         self.malformed += 1
         head = _HEAD.match(line)
         if head is not None:
-            self._count_seq(int(head[2]), int(head[1]))
+            pid, seq = int(head[2]), int(head[1])
+            count, highest = self._refused.get(pid, (0, -1))
+            self._refused[pid] = (count + 1, max(highest, seq))
 
     def decode_block(self, data: bytes) -> list[Event]:
         """Every event in ``data`` (whole lines), in arrival order."""
@@ -373,17 +377,22 @@ class Decoder:
         )
 
     def _count(self, event: Event) -> None:
-        self._count_seq(event.pid, event.seq)
-
-    def _count_seq(self, pid: int, seq: int) -> None:
+        pid, seq = event.pid, event.seq
         self._received[pid] += 1
         if seq > self._highest.get(pid, -1):
             self._highest[pid] = seq
 
     @property
     def dropped(self) -> int:
-        """Messages a process numbered but that never arrived (gaps in its sequence)."""
-        return sum(high + 1 - self._received[pid] for pid, high in self._highest.items())
+        """Messages a process numbered but that never arrived (gaps in its sequence).
+
+        A refused message arrived: it fills its gap, but only for a pid that sent
+        real messages too, so garbage that merely starts like one invents no loss."""
+        lost = 0
+        for pid, high in self._highest.items():
+            count, refused_high = self._refused.get(pid, (0, -1))
+            lost += max(high, refused_high) + 1 - self._received[pid] - count
+        return lost
 
 
 def _name(value: Any) -> str:
