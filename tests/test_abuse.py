@@ -143,6 +143,45 @@ def test_a_scenario_sending_bad_values_is_shown_exported_and_counted(
     assert "9 events carried values JSON cannot" in shown.stdout
 
 
+# --- a foreign writer on the channel ----------------------------------------------
+
+
+def _depth(value: Any) -> int:
+    """Levels of lists and objects, ``value`` itself included."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def test_garbage_and_a_3000_deep_detail_are_counted_and_every_later_event_arrives(
+    run_procs: RunProcesses, tmp_path: Path
+) -> None:
+    run = _abuse(run_procs, "--variant", "deep-detail")["deep-detail"]
+    assert (run["outcome"], run["as_expected"], run["_exit"]) == ("ok", True, 0)
+    # The garbage line and the deep one; the deep one arrived, so it is not lost too.
+    assert run["malformed_events"] == 2
+    assert run["dropped_events"] == 0 and run["incomplete"] == []
+    by_kind = {e["kind"]: e for e in run["events"]}
+    assert "too deep" not in by_kind
+    later = ["after", "child after", "foreign after"]  # same process, another, the writer
+    assert [k for k in later if k not in by_kind] == []
+    assert _depth(by_kind["kept"]["detail"]) == 64  # the deepest detail kept, exported
+    trace, svg = tmp_path / "run.json", tmp_path / "run.svg"
+    shown = cli("run", "abuse", "--variant", "deep-detail", "--plain", "--trace", str(trace),
+                "--svg", str(svg), fixtures=True)
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert "0 events dropped, 2 malformed" in shown.stdout
+    # The deepest kept detail went through the event lines, the timeline and the
+    # explanation of the plain view, and into both files.
+    assert "kept  v=[[[" in shown.stdout and "timeline" in shown.stdout
+    assert "what you just saw" in shown.stdout and "lost" not in shown.stdout
+    names = {e.get("name") for e in _strict_json(trace.read_text())["traceEvents"]}
+    assert {"kept", "foreign after", "child after"} <= names
+    assert "Foreign[4000000]" in svg.read_text()
+
+
 # --- a process that closes its descriptors ----------------------------------------
 
 

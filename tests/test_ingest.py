@@ -17,7 +17,7 @@ from rich.console import Console
 
 from concdemo.catalogue import plan
 from concdemo.core import runner
-from concdemo.core.events import MAX_LINE_BYTES, Decoder, Event
+from concdemo.core.events import MAX_DETAIL_DEPTH, MAX_LINE_BYTES, Decoder, Event
 from concdemo.core.receiver import Reader
 from concdemo.render.plain import PlainView
 from concdemo.wire.channel import encode
@@ -169,6 +169,39 @@ def test_each_kind_of_bad_line_is_counted_once_in_a_block() -> None:
     assert (decoder.malformed, decoder.repaired) == (3, 1)
     # The failed block parse must not count the good events twice.
     assert decoder.dropped == 9  # pid 8 numbered up to 9 and sent one: 9 lost, pid 7 none
+
+
+def test_a_detail_nested_deeper_than_the_bound_is_malformed_on_both_paths_not_lost() -> None:
+    # Past MAX_DETAIL_DEPTH whether json.loads takes a detail depends on the Python
+    # version and on the caller's stack: kept, it could raise later in a view.
+    def line(seq: int, detail: bytes, spaced: bool = False) -> bytes:
+        sep = b", " if spaced else b","
+        return b"[%d%s0%s7%s" % (seq, sep, sep, sep) + b'"p","t","k","",%s]\n' % detail
+
+    def nested(levels: int, before: bytes = b"", after: bytes = b"") -> bytes:
+        return b'{%s"v":%s%s}' % (before, b"[" * levels + b"]" * levels, after)
+
+    inside = MAX_DETAIL_DEPTH - 1  # lists inside the detail object
+    # Strings whose brackets would hide the nesting from a count of brackets alone.
+    hiding = nested(inside + 1, b'"a":"' + b"]" * 40 + b'",', b',"b":"' + b"[" * 40 + b'"')
+    unbalanced = b'{"line":"print([1, [2, {3"}'  # shallow, with brackets in a string
+    details = [nested(inside), nested(inside + 1), hiding, unbalanced, nested(3000), b"{}"]
+    for spaced in (False, True):
+        # As encode() writes lines (the fast path tries the block whole), and spaced
+        # (no line matches the fast path: each is decoded with care).
+        decoder = Decoder(t0_ns=0)
+        events = decoder.decode_block(
+            b"".join(line(seq, detail, spaced) for seq, detail in enumerate(details))
+        )
+        assert [e.seq for e in events] == [0, 3, 5], spaced
+        assert events[1].detail == {"line": "print([1, [2, {3"}
+        assert (decoder.malformed, decoder.dropped) == (3, 0)
+    decoder = Decoder(t0_ns=0)
+    assert decoder.decode(line(7, nested(inside + 1), spaced=True)) is None
+    assert decoder.decode(b"[1, 2, 3, 4]\n") is None  # starts like message #1 of pid 3
+    assert decoder.decode(line(8, b"{}")) is not None
+    # #7 and #8 arrived, #0-#6 did not; pid 3 sent nothing real, so lost nothing.
+    assert (decoder.malformed, decoder.dropped) == (2, 7)
 
 
 def test_a_clean_block_is_parsed_whole_with_its_counts() -> None:

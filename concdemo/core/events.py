@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 # A line longer than this is no message of ours (the writer keeps them under
 # PIPE_BUF); the receiver drops it whole and counts it as malformed.
 MAX_LINE_BYTES = 1 << 20
+# Nesting a detail may have (the detail object itself is level 1). Our writer
+# sends at most 7 levels (channel._MAX_DEPTH); a foreign writer may send
+# thousands, and whether json.loads takes those depends on the Python version
+# (about 1000 levels on 3.10-3.11, 1500 on 3.12, 10 000 on 3.13) and on how deep
+# the caller's stack already is: a detail the ingest thread parsed could raise
+# RecursionError later, in a view or an export. Bounded far below every such
+# limit, each kept detail can be decoded and shown anywhere; deeper is malformed.
+MAX_DETAIL_DEPTH = 64
 _MAX_NAME_CHARS = 200
 _MAX_SEQ = 1 << 62  # larger sequence numbers would report absurd losses
 _SPANS = ("", "start", "end")
@@ -26,6 +34,11 @@ _STRING = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string, unrol
 _FIELDS = rb"\[(\d{1,18}),(\d{1,19}),(\d{1,10}," + rb",".join([_STRING] * 4) + rb"),(\{.*\})\]"
 _LINE = re.compile(_FIELDS)
 _LINES = re.compile(rb"^" + _FIELDS + rb"$", re.MULTILINE)
+# The sequence number and pid of a line that may be no message as a whole.
+_HEAD = re.compile(rb"\[\s*(\d{1,18})\s*,\s*\d{1,19}\s*,\s*(\d{1,10})\s*,")
+# Every byte but quotes and brackets, which are all the nesting check looks at.
+_NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_QUOTED_BRACKETS = re.compile(rb'"[^"]*"')
 
 
 class Event:
@@ -183,8 +196,9 @@ def _without_lone_surrogates(value: Any, repairs: _Repairs) -> Any:
 class Decoder:
     """Turns channel lines into events and keeps count of what went wrong.
 
-    Nothing a writer sends can make it raise: a line that is not a message is
-    counted in ``malformed``; a message with values JSON output cannot carry
+    Nothing a writer sends can make it raise: a line that is not a message (or
+    whose detail nests deeper than ``MAX_DETAIL_DEPTH``) is counted in
+    ``malformed``; a message with values JSON output cannot carry
     (invalid UTF-8, lone surrogates, NaN, infinities) is kept with those values
     replaced, and counted in ``repaired``.
     """
@@ -194,6 +208,8 @@ class Decoder:
     repaired: int = 0
     _received: Counter[int] = field(default_factory=Counter)
     _highest: dict[int, int] = field(default_factory=dict)
+    # Malformed lines that still named their pid and number: (how many, highest) per pid.
+    _refused: dict[int, tuple[int, int]] = field(default_factory=dict)
     # Names repeat on every event of a process: keep one copy of each.
     _names: dict[str, str] = field(default_factory=dict)
     _pids: dict[int, int] = field(default_factory=dict)
@@ -218,12 +234,23 @@ class Decoder:
                 fields = _without_lone_surrogates(fields, repairs)
             event = self._event(fields)
         except (ValueError, TypeError, OverflowError, RecursionError):
-            self.malformed += 1
+            self._malformed(line)
             return None
         if repairs.count:
             self.repaired += 1
         self._count(event)
         return event
+
+    def _malformed(self, line: bytes) -> None:
+        """Count a line that is no message. If it still says whose message number
+        it was (a message whose detail is refused), that message did arrive: it
+        must not be counted a second time, as lost, by the gap it would leave."""
+        self.malformed += 1
+        head = _HEAD.match(line)
+        if head is not None:
+            pid, seq = int(head[2]), int(head[1])
+            count, highest = self._refused.get(pid, (0, -1))
+            self._refused[pid] = (count + 1, max(highest, seq))
 
     def decode_block(self, data: bytes) -> list[Event]:
         """Every event in ``data`` (whole lines), in arrival order."""
@@ -302,6 +329,10 @@ class Decoder:
             )
         except (ValueError, RecursionError):
             return False
+        if not _nesting_within(joined, MAX_DETAIL_DEPTH // 2) and not all(
+            _depth_within(detail, MAX_DETAIL_DEPTH) for detail in parsed
+        ):
+            return False  # the careful path counts the one too deep as malformed
         t0 = self.t0_ns
         seqs = list(map(int, seqs_b))
         keys = list(map(store.raw_keys.__getitem__, keys_b))
@@ -326,6 +357,8 @@ class Decoder:
         seq, t_ns, pid, process, task, kind, span, detail = fields
         if not isinstance(detail, dict):
             raise ValueError("detail is not an object")
+        if not _depth_within(detail, MAX_DETAIL_DEPTH):
+            raise ValueError("detail nested too deep")
         if type(seq) is not int or not 0 <= seq < _MAX_SEQ:
             raise ValueError("seq is not a message number")
         if span not in _SPANS:
@@ -351,12 +384,50 @@ class Decoder:
 
     @property
     def dropped(self) -> int:
-        """Messages a process numbered but that never arrived (gaps in its sequence)."""
-        return sum(high + 1 - self._received[pid] for pid, high in self._highest.items())
+        """Messages a process numbered but that never arrived (gaps in its sequence).
+
+        A refused message arrived: it fills its gap, but only for a pid that sent
+        real messages too, so garbage that merely starts like one invents no loss."""
+        lost = 0
+        for pid, high in self._highest.items():
+            count, refused_high = self._refused.get(pid, (0, -1))
+            lost += max(high, refused_high) + 1 - self._received[pid] - count
+        return lost
 
 
 def _name(value: Any) -> str:
     return value[:_MAX_NAME_CHARS] if isinstance(value, str) else str(value)[:_MAX_NAME_CHARS]
+
+
+def _depth_within(detail: dict[str, Any], limit: int) -> bool:
+    """Whether lists and objects in ``detail`` nest at most ``limit`` levels,
+    itself included (without recursion: the point is not to need a deep stack)."""
+    pending: list[tuple[Any, int]] = [(detail, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > limit:
+            return False
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, (dict, list)):
+                pending.append((item, depth + 1))
+    return True
+
+
+def _nesting_within(text: bytes, passes: int) -> bool:
+    """A quick check in C over the brackets of valid JSON values side by side:
+    True means none nests deeper than ``2 * passes`` levels; False means it may
+    (the caller then looks at the parsed values). Brackets inside strings are no
+    nesting: escaped quotes and backslashes go first, so the quotes left pair up
+    as string bounds. Each pass removes the innermost pairs, one or two levels."""
+    brackets = text.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_NESTING)
+    brackets = brackets.replace(b'""', b"")  # strings without brackets (nearly all)
+    if b'"' in brackets:
+        brackets = _QUOTED_BRACKETS.sub(b"", brackets)
+    for _ in range(passes):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"[]", b"").replace(b"{}", b"")
+    return not brackets
 
 
 def _refuse_constant(name: str) -> Any:

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from concdemo.catalogue.run_spec import RunSpec
-from concdemo.core import completeness, procgroup, stacks
+from concdemo.core import completeness, procgroup, rundirs, stacks
 from concdemo.core.events import Decoder, Event, of_kinds, pair_spans, process_names
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
@@ -310,7 +309,7 @@ def run(
     With a ``stepper`` the scenario waits at each event, and the hang timeout
     only counts the time it is not waiting for the user.
     """
-    run_dir = Path(tempfile.mkdtemp(prefix="concdemo-"))
+    run_dir = rundirs.make()
     (run_dir / "stacks").mkdir()
     reader = Reader(str(run_dir / "events"))
     t0_ns = time.monotonic_ns()
