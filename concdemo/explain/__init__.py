@@ -181,6 +181,34 @@ def _failed_checks(result: RunResult, lang: str) -> list[str]:
     return shown
 
 
+def _child_ends(result: RunResult, lang: str) -> list[str]:
+    """A sentence for each of a script's children that did not end with exit code 0."""
+    import signal
+
+    went_on = ""
+    if result.outcome == "ok":
+        script_ended = Facts({"script_exitcode": result.returncode})
+        went_on = generic.WENT_ON.render(script_ended, lang) or ""
+    shown = []
+    for child in result.child_ends:
+        values: dict[str, Any] = {
+            "child": child.name,
+            "child_exitcode": child.exitcode,
+            "went_on": went_on,
+        }
+        if child.error_type is not None:
+            message = f" ({child.error_message})" if child.error_message else ""
+            values["child_error"] = child.error_type + message
+        if child.exitcode < 0:
+            number = -child.exitcode
+            values["child_signal"] = number
+            valid = number in signal.valid_signals()
+            values["child_signal_name"] = signal.Signals(number).name if valid else "?"
+        # The first sentence that fits: with the exception, without it, or a signal.
+        shown += render_all(generic.CHILD_END, Facts(values), lang)[:1]
+    return shown
+
+
 def explain(result: RunResult, lang: str = "en") -> list[str]:
     """The sentences that explain this run, in ``lang`` (see the module's docstring)."""
     from concdemo.i18n.scenarios import variant_note
@@ -211,6 +239,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
             note = variant_note(result.spec.variant, result.spec.start_method, lang)
             if note:
                 sentences.append(note)
+    sentences += _child_ends(result, lang)
     sentences += render_all([generic.DROPPED], facts, lang)
     sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

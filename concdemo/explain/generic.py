@@ -165,3 +165,27 @@ UNREPORTED = [
         "（输出很大：只计数，没有逐行核对）。",
     ),
 ]
+
+# A script's child that did not end with exit code 0: a fact of the run, never its
+# outcome (the script's own exit status and exception decide that). One sentence
+# per child, then, if the script itself ended ok, WENT_ON in the same sentence.
+CHILD_END = [
+    Line(
+        "{child} ended with {child_error} and exit code {child_exitcode}{went_on}.",
+        "{child} 因 {child_error} 结束，退出码 {child_exitcode}{went_on}。",
+        when=lambda f: f.child_exitcode > 0,
+    ),
+    Line(
+        "{child} ended with exit code {child_exitcode}{went_on}.",
+        "{child} 以退出码 {child_exitcode} 结束{went_on}。",
+        when=lambda f: f.child_exitcode > 0 and "child_error" not in f,
+    ),
+    Line(
+        "{child} was killed by signal {child_signal} ({child_signal_name}){went_on}.",
+        "{child} 被信号 {child_signal}（{child_signal_name}）杀死{went_on}。",
+    ),
+]
+WENT_ON = Line(
+    "; the script went on and exited {script_exitcode}",
+    "；脚本继续运行，并以 {script_exitcode} 退出",
+)

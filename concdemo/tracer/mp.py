@@ -116,6 +116,7 @@ def patch_process(module: ModuleType) -> None:
     def make_start(original: Callable[..., Any]) -> Callable[..., Any]:
         def start(self: Any) -> Any:
             result = original(self)
+            _started[self.pid] = self.name
             emit("start", {"child": self.name, "child_pid": self.pid})
             return result
 
@@ -134,6 +135,35 @@ def patch_process(module: ModuleType) -> None:
     _wrap(cls, "_bootstrap", make_bootstrap)
     _wrap(cls, "start", make_start)
     _wrap(cls, "join", make_join)
+
+
+# Children this process started, pid -> name, for the exit its Popen sees.
+_started: dict[int, str] = {}
+
+
+def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Popen.poll``, through which join(), is_alive(), exitcode and a pool's
+    worker handler all learn that a child ended: the first time it returns the
+    exit code (negative for a signal, as join() sees it), a ``child-exit``
+    event. It is the one true account of a child killed before it could report
+    anything itself (SIGKILL right after start, a spawn child that failed while
+    it prepared)."""
+
+    def poll(self: Any, *args: Any, **kwargs: Any) -> Any:
+        known = self.returncode
+        code = original(self, *args, **kwargs)
+        if known is None and code is not None:
+            name = _started.get(self.pid)
+            emit("child-exit", {"child": name, "child_pid": self.pid, "exitcode": code})
+        return code
+
+    return poll
+
+
+def patch_popen(module: ModuleType) -> None:
+    """popen_fork's Popen (also spawn's, a subclass) and the forkserver's, which
+    has its own poll."""
+    _wrap(module.Popen, "poll", _make_poll)
 
 
 def patch_traceback(module: Any) -> None:
