@@ -202,8 +202,10 @@ def _child_ends(result: RunResult, lang: str) -> list[str]:
         if child.exitcode < 0:
             number = -child.exitcode
             values["child_signal"] = number
-            valid = number in signal.valid_signals()
-            values["child_signal_name"] = signal.Signals(number).name if valid else "?"
+            try:
+                values["child_signal_name"] = signal.Signals(number).name
+            except ValueError:  # a real-time signal has no name of its own
+                values["child_signal_name"] = f"SIGRTMIN+{number - signal.SIGRTMIN}"
         # The first sentence that fits: with the exception, without it, or a signal.
         shown += render_all(generic.CHILD_END, Facts(values), lang)[:1]
     return shown
