@@ -639,3 +639,19 @@ def test_a_sleep_handed_to_any_thread_as_its_task_is_shown_in_that_thread() -> N
     sleeps = [e["task"] for e in run["events"] if e["kind"] == "sleep-start"]
     assert sleeps[:3] == ["target", "executor_0", "Thread-1 (worker)"]
     assert len(sleeps) == 4 and sleeps[3].startswith("Dummy-")  # threading's name for it
+
+
+def test_pool_workers_its_with_block_terminated_are_said_to_be_stopped_not_failed() -> None:
+    """Leaving `with Pool(...)` terminates the workers: each one still alive then
+    has its real exit code, -15, and they are named together as stopped by their
+    pool, not as failures the script went on past."""
+    for where, run in ok_as_bare("pool_with.py"):
+        workers = [p for p in run["processes"] if p["name"] != "MainProcess"]
+        assert len(workers) == 2 and {p["exitcode"] for p in workers} <= {0, -15}, where
+        stopped = [p["name"] for p in workers if p["exitcode"] == -15]
+        # (Under fork both, nearly always; a worker that had already taken its
+        # sentinel and left, as both often do under forkserver, ended 0 and is not named.)
+        said = "Stopped by their pool's terminate() (SIGTERM), not by an error of their own: "
+        assert run["explanation"][1:] == ([said + ", ".join(stopped) + "."] if stopped else []), (
+            where
+        )

@@ -184,7 +184,7 @@ class RunResult:
             if info.pid == self.main_pid:
                 info.exitcode = self.returncode
             elif info.pid in seen:  # what its parent's join saw: a signal's -15 too
-                info.exitcode = seen[info.pid][1]
+                info.exitcode = seen[info.pid]["exitcode"]
             elif isinstance(code, int):
                 info.exitcode = code
             elif info.pid in failed:
@@ -203,17 +203,22 @@ class RunResult:
         errors: dict[int, Event] = {}
         for event in of_kinds(self.events, "error"):
             errors.setdefault(event.pid, event)
+        seen = _seen_exits(of_kinds(self.events, "child-exit"))
         found = []
         for info in self.processes:
             if info.pid == self.main_pid or info.exitcode in (0, None):
                 continue
             error = errors.get(info.pid)
+            code = int(info.exitcode or 0)
+            stopped_by = seen.get(info.pid, {}).get("stopped_by")
             found.append(
                 ChildEnd(
                     info.name,
-                    int(info.exitcode or 0),
+                    code,
                     str(error.detail.get("type")) if error else None,
                     _first_paragraph(str(error.detail.get("message", ""))) if error else None,
+                    # Only if the library's signal is what ended it.
+                    str(stopped_by) if stopped_by and code < 0 else None,
                 )
             )
         return found
@@ -227,6 +232,9 @@ class ChildEnd:
     exitcode: int  # negative: the signal that killed it
     error_type: str | None
     error_message: str | None
+    # The library that stopped it (Pool.terminate(), called on leaving a with
+    # block, is "multiprocessing.pool"): no failure of its own.
+    stopped_by: str | None = None
 
 
 def _first_paragraph(message: str) -> str:
@@ -235,15 +243,15 @@ def _first_paragraph(message: str) -> str:
     return " ".join(message.strip().split("\n\n")[0].split())
 
 
-def _seen_exits(events: Sequence[Event]) -> dict[int, tuple[str, int]]:
-    """pid -> (name, exit code) of each child whose exit its parent saw."""
+def _seen_exits(events: Sequence[Event]) -> dict[int, dict[str, Any]]:
+    """pid -> the ``child-exit`` detail of each child whose exit its parent saw."""
     seen = {}
     for event in events:
         if event.kind != "child-exit":
             continue
         pid, code = event.detail.get("child_pid"), event.detail.get("exitcode")
         if isinstance(pid, int) and isinstance(code, int):
-            seen[pid] = (str(event.detail.get("child") or f"pid {pid}"), code)
+            seen[pid] = event.detail
     return seen
 
 

@@ -182,15 +182,19 @@ def _failed_checks(result: RunResult, lang: str) -> list[str]:
 
 
 def _child_ends(result: RunResult, lang: str) -> list[str]:
-    """A sentence for each of a script's children that did not end with exit code 0."""
-    import signal
-
+    """A sentence for each of a script's children that did not end with exit code 0;
+    one for those a library stopped, by library and signal."""
     went_on = ""
     if result.outcome == "ok":
         script_ended = Facts({"script_exitcode": result.returncode})
         went_on = generic.WENT_ON.render(script_ended, lang) or ""
     shown = []
+    stopped: dict[tuple[str, str], list[str]] = {}
     for child in result.child_ends:
+        if child.stopped_by is not None:
+            key = (child.stopped_by, _signal_name(-child.exitcode))
+            stopped.setdefault(key, []).append(child.name)
+            continue
         values: dict[str, Any] = {
             "child": child.name,
             "child_exitcode": child.exitcode,
@@ -200,15 +204,24 @@ def _child_ends(result: RunResult, lang: str) -> list[str]:
             message = f" ({child.error_message})" if child.error_message else ""
             values["child_error"] = child.error_type + message
         if child.exitcode < 0:
-            number = -child.exitcode
-            values["child_signal"] = number
-            try:
-                values["child_signal_name"] = signal.Signals(number).name
-            except ValueError:  # a real-time signal has no name of its own
-                values["child_signal_name"] = f"SIGRTMIN+{number - signal.SIGRTMIN}"
+            values["child_signal"] = -child.exitcode
+            values["child_signal_name"] = _signal_name(-child.exitcode)
         # The first sentence that fits: with the exception, without it, or a signal.
         shown += render_all(generic.CHILD_END, Facts(values), lang)[:1]
+    for (library, signal_name), names in stopped.items():
+        children = ", ".join(names[:_MOST_NAMED]) + (", …" if len(names) > _MOST_NAMED else "")
+        values = {"children": children, "stopped_by": library, "signal_name": signal_name}
+        shown += render_all(generic.STOPPED, Facts(values), lang)[:1]
     return shown
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # a real-time signal has no name of its own
+        return f"SIGRTMIN+{number - signal.SIGRTMIN}"
 
 
 def explain(result: RunResult, lang: str = "en") -> list[str]:

@@ -189,3 +189,29 @@ WENT_ON = Line(
     "; the script went on and exited {script_exitcode}",
     "；脚本继续运行，并以 {script_exitcode} 退出",
 )
+
+# Children that a library stopped with a signal, grouped by library: how a pool
+# stops its workers (leaving ``with Pool(...)`` calls terminate()), not a failure.
+STOPPED = [
+    Line(
+        "Stopped by their pool's terminate() ({signal_name}), not by an error of their "
+        "own: {children}.",
+        "被它们的进程池的 terminate()（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+        when=lambda f: f.stopped_by == "multiprocessing.pool",
+    ),
+    Line(
+        "Stopped by their executor ({signal_name}), not by an error of their own: {children}.",
+        "被它们的执行器（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+        when=lambda f: f.stopped_by.startswith("concurrent.futures"),
+    ),
+    Line(
+        "Stopped by multiprocessing as the main process exited, being daemonic "
+        "({signal_name}): {children}.",
+        "作为守护进程，在主进程退出时被 multiprocessing 停止（{signal_name}）：{children}。",
+        when=lambda f: f.stopped_by == "multiprocessing.util",
+    ),
+    Line(
+        "Stopped by {stopped_by} ({signal_name}), not by an error of their own: {children}.",
+        "被 {stopped_by}（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+    ),
+]

@@ -122,6 +122,17 @@ def patch_process(module: ModuleType) -> None:
 
         return start
 
+    def make_stop(original: Callable[..., Any]) -> Callable[..., Any]:
+        def stop(self: Any) -> Any:
+            # A pool stopping its own workers (Pool.terminate(), which leaving its
+            # with-block calls): noted for the exit its Popen will see, not reported.
+            module = caller_module()
+            if module.startswith(_INTERNAL) and self.pid is not None:
+                _stopped_by[self.pid] = module
+            return original(self)
+
+        return stop
+
     def make_join(original: Callable[..., Any]) -> Callable[..., Any]:
         def join(self: Any, timeout: float | None = None) -> Any:
             t0 = _now()
@@ -135,10 +146,14 @@ def patch_process(module: ModuleType) -> None:
     _wrap(cls, "_bootstrap", make_bootstrap)
     _wrap(cls, "start", make_start)
     _wrap(cls, "join", make_join)
+    _wrap(cls, "terminate", make_stop)
+    _wrap(cls, "kill", make_stop)
 
 
-# Children this process started, pid -> name, for the exit its Popen sees.
+# Children this process started, pid -> name, for the exit its Popen sees, and
+# those that multiprocessing or concurrent.futures itself stopped -> which one.
 _started: dict[int, str] = {}
+_stopped_by: dict[int, str] = {}
 
 
 def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -153,8 +168,11 @@ def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
         known = self.returncode
         code = original(self, *args, **kwargs)
         if known is None and code is not None:
-            name = _started.get(self.pid)
-            emit("child-exit", {"child": name, "child_pid": self.pid, "exitcode": code})
+            detail = {"child": _started.get(self.pid), "child_pid": self.pid, "exitcode": code}
+            stopped_by = _stopped_by.get(self.pid)
+            if stopped_by is not None:
+                detail["stopped_by"] = stopped_by
+            emit("child-exit", detail)
         return code
 
     return poll
