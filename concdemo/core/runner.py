@@ -498,9 +498,8 @@ def run(
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         events = ingest.finish()
-        if spec.script is not None:
-            events = with_unreported_children(events)
         if spec.script is not None:  # a scenario's own prints are not meant to be events
+            events = with_unreported_children(events)
             unreported = of_streams(run_dir, events)
     finally:
         ingest.stop()
