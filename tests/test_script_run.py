@@ -72,15 +72,20 @@ def test_a_failing_script_is_reported_as_an_error_with_its_exit_status(tmp_path:
     ]
 
 
-def test_a_scripts_explanation_names_its_first_error_whole(tmp_path: Path) -> None:
-    """The child's ValueError is the run's error; the main process's later KeyError
-    once lent it its type and message ("KeyError ended Process-1 ('main')")."""
+def test_a_scripts_explanation_names_its_own_error_whole_and_its_childs_as_a_fact(
+    tmp_path: Path,
+) -> None:
+    """The main process's KeyError is the run's error (the script's own exception
+    decides its outcome); the child's earlier ValueError is a fact of the run. Each
+    keeps its own type and message (the last error's once lent them to the first:
+    "KeyError ended Process-1 ('main')")."""
     done = cli_in(tmp_path, "run", str(SCRIPTS / "two_errors.py"), "--json")
     (run,) = json.loads(done.stdout)["runs"]
-    assert (run["error"]["type"], run["error"]["process"]) == ("ValueError", "Process-1")
+    assert (run["error"]["type"], run["error"]["process"]) == ("KeyError", "MainProcess")
     assert run["explanation"] == [
-        "ValueError ended Process-1 (bad input 7); the error above says where.",
-        "2 process(es) ended with an exception (shown in red above).",
+        "KeyError ended MainProcess ('main'); the error above says where.",
+        "1 process(es) ended with an exception (shown in red above).",
+        "Process-1 ended with ValueError (bad input 7) and exit code 1.",
     ]
 
 

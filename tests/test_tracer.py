@@ -551,3 +551,107 @@ def test_tracebacks_print_as_they_do_bare_without_the_tracers_frames() -> None:
     assert run["outcome"] == "error" and done.returncode == 1
     assert printed(run, "stderr") == done.stderr.splitlines()
     assert "concdemo" not in done.stderr  # the bare run is the reference, not a traced one
+
+
+def exit_codes(run: dict[str, Any]) -> dict[str, int | None]:
+    return {p["name"]: p["exitcode"] for p in run["processes"]}
+
+
+def test_childrens_failures_are_facts_of_a_script_that_exits_0() -> None:
+    """Children that exit 1, raise, or are terminated: the script, which exits 0,
+    ends ok as bare; each child has its real exit code (-15: what join saw) and a
+    sentence of its own, and none is the run's error."""
+    for where, run in ok_as_bare("children_fail.py"):
+        assert run["as_expected"] and run["error"] is None, where
+        assert exit_codes(run) == {"MainProcess": 0, "exits": 1, "raises": 1, "waits": -15}, where
+        went_on = "; the script went on and exited 0."
+        assert run["explanation"][0] == "The run ended ok, as this script expects.", where
+        assert sorted(run["explanation"][1:]) == [
+            "exits ended with exit code 1" + went_on,
+            "raises ended with RuntimeError (child gave up) and exit code 1" + went_on,
+            "waits was killed by signal 15 (SIGTERM)" + went_on,
+        ], where
+
+
+def test_a_child_killed_right_after_start_gets_its_lane_from_its_parent() -> None:
+    """Killed (SIGKILL) before its tracer could send anything, the child is still a
+    process of the run, with the exit code its parent's join saw, in a lane of its own."""
+    for where, run in ok_as_bare("child_killed_at_start.py"):
+        assert exit_codes(run) == {"MainProcess": 0, "doomed": -9}, where
+        main = next(p["pid"] for p in run["processes"] if p["name"] == "MainProcess")
+        lane = [(e["kind"], e["detail"]) for e in run["events"] if e["process"] == "doomed"]
+        if run["start_method"] == "fork":
+            # A forked child may send its process-start before the kill lands.
+            assert lane and lane[0][0] in ("process-start", "process-end"), where
+        else:  # a spawned child takes far longer to start than the kill to land
+            assert lane == [("process-end", {"exitcode": -9, "seen_by": main})], where
+        assert run["explanation"][1:] == [
+            "doomed was killed by signal 9 (SIGKILL); the script went on and exited 0."
+        ], where
+
+
+def test_an_unguarded_scripts_spawned_child_fails_and_is_said_to() -> None:
+    """Without a __main__ guard, a spawned child dies with multiprocessing's
+    bootstrapping RuntimeError (exit 1) while the script exits 0; under fork the
+    child runs. Both as bare, and the child's exit code and error are said."""
+    for where, run in ok_as_bare("unguarded.py"):
+        child = {"fork": 0, "spawn": 1, "forkserver": 1}[run["start_method"]]
+        assert exit_codes(run) == {"MainProcess": 0, "Process-1": child}, where
+        assert run["as_expected"] and run["error"] is None, where
+        said = run["explanation"][1:]
+        if child == 0:
+            assert said == [], where
+        else:
+            assert said == [
+                "Process-1 ended with RuntimeError (An attempt has been made to start a new "
+                "process before the current process has finished its bootstrapping phase.) "
+                "and exit code 1; the script went on and exited 0."
+            ], where
+
+
+def test_gevent_threadpool_workers_are_lanes_with_their_sleeps() -> None:
+    """gevent's ThreadPool starts real threads with its own start_new_thread, not
+    as threading.Thread: each is a lane, and time.sleep handed to it (gevent's
+    examples/threadpool.py) is a sleep span there."""
+    method = start_methods()[0]
+    run = traced("gevent_threadpool.py", method)[method]
+    outcome, lines = bare("gevent_threadpool.py", None)
+    assert (run["outcome"], outcome) == ("ok", "ok")
+    assert printed(run) == lines == ["slept together: True"]
+    lanes: dict[str, list[str]] = collections.defaultdict(list)
+    for event in run["events"]:
+        lanes[event["task"]].append(event["kind"])
+    workers = sorted(t for t in lanes if t.startswith("ThreadPoolWorker-"))
+    assert workers == ["ThreadPoolWorker-1", "ThreadPoolWorker-2"]
+    for worker in workers:  # (idle workers still wait for work when the script exits)
+        assert lanes[worker][:3] == ["thread-start", "sleep-start", "sleep-end"], worker
+
+
+def test_a_sleep_handed_to_any_thread_as_its_task_is_shown_in_that_thread() -> None:
+    """time.sleep itself as a Thread's target, a ThreadPoolExecutor's or a
+    multiprocessing ThreadPool's task, or a bare _thread's: the library calls it,
+    but on the script's behalf, so each is a sleep in the thread that ran it."""
+    method = start_methods()[0]
+    run = traced("thread_pools.py", method)[method]
+    outcome, lines = bare("thread_pools.py", None)
+    assert (run["outcome"], outcome) == ("ok", "ok")
+    assert printed(run) == lines
+    sleeps = [e["task"] for e in run["events"] if e["kind"] == "sleep-start"]
+    assert sleeps[:3] == ["target", "executor_0", "Thread-1 (worker)"]
+    assert len(sleeps) == 4 and sleeps[3].startswith("Dummy-")  # threading's name for it
+
+
+def test_pool_workers_its_with_block_terminated_are_said_to_be_stopped_not_failed() -> None:
+    """Leaving `with Pool(...)` terminates the workers: each one still alive then
+    has its real exit code, -15, and they are named together as stopped by their
+    pool, not as failures the script went on past."""
+    for where, run in ok_as_bare("pool_with.py"):
+        workers = [p for p in run["processes"] if p["name"] != "MainProcess"]
+        assert len(workers) == 2 and {p["exitcode"] for p in workers} <= {0, -15}, where
+        stopped = [p["name"] for p in workers if p["exitcode"] == -15]
+        # (Under fork both, nearly always; a worker that had already taken its
+        # sentinel and left, as both often do under forkserver, ended 0 and is not named.)
+        said = "Stopped by their pool's terminate() (SIGTERM), not by an error of their own: "
+        assert run["explanation"][1:] == ([said + ", ".join(stopped) + "."] if stopped else []), (
+            where
+        )

@@ -21,6 +21,7 @@ from concdemo.core.events import Decoder, Event, of_kinds, pair_spans, process_n
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
 from concdemo.core.receiver import Reader
+from concdemo.core.store import EventStore
 from concdemo.core.unreported import Unreported, of_streams
 from concdemo.wire.channel import (
     ENV_CLI_PID,
@@ -114,9 +115,13 @@ class RunResult:
 
     @cached_property
     def unexpected_errors(self) -> list[Event]:
-        """Exceptions that ended a process although the story does not foresee them."""
+        """Exceptions that ended a process although the story does not foresee them.
+        A script's are its main process's: a child's failure is a fact of its run
+        (``child_ends``), not its outcome."""
         variant = self.spec.variant
         errors = of_kinds(self.events, "error")
+        if self.spec.script is not None:
+            return [e for e in errors if e.pid == self.main_pid]
         if self.expected != variant.expected(self.spec.start_method):
             return errors  # an EXPECT_WITH rule applies: the fixed half foresees no error
         if self.expected == "error" and not variant.errors:
@@ -155,15 +160,18 @@ class RunResult:
 
     @cached_property
     def processes(self) -> list[ProcessInfo]:
-        ends = of_kinds(self.events, "error", "process-end")
+        ends = of_kinds(self.events, "error", "process-end", "child-exit")
         failed = {e.pid for e in ends if e.kind == "error"}
         # The tracer's process-end carries the real exit code (a child's sys.exit(3)).
         ended = {e.pid: e.detail.get("exitcode") for e in ends if e.kind == "process-end"}
+        seen = _seen_exits(ends)
         infos = [ProcessInfo(pid, name, None) for pid, name in process_names(self.events).items()]
         for info in infos:
             code = ended.get(info.pid)
             if info.pid == self.main_pid:
                 info.exitcode = self.returncode
+            elif info.pid in seen:  # what its parent's join saw: a signal's -15 too
+                info.exitcode = seen[info.pid]["exitcode"]
             elif isinstance(code, int):
                 info.exitcode = code
             elif info.pid in failed:
@@ -171,6 +179,89 @@ class RunResult:
             elif info.pid in ended:
                 info.exitcode = 0
         return infos
+
+    @cached_property
+    def child_ends(self) -> list[ChildEnd]:
+        """The script's children that did not end with exit code 0, each with its
+        exit code and the exception that ended it, if one did (a scenario's
+        child errors are its outcome's business instead)."""
+        if self.spec.script is None or self.outcome not in ("ok", "error"):
+            return []  # a hang's stop (or a crash) ended them, not their own code
+        errors: dict[int, Event] = {}
+        for event in of_kinds(self.events, "error"):
+            errors.setdefault(event.pid, event)
+        seen = _seen_exits(of_kinds(self.events, "child-exit"))
+        found = []
+        for info in self.processes:
+            if info.pid == self.main_pid or info.exitcode in (0, None):
+                continue
+            error = errors.get(info.pid)
+            code = int(info.exitcode or 0)
+            stopped_by = seen.get(info.pid, {}).get("stopped_by")
+            found.append(
+                ChildEnd(
+                    info.name,
+                    code,
+                    str(error.detail.get("type")) if error else None,
+                    _first_paragraph(str(error.detail.get("message", ""))) if error else None,
+                    # Only if the library's signal is what ended it.
+                    str(stopped_by) if stopped_by and code < 0 else None,
+                )
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class ChildEnd:
+    """How a script's child ended, when not with exit code 0."""
+
+    name: str
+    exitcode: int  # negative: the signal that killed it
+    error_type: str | None
+    error_message: str | None
+    # The library that stopped it (Pool.terminate(), called on leaving a with
+    # block, is "multiprocessing.pool"): no failure of its own.
+    stopped_by: str | None = None
+
+
+def _first_paragraph(message: str) -> str:
+    """An exception's message up to its first blank line, on one line (the
+    bootstrapping RuntimeError's starts with a newline and wraps its sentences)."""
+    return " ".join(message.strip().split("\n\n")[0].split())
+
+
+def _seen_exits(events: Sequence[Event]) -> dict[int, dict[str, Any]]:
+    """pid -> the ``child-exit`` detail of each child whose exit its parent saw."""
+    seen = {}
+    for event in events:
+        if event.kind != "child-exit":
+            continue
+        pid, code = event.detail.get("child_pid"), event.detail.get("exitcode")
+        if isinstance(pid, int) and isinstance(code, int):
+            seen[pid] = event.detail
+    return seen
+
+
+def with_unreported_children(events: EventStore) -> EventStore:
+    """A child that ended before it could send one event (killed right after
+    start, before its tracer started) gets its lane from what its parent saw:
+    a ``process-end`` with the exit code, at the moment the parent saw it, that
+    says who saw it (``seen_by``)."""
+    seen = of_kinds(events, "child-exit")
+    reported = set(process_names(events))
+    added = False
+    for event in seen:
+        pid, code = event.detail.get("child_pid"), event.detail.get("exitcode")
+        if not isinstance(pid, int) or pid in reported:
+            continue
+        reported.add(pid)
+        name = str(event.detail.get("child") or f"pid {pid}")
+        detail = {"exitcode": code, "seen_by": event.pid}
+        events.append(Event(event.t, pid, name, "MainThread", "process-end", detail))
+        added = True
+    if added:
+        events.seal()
+    return events
 
 
 def default_start_method() -> str:
@@ -212,9 +303,18 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
 
 
 def _classify(
-    hung: bool, returncode: int | None, events: Sequence[Event], stderr: str
+    hung: bool,
+    returncode: int | None,
+    events: Sequence[Event],
+    stderr: str,
+    only_pid: int | None = None,
 ) -> tuple[str, dict[str, Any] | None]:
+    """The outcome and the run's error. With ``only_pid`` (a user's script: its
+    main process) only that process's own exceptions count: a script whose child
+    failed and that went on to exit 0 ended ok, as it does bare."""
     errors = of_kinds(events, "error")
+    if only_pid is not None:
+        errors = [e for e in errors if e.pid == only_pid]
     first_error = None
     if errors:
         e = errors[0]
@@ -368,6 +468,7 @@ def run(
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         events = ingest.finish()
         if spec.script is not None:  # a scenario's own prints are not meant to be events
+            events = with_unreported_children(events)
             unreported = of_streams(run_dir, events)
     finally:
         ingest.stop()
@@ -389,7 +490,13 @@ def run(
 
     assert popen is not None
     returncode = popen.returncode
-    outcome, error = _classify(hung, None if hung else returncode, events, stderr)
+    outcome, error = _classify(
+        hung,
+        None if hung else returncode,
+        events,
+        stderr,
+        only_pid=popen.pid if spec.script is not None else None,
+    )
     gaps = completeness.gaps(
         events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
     )

@@ -181,6 +181,49 @@ def _failed_checks(result: RunResult, lang: str) -> list[str]:
     return shown
 
 
+def _child_ends(result: RunResult, lang: str) -> list[str]:
+    """A sentence for each of a script's children that did not end with exit code 0;
+    one for those a library stopped, by library and signal."""
+    went_on = ""
+    if result.outcome == "ok":
+        script_ended = Facts({"script_exitcode": result.returncode})
+        went_on = generic.WENT_ON.render(script_ended, lang) or ""
+    shown = []
+    stopped: dict[tuple[str, str], list[str]] = {}
+    for child in result.child_ends:
+        if child.stopped_by is not None:
+            key = (child.stopped_by, _signal_name(-child.exitcode))
+            stopped.setdefault(key, []).append(child.name)
+            continue
+        values: dict[str, Any] = {
+            "child": child.name,
+            "child_exitcode": child.exitcode,
+            "went_on": went_on,
+        }
+        if child.error_type is not None:
+            message = f" ({child.error_message})" if child.error_message else ""
+            values["child_error"] = child.error_type + message
+        if child.exitcode < 0:
+            values["child_signal"] = -child.exitcode
+            values["child_signal_name"] = _signal_name(-child.exitcode)
+        # The first sentence that fits: with the exception, without it, or a signal.
+        shown += render_all(generic.CHILD_END, Facts(values), lang)[:1]
+    for (library, signal_name), names in stopped.items():
+        children = ", ".join(names[:_MOST_NAMED]) + (", …" if len(names) > _MOST_NAMED else "")
+        values = {"children": children, "stopped_by": library, "signal_name": signal_name}
+        shown += render_all(generic.STOPPED, Facts(values), lang)[:1]
+    return shown
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # a real-time signal has no name of its own
+        return f"SIGRTMIN+{number - signal.SIGRTMIN}"
+
+
 def explain(result: RunResult, lang: str = "en") -> list[str]:
     """The sentences that explain this run, in ``lang`` (see the module's docstring)."""
     from concdemo.catalogue.texts import variant_note
@@ -211,6 +254,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
             note = variant_note(result.spec.variant, result.spec.start_method, lang)
             if note:
                 sentences.append(note)
+    sentences += _child_ends(result, lang)
     sentences += render_all([generic.DROPPED], facts, lang)
     sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

@@ -165,3 +165,53 @@ UNREPORTED = [
         "（输出很大：只计数，没有逐行核对）。",
     ),
 ]
+
+# A script's child that did not end with exit code 0: a fact of the run, never its
+# outcome (the script's own exit status and exception decide that). One sentence
+# per child, then, if the script itself ended ok, WENT_ON in the same sentence.
+CHILD_END = [
+    Line(
+        "{child} ended with {child_error} and exit code {child_exitcode}{went_on}.",
+        "{child} 因 {child_error} 结束，退出码 {child_exitcode}{went_on}。",
+        when=lambda f: f.child_exitcode > 0,
+    ),
+    Line(
+        "{child} ended with exit code {child_exitcode}{went_on}.",
+        "{child} 以退出码 {child_exitcode} 结束{went_on}。",
+        when=lambda f: f.child_exitcode > 0 and "child_error" not in f,
+    ),
+    Line(
+        "{child} was killed by signal {child_signal} ({child_signal_name}){went_on}.",
+        "{child} 被信号 {child_signal}（{child_signal_name}）杀死{went_on}。",
+    ),
+]
+WENT_ON = Line(
+    "; the script went on and exited {script_exitcode}",
+    "；脚本继续运行，并以 {script_exitcode} 退出",
+)
+
+# Children that a library stopped with a signal, grouped by library: how a pool
+# stops its workers (leaving ``with Pool(...)`` calls terminate()), not a failure.
+STOPPED = [
+    Line(
+        "Stopped by their pool's terminate() ({signal_name}), not by an error of their "
+        "own: {children}.",
+        "被它们的进程池的 terminate()（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+        when=lambda f: f.stopped_by == "multiprocessing.pool",
+    ),
+    Line(
+        "Stopped by their executor ({signal_name}), not by an error of their own: {children}.",
+        "被它们的执行器（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+        when=lambda f: f.stopped_by.startswith("concurrent.futures"),
+    ),
+    Line(
+        "Stopped by multiprocessing as the main process exited, being daemonic "
+        "({signal_name}): {children}.",
+        "作为守护进程，在主进程退出时被 multiprocessing 停止（{signal_name}）：{children}。",
+        when=lambda f: f.stopped_by == "multiprocessing.util",
+    ),
+    Line(
+        "Stopped by {stopped_by} ({signal_name}), not by an error of their own: {children}.",
+        "被 {stopped_by}（{signal_name}）停止，而不是因为它们自己的错误：{children}。",
+    ),
+]

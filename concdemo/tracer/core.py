@@ -178,6 +178,15 @@ def _report_main_start() -> None:
             emit("process-end")
 
     atexit.register(at_exit)
+    _report_uncaught()
+
+
+def _report_uncaught() -> None:
+    """An uncaught exception as an ``error`` event, printed as bare. In a spawned
+    child (or a forkserver's, whose loop calls ``sys.excepthook`` itself) this is
+    one that ended it before ``Process._bootstrap`` ran (the bootstrapping
+    RuntimeError of a script without a ``__main__`` guard, a target that cannot
+    be unpickled): _bootstrap reports its own."""
     previous = sys.excepthook
 
     def report_uncaught(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
@@ -276,3 +285,5 @@ def install() -> None:
     output.install()
     if role == "main":
         _report_main_start()
+    else:  # a spawned child, or the forkserver, whose children call the hook too
+        _report_uncaught()

@@ -6,6 +6,7 @@ script must be able to patch before anything else is imported.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import TYPE_CHECKING
 
@@ -143,3 +144,29 @@ def patch_gevent_socket(module: Any) -> None:
         original = mixin.__dict__.get(name)
         if original is not None and not getattr(original, "_concdemo", False):
             setattr(mixin, name, make(name, original))
+
+
+_pool_workers = itertools.count(1)
+
+
+def patch_gevent_threadpool(module: Any) -> None:
+    """gevent's ``ThreadPool`` runs each worker in a real thread that it starts
+    with the original ``start_new_thread``, not as a ``threading.Thread``: each
+    is a lane of its own (``ThreadPoolWorker-N``), from its start to its end,
+    and what its tasks do (a sleep) is shown there."""
+    worker = getattr(module, "_WorkerGreenlet", None)
+    begin = getattr(worker, "_begin", None)
+    if worker is None or begin is None or getattr(begin, "_concdemo", False):
+        return
+
+    def _begin(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # Named on the worker greenlet, which runs the tasks (core.task_name);
+        # this frame runs in the thread's own root greenlet, hence task= here.
+        label = self.concdemo_label = f"ThreadPoolWorker-{next(_pool_workers)}"
+        emit("thread-start", {"target": f"{type(self).__name__}.run"}, task=label)
+        try:
+            return begin(self, *args, **kwargs)
+        finally:
+            emit("thread-end", {}, task=label)
+
+    worker._begin = mark(_begin, begin)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 PATCHES = {
     "multiprocessing.context": ("concdemo.tracer.mp", "patch_context"),
     "multiprocessing.process": ("concdemo.tracer.mp", "patch_process"),
+    "multiprocessing.popen_fork": ("concdemo.tracer.mp", "patch_popen"),
+    "multiprocessing.popen_forkserver": ("concdemo.tracer.mp", "patch_popen"),
     "multiprocessing.queues": ("concdemo.tracer.mp", "patch_queues"),
     "multiprocessing.connection": ("concdemo.tracer.mp", "patch_connection"),
     "multiprocessing.pool": ("concdemo.tracer.mp", "patch_pool"),
@@ -33,6 +35,7 @@ PATCHES = {
     "threading": ("concdemo.tracer.threads", "patch_threading"),
     "greenlet": ("concdemo.tracer.greenlets", "patch_greenlet"),
     "gevent": ("concdemo.tracer.greenlets", "patch_gevent"),
+    "gevent.threadpool": ("concdemo.tracer.greenlets", "patch_gevent_threadpool"),
     "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
     "gevent._socketcommon": ("concdemo.tracer.greenlets", "patch_gevent_socket"),
 }

@@ -116,10 +116,22 @@ def patch_process(module: ModuleType) -> None:
     def make_start(original: Callable[..., Any]) -> Callable[..., Any]:
         def start(self: Any) -> Any:
             result = original(self)
+            _started[self.pid] = self.name
             emit("start", {"child": self.name, "child_pid": self.pid})
             return result
 
         return start
+
+    def make_stop(original: Callable[..., Any]) -> Callable[..., Any]:
+        def stop(self: Any) -> Any:
+            # A pool stopping its own workers (Pool.terminate(), which leaving its
+            # with-block calls): noted for the exit its Popen will see, not reported.
+            module = caller_module()
+            if module.startswith(_INTERNAL) and self.pid is not None:
+                _stopped_by[self.pid] = module
+            return original(self)
+
+        return stop
 
     def make_join(original: Callable[..., Any]) -> Callable[..., Any]:
         def join(self: Any, timeout: float | None = None) -> Any:
@@ -134,6 +146,42 @@ def patch_process(module: ModuleType) -> None:
     _wrap(cls, "_bootstrap", make_bootstrap)
     _wrap(cls, "start", make_start)
     _wrap(cls, "join", make_join)
+    _wrap(cls, "terminate", make_stop)
+    _wrap(cls, "kill", make_stop)
+
+
+# Children this process started, pid -> name, for the exit its Popen sees, and
+# those that multiprocessing or concurrent.futures itself stopped -> which one.
+_started: dict[int, str] = {}
+_stopped_by: dict[int, str] = {}
+
+
+def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Popen.poll``, through which join(), is_alive(), exitcode and a pool's
+    worker handler all learn that a child ended: the first time it returns the
+    exit code (negative for a signal, as join() sees it), a ``child-exit``
+    event. It is the one true account of a child killed before it could report
+    anything itself (SIGKILL right after start, a spawn child that failed while
+    it prepared)."""
+
+    def poll(self: Any, *args: Any, **kwargs: Any) -> Any:
+        known = self.returncode
+        code = original(self, *args, **kwargs)
+        if known is None and code is not None:
+            detail = {"child": _started.get(self.pid), "child_pid": self.pid, "exitcode": code}
+            stopped_by = _stopped_by.get(self.pid)
+            if stopped_by is not None:
+                detail["stopped_by"] = stopped_by
+            emit("child-exit", detail)
+        return code
+
+    return poll
+
+
+def patch_popen(module: ModuleType) -> None:
+    """popen_fork's Popen (also spawn's, a subclass) and the forkserver's, which
+    has its own poll."""
+    _wrap(module.Popen, "poll", _make_poll)
 
 
 def patch_traceback(module: Any) -> None:

@@ -35,13 +35,32 @@ def _by_library() -> bool:
     return caller_module(3).startswith(_LIBRARIES)
 
 
+def _handed_over(function: Any) -> bool:
+    """The library code calling ``function`` runs it as the task the script handed
+    it (``Thread(target=time.sleep)``, ``executor.submit(time.sleep, 1)``, gevent's
+    ``ThreadPool.spawn(time.sleep, 1)``): then the call is the script's. Seen in the
+    calling frame (2: our wrapper's caller), which holds the task in a local
+    (``func``) or in its ``self`` (``self._target``, ``self.fn``)."""
+    try:
+        frame: Any = sys._getframe(2)
+        local = frame.f_locals
+        if any(value is function for value in local.values()):
+            return True
+        attributes = getattr(local.get("self"), "__dict__", None)
+        return isinstance(attributes, dict) and any(
+            value is function for value in attributes.values()
+        )
+    except Exception:  # a library object's odd __getattr__: not the script's call
+        return False
+
+
 def install_sleep() -> None:
     original = time.sleep
     if getattr(original, "_concdemo", False):
         return
 
     def sleep(seconds: float) -> None:
-        if not seconds or seconds <= 0 or _by_library():
+        if not seconds or seconds <= 0 or (_by_library() and not _handed_over(sleep)):
             return original(seconds)
         t0 = _now()
         emit("sleep-start", {"seconds": seconds}, "start", t0)
