@@ -298,6 +298,16 @@ def test_pool_workers_started_by_the_pools_thread_outlive_it() -> None:
         assert len(workers) > 2 * 3, where
 
 
+def test_a_child_finishing_as_the_thread_that_started_it_ends_exits_as_bare() -> None:
+    # Past its atexit callbacks Python puts its signal handlers back to the default,
+    # and a real-time signal's default ends the process: the parent-death signal
+    # (sent when the starting thread ends) killed such a child with -37 (SIGRTMIN+3)
+    # where bare it exits 0, as a spawn pool's retiring workers did.
+    for where, run in ok_as_bare("child_outlives_its_starting_thread.py"):
+        assert printed(run) == ["child exit code 0"], where
+        assert exit_codes(run).get("SpawnProcess-1") == 0, where
+
+
 def test_process_pool_executor_tasks_run_in_workers_linked_to_submit_and_map() -> None:
     # The executor's shutdown sends each worker a None through put_nowait; once
     # that came back to the worker as the tracer's envelope, and every worker died.

@@ -146,6 +146,7 @@ def _die_with_parent(parent: int | None = None) -> None:
             signal.signal(signum, parent_gone)
         except ValueError:  # not the main thread: cannot be, at start-up or after fork
             return
+        _ignore_at_exit(signum)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
@@ -154,6 +155,35 @@ def _die_with_parent(parent: int | None = None) -> None:
         return
     if os.getppid() != parent:  # it died before we asked: no signal will come
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+_ignoring_at_exit = False  # inherited by a fork child, with the atexit entry it stands for
+
+
+def _ignore_at_exit(signum: int) -> None:
+    """At exit, ignore the parent-death signal before Python lets go of its handler.
+
+    Once the atexit callbacks have run, the interpreter puts every signal it
+    handles back to the default, and a real-time signal's default is to end the
+    process. A spawned pool worker that retires (``maxtasksperchild``) or leaves
+    with its pool is ending just as the pool's thread that started it ends and
+    the kernel sends it our signal: without this it died of SIGRTMIN+3, exit
+    code -37, where bare it exits 0 or is stopped by the pool's SIGTERM. A
+    process past its atexit callbacks is ending anyway; a fork child that leaves
+    by ``os._exit`` never gets here and keeps its handler to the end.
+    """
+    global _ignoring_at_exit
+    if _ignoring_at_exit:
+        return
+    import atexit
+    import signal
+
+    def ignore() -> None:
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+            signal.signal(signum, signal.SIG_IGN)
+
+    atexit.register(ignore)
+    _ignoring_at_exit = True
 
 
 def _after_fork_in_child() -> None:
