@@ -82,3 +82,37 @@ def test_list_is_kept_and_drawn_again_when_a_scenario_or_the_width_changes(
     assert "RUNNER FIXTURES" in edited.stdout
     without_cache = cli("list", env={**env, "CONCDEMO_CACHE_DIR": str(tmp_path / "d")})
     assert edited.stdout == without_cache.stdout
+
+
+def _imported(result_stderr: str) -> set[str]:
+    """The modules PYTHONPROFILEIMPORTTIME says a process imported."""
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result_stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    } - {"package"}
+
+
+def test_a_kept_listing_is_printed_without_importing_what_draws_it_or_chinese_help(
+    tmp_path: Path,
+) -> None:
+    # `concdemo list` is measured against `import typer, rich.console` (concdemo bench):
+    # once the table is kept, printing it must not import the code that draws it,
+    # the run core, or the Chinese --help machinery (its patterns compile at import).
+    root = _backdated_copy(tmp_path)
+    env = {"CONCDEMO_SCENARIO_PATH": str(root), "CONCDEMO_CACHE_DIR": str(tmp_path / "c")}
+    cli("list", env=env)
+    kept = cli("list", env={**env, "PYTHONPROFILEIMPORTTIME": "1"})
+    assert kept.returncode == 0 and "runner fixtures" in kept.stdout, kept.stderr
+    imported = _imported(kept.stderr)
+    assert "concdemo.commands.cli" in imported  # the import log is real
+    needless = {
+        "concdemo.commands.cli_help",
+        "concdemo.render.catalog",
+        "rich.table",
+        "concdemo.core",
+        "concdemo.study",
+        "concdemo.explain",
+        "concdemo.catalogue.texts",
+    }
+    assert sorted(imported & needless) == []
