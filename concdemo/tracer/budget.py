@@ -68,7 +68,7 @@ def tally(key: Key, t0_ns: int, t1_ns: int, error: bool = False) -> None:
     found.errors += error
     found.last_ns = t1_ns
     if t1_ns - found.first_ns >= WINDOW_NS:
-        _send(key, _tallies.pop(key))
+        _send_out(key)
 
 
 def pending() -> bool:
@@ -80,8 +80,28 @@ def flush() -> None:
     pool worker idle in ``get()`` may be terminated there, and a tally left in
     it would be lost)."""
     while _tallies:
-        key = next(iter(_tallies))
+        _send_out(next(iter(_tallies)))
+
+
+# Set where a SIGTERM handler flushes the tallies (a pool worker, see mp.py):
+# SIGTERM is then held off while one is taken out and sent, so that the handler
+# never finds it gone from the tallies but not yet sent.
+guard_sigterm = False
+
+
+def _send_out(key: Key) -> None:
+    if not guard_sigterm:
         _send(key, _tallies.pop(key))
+        return
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        found = _tallies.pop(key, None)
+        if found is not None:
+            _send(key, found)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _send(key: Key, found: _Tally) -> None:

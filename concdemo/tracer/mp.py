@@ -217,13 +217,13 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
             if _internal(own):
                 # Not reported, but never handed an envelope: whoever put the
                 # item, the reader gets what was put.
-                if type(self).__name__ == "SimpleQueue" and caller_module(2) == _POOL:
-                    _worker_tasks[:] = [self]  # a pool worker's task queue
-                    if budget.pending():
-                        _flush_when_terminated()
-                        item = _get_or_flush(self)
-                    else:
-                        item = original(self, *args, **kwargs)
+                if (
+                    budget.pending()
+                    and type(self).__name__ == "SimpleQueue"
+                    and caller_module(2) == _POOL
+                ):  # a pool worker asking for its next task
+                    _flush_when_terminated()
+                    item = _get_or_flush(self)
                 else:
                     item = original(self, *args, **kwargs)
                 return item[2] if is_envelope(item) else item
@@ -246,28 +246,30 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
 
 
 _POOL = "multiprocessing.pool"
-# In a pool worker: its task queue, once it asked it for a task.
-_worker_tasks: list[Any] = []
+# A worker that waits this long for its next task sends its tallies (the live
+# view then shows what it did). Not at once: a pool fed one item at a time
+# keeps its workers waiting microseconds between tasks, which would make a
+# summary span of every few tasks.
+_IDLE_S = 0.005
 
 
 def _get_or_flush(queue: Any) -> Any:
     """``SimpleQueue.get`` (the same three lines in 3.10-3.13) in a pool worker
-    that has tallies of summarised events: they are sent first if it is going to
-    wait, for the queue's read lock (another worker holds it, or the pool, which
-    takes it for good as it terminates) or, holding it, for a task (which no
-    other worker can then take). A worker idle here is terminated here when the
-    pool's ``with`` block ends, and would take its tallies with it. The lock is
-    taken through its C semaphore: the wrapped lock would report this wait as
-    the script's own."""
+    that has tallies of summarised events: they are sent if it waits longer than
+    ``_IDLE_S``, for the queue's read lock (another worker holds it, or the
+    pool, which takes it for good as it terminates) or, holding it, for a task.
+    (A worker terminated here sends them from its SIGTERM handler, see
+    ``_flush_when_terminated``.) The lock is taken through its C semaphore: the
+    wrapped lock would report this wait as the script's own."""
     reader = queue._reader
     recv_bytes = type(reader).recv_bytes
     recv_bytes = getattr(recv_bytes, "__wrapped__", recv_bytes)  # not the script's recv
     lock = queue._rlock._semlock
-    if not lock.acquire(False):
+    if not lock.acquire(True, _IDLE_S):
         budget.flush()
         lock.acquire()
     try:
-        if not reader.poll():
+        if not reader.poll(_IDLE_S):
             budget.flush()
         data = recv_bytes(reader)
     finally:
@@ -283,10 +285,11 @@ _terminated_handled: list[bool] = []
 def _flush_when_terminated() -> None:
     """In a pool worker with tallies: SIGTERM (``Pool.terminate()``, which the
     pool's ``with`` block calls) sends them before the worker dies of it, as it
-    would have bare (the default action, with the same exit status). A worker
-    that lost the race for the last task flushes as it goes back to wait, but
-    may not get the CPU before the pool terminates it. Only where SIGTERM has
-    its default action: a handler of the script's own is left alone."""
+    would have bare (the default action, with the same exit status): the pool
+    terminates its workers as soon as the script has its last result, when a
+    worker may have waited less than ``_IDLE_S``, or not yet had the CPU to
+    send them. Only where SIGTERM has its default action: a handler of the
+    script's own is left alone."""
     import contextlib
     import signal
 
@@ -303,16 +306,7 @@ def _flush_when_terminated() -> None:
 
     with contextlib.suppress(ValueError):  # not the main thread: not a process pool's worker
         signal.signal(signal.SIGTERM, terminated)
-
-
-def _tallied(key: budget.Key, t0: int, error: bool = False) -> None:
-    """A task past the budget: tallied, and the tallies sent before its result
-    goes back if no task is waiting for this worker. The result may be the
-    pool's last, after which the script may terminate the pool at once: tallies
-    sent only once the worker asks for its next task could be too late."""
-    budget.tally(key, t0, _now(), error)
-    if _worker_tasks and not _worker_tasks[0]._reader.poll():
-        budget.flush()
+        budget.guard_sigterm = True
 
 
 def _with_link(end: dict[str, Any], link: str | None) -> dict[str, Any]:
@@ -613,9 +607,9 @@ def _run_task(call: TaskCall, args: tuple[Any, ...], kwds: dict[str, Any]) -> An
         try:
             result = call.func(*args, **kwds)
         except BaseException:
-            _tallied(key, t0, error=True)
+            budget.tally(key, t0, _now(), error=True)
             raise
-        _tallied(key, t0)
+        budget.tally(key, t0, _now())
         return result
     detail = {"func": func, "args": short(args), "link": call.link}
     emit("task-start", detail, "start")
@@ -642,9 +636,9 @@ def _run_chunk(call: TaskCall, chunk: Any, run: Callable[[], Any]) -> Any:
         try:
             result = run()
         except BaseException:
-            _tallied(key, t0, error=True)
+            budget.tally(key, t0, _now(), error=True)
             raise
-        _tallied(key, t0)
+        budget.tally(key, t0, _now())
         return result
     emit("task-start", {"func": func, "items": items, "args": short(chunk), "link": call.link},
          "start")
