@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from concdemo.catalogue.catalog import Variant
-from concdemo.core import completeness, procgroup, stacks
+from concdemo.core import completeness, procgroup, stacks, volume
 from concdemo.core.events import Decoder, Event, of_kinds, process_names, span_events
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
@@ -99,6 +99,11 @@ class RunResult:
     def repaired_by_sender(self) -> int:
         """Events whose detail the probe had to repair to send it (nan, bytes, ...)."""
         return completeness.repaired_count(self.events)
+
+    @cached_property
+    def summarised(self) -> list[volume.Summarised]:
+        """Kinds of events the tracer sent as counts past its budget (volume.py)."""
+        return volume.summarised(self.events)
 
     @property
     def repaired_events(self) -> int:
