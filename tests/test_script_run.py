@@ -371,3 +371,18 @@ def test_a_million_item_map_is_traced_lean_with_what_was_summarised_said(tmp_pat
     # before, this run's document was hundreds of MB and the CLI's peak over 1 GB.
     assert size < 10_000_000
     assert peak_kib < 600 * 1024
+
+
+def test_the_summary_says_what_the_tracer_summarised(tmp_path: Path) -> None:
+    """3,000 one-item tasks in 2 workers: at most 2 x 500 are kept one by one, so
+    at least 2,000 are summarised, and the summary after the run says so."""
+    done = cli_in(
+        tmp_path, "run", str(SCRIPTS / "big_map.py"), "--plain", "--", "0", "3000", "0",
+        env={"COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stdout.splitlines() if "summarised as" in line]
+    assert len(said) == 1, done.stdout[-3000:]
+    calls, rest = said[0].split(" task calls in ")
+    assert 2_000 <= int(calls.replace(",", "")) <= 3_000
+    assert rest.endswith(" spans; counts and totals exact"), said
