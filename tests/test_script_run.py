@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import shutil
@@ -303,3 +304,90 @@ def test_a_script_run_from_its_own_directory_reports_only_its_own_generators(
     assert lines(run, "stdout") == ["3 3 MainProcess"]
     lanes = {e["task"] for e in run["events"] if e["kind"] in ("yield", "resume")}
     assert lanes == ({"numbers"} if sys.version_info >= (3, 12) else set())
+
+
+def test_a_million_item_map_is_traced_lean_with_what_was_summarised_said(tmp_path: Path) -> None:
+    """A map of a million items is one task per chunk, not a task per item, and
+    tasks or calls past the tracer's budget (500 per process, thread and site)
+    come as summary spans whose counts add up exactly. Before: 2 million task
+    events, minutes, and a JSON document of hundreds of MB. The precise targets
+    (time, RSS, size against bare) are measured in benchmarks/big_map.py."""
+    items, one_by_one, applied = 1_000_000, 5_000, 3_000
+    # The CLI under a small parent of its own, so that the peak RSS of its tree is
+    # the CLI's (the script's processes are far smaller): RUSAGE_CHILDREN there.
+    measure = (
+        "import resource, subprocess, sys\n"
+        "with open('run.json', 'w') as out:\n"
+        "    done = subprocess.run(sys.argv[1:], stdout=out, stdin=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "sys.exit(done.returncode)\n"
+    )
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
+    done = subprocess.run(
+        [sys.executable, "-c", measure, sys.executable, "-m", "concdemo", "run",
+         str(SCRIPTS / "big_map.py"), "--json", "--", str(items), str(one_by_one), str(applied)],
+        capture_output=True, text=True, timeout=300, env=full_env, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    peak_kib = int(done.stdout)
+    size = (tmp_path / "run.json").stat().st_size
+    doc = json.loads((tmp_path / "run.json").read_text())
+    validate(doc, "run-1")
+    (run,) = doc["runs"]
+    assert run["outcome"] == "ok"
+    assert lines(run, "stdout") == [
+        f"map {sum(x**3 for x in range(items))}",
+        f"imap {2 * sum(range(one_by_one))}",
+        f"apply_async {2 * sum(range(applied))}",
+    ]
+    events = run["events"]
+    # Bounded: about 8 chunks, 2 x 500 + 500 kept calls and a few dozen summary
+    # spans; 10,000 leaves room for a slow machine's extra summaries.
+    assert len(events) < 10_000
+    # Exact counts: every item of the map in a chunk's `items`; every one-item
+    # task and every apply_async either an event of its own or in a summary.
+    kept: collections.Counter[tuple[str, str]] = collections.Counter()
+    for e in events:
+        if e["kind"] == "task-start" and "summarised" not in e["detail"]:
+            kept["task", e["detail"]["func"]] += e["detail"].get("items", 1)
+        elif e["kind"] == "apply_async":
+            kept["apply_async", e["detail"]["func"]] += 1
+        elif e["kind"] in ("result-get", "result-get-start") and "summarised" not in e["detail"]:
+            kept["result-get", "big_map.py:23"] += 1  # r.get(): a quick one, or a span
+    summary = {s["kind"]: s for s in run["summarised"]}
+    assert set(summary) == {"task", "apply_async", "result-get"}
+    summarised: collections.Counter[tuple[str, str]] = collections.Counter()
+    for kind in summary.values():
+        assert kind["calls"] == sum(b["calls"] for b in kind["by"])
+        assert kind["spans"] == sum(b["spans"] for b in kind["by"])
+        for by in kind["by"]:
+            summarised[kind["kind"], by.get("func") or by["site"]] += by["calls"]
+    assert kept["task", "cube"] == items and summarised["task", "cube"] == 0
+    assert kept["task", "double"] + summarised["task", "double"] == one_by_one + applied
+    assert kept["apply_async", "double"] == 500
+    assert summarised["apply_async", "double"] == applied - 500
+    assert kept["result-get", "big_map.py:23"] == 500
+    assert summarised["result-get", "big_map.py:23"] == applied - 500
+    message = summary["apply_async"]["message"]  # 1 span, or more on a slow machine
+    assert message.startswith("2,500 apply_async calls in 1 process(es) summarised as ")
+    assert message.endswith(" spans; counts and totals exact")
+    assert summary["task"]["processes"] == 2
+    # Generous bounds (targets: 300 MiB, 50 MB for the docs' whole speed test):
+    # before, this run's document was hundreds of MB and the CLI's peak over 1 GB.
+    assert size < 10_000_000
+    assert peak_kib < 600 * 1024
+
+
+def test_the_summary_says_what_the_tracer_summarised(tmp_path: Path) -> None:
+    """3,000 one-item tasks in 2 workers: at most 2 x 500 are kept one by one, so
+    at least 2,000 are summarised, and the summary after the run says so."""
+    done = cli_in(
+        tmp_path, "run", str(SCRIPTS / "big_map.py"), "--plain", "--", "0", "3000", "0",
+        env={"COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stdout.splitlines() if "summarised as" in line]
+    assert len(said) == 1, done.stdout[-3000:]
+    calls, rest = said[0].split(" task calls in ")
+    assert 2_000 <= int(calls.replace(",", "")) <= 3_000
+    assert rest.endswith(" spans; counts and totals exact"), said

@@ -322,11 +322,17 @@ def test_process_pool_executor_tasks_run_in_workers_linked_to_submit_and_map() -
         assert [e["kind"] for e in calls] == ["submit"] * 3 + ["map"] * 2, where
         tasks = [e for e in run["events"] if e["kind"] == "task-start"]
         assert {t["pid"] for t in tasks} <= {p["pid"] for p in workers}, where
-        # One task per submit, one per item of each map (chunks of 2 or not).
+        # One task per submit, one per chunk of each map, whose items say how many
+        # of the map's it ran: 4 in chunks of 1, then of 2.
         expected = collections.Counter(
             {c["link"]: (4 if c["kind"] == "map" else 1) for c in calls}
         )
-        assert collections.Counter(t["link"] for t in tasks) == expected, where
+        items: collections.Counter[str] = collections.Counter()
+        for t in tasks:
+            items[t["link"]] += t["detail"].get("items", 1)
+        assert items == expected, where
+        chunks = [t["detail"].get("items") for t in tasks if t["link"] == calls[-1]["link"]]
+        assert chunks == [2, 2], where
         # The script's three f.result() calls; map's and the thread pool's own are not its.
         # (Each returns at once, as_completed handed it over done; a stalled
         # machine may still make one a span, whose halves are merged.)

@@ -113,6 +113,7 @@ def run_json(result: RunResult, events: bool = True) -> dict[str, Any]:
         "dropped_events": result.dropped_events,
         "malformed_events": result.malformed_events,
         "repaired_events": result.repaired_events,
+        "summarised": [s.as_json() for s in result.summarised],
         "incomplete": [gap.as_json() for gap in result.gaps],
         "unresponsive": result.unresponsive,
         "signals_sent": result.signals_sent,

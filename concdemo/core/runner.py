@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from concdemo.catalogue.run_spec import RunSpec
-from concdemo.core import completeness, procgroup, rundirs, stacks
+from concdemo.core import completeness, procgroup, rundirs, stacks, volume
 from concdemo.core.events import Decoder, Event, of_kinds, pair_spans, process_names
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
@@ -87,6 +87,11 @@ class RunResult:
     def repaired_by_sender(self) -> int:
         """Events whose detail the probe had to repair to send it (nan, bytes, ...)."""
         return completeness.repaired_count(self.events)
+
+    @cached_property
+    def summarised(self) -> list[volume.Summarised]:
+        """Kinds of events the tracer sent as counts past its budget (volume.py)."""
+        return volume.summarised(self.events)
 
     @property
     def repaired_events(self) -> int:

@@ -179,6 +179,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{count} 个事件含有 JSON 无法表示的值（nan、bytes、对象、过深或过大的数据）："
         "已修复后发送，标记为 _repaired",
     ),
+    "events_summarised": _m(
+        "{calls} {kind} calls in {processes} process(es) summarised as {spans} spans;"
+        " counts and totals exact",
+        "{processes} 个进程中的 {calls} 次 {kind} 调用被汇总为 {spans} 个区间；"
+        "次数与总时长准确",
+    ),
     "gap_no_process_end": _m(
         "events stopped arriving: the main process exited without its closing event"
         " (os._exit, exec, or a lost channel); its last events and checks may be missing",

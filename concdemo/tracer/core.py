@@ -16,6 +16,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from concdemo.tracer import budget
 from concdemo.wire import process as this_process
 from concdemo.wire.channel import encode
 
@@ -87,12 +88,26 @@ def emit_call(kind: str, t0_ns: int, detail: dict[str, Any], end: dict[str, Any]
     ``get`` received, the link it carried, the exception).
     """
     t1 = _now()
-    if t1 - t0_ns < BLOCKED_NS:
-        emit(kind, {**detail, **end}, t_ns=t0_ns)
-        return
     task = task_name()
+    key = (kind, task, "site", _call_site())
+    if not budget.admit(key):  # a million puts in a loop: tallied (budget.py)
+        budget.tally(key, t0_ns, t1, "error" in end)
+        return
+    if t1 - t0_ns < BLOCKED_NS:
+        emit(kind, {**detail, **end}, t_ns=t0_ns, task=task)
+        return
     emit(f"{kind}-start", detail, "start", t0_ns, task)
     emit(f"{kind}-end", {**end, "waited_s": round((t1 - t0_ns) / 1e9, 6)}, "end", t1, task)
+
+
+def _call_site() -> str:
+    """``file.py:line`` of the code that made the hooked call (past our wrappers)."""
+    frame: Any = sys._getframe(2)
+    while frame is not None and is_ours(frame):
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
 
 
 _SCALARS = (int, float, bool, type(None))
@@ -172,9 +187,11 @@ def _report_main_start() -> None:
 
     def at_exit() -> None:
         if os.getpid() == main_pid:  # atexit also runs in os.fork children that return
+            from concdemo.tracer import budget
             from concdemo.tracer.output import flush_partial
 
             flush_partial()
+            budget.flush()
             emit("process-end")
 
     atexit.register(at_exit)

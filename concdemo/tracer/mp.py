@@ -21,7 +21,7 @@ import sys
 from _thread import get_ident
 from typing import TYPE_CHECKING
 
-from concdemo.tracer import links
+from concdemo.tracer import budget, links
 from concdemo.tracer.core import (
     _now,
     _state,
@@ -32,6 +32,7 @@ from concdemo.tracer.core import (
     mark,
     probe_error,
     short,
+    task_name,
 )
 from concdemo.tracer.env import ENV_TRACE_START_METHOD
 from concdemo.tracer.links import (
@@ -108,6 +109,7 @@ def patch_process(module: ModuleType) -> None:
             )
             code = original(self, *args, **kwargs)
             flush_partial()
+            budget.flush()
             emit("process-end", {"exitcode": code})
             return code
 
@@ -263,7 +265,15 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
             if _internal(own):
                 # Not reported, but never handed an envelope: whoever put the
                 # item, the reader gets what was put.
-                item = original(self, *args, **kwargs)
+                if (
+                    budget.pending()
+                    and type(self).__name__ == "SimpleQueue"
+                    and caller_module(2) == _POOL
+                ):  # a pool worker asking for its next task
+                    _flush_when_terminated()
+                    item = _get_or_flush(self)
+                else:
+                    item = original(self, *args, **kwargs)
                 return item[2] if is_envelope(item) else item
             t0 = _now()
             try:
@@ -281,6 +291,70 @@ def _make_get(kind: str, own: str) -> Callable[[Callable[..., Any]], Callable[..
         return get
 
     return make
+
+
+_POOL = "multiprocessing.pool"
+# A worker that waits this long for its next task sends its tallies (the live
+# view then shows what it did). Not at once: a pool fed one item at a time
+# keeps its workers waiting microseconds between tasks, which would make a
+# summary span of every few tasks.
+_IDLE_S = 0.005
+
+
+def _get_or_flush(queue: Any) -> Any:
+    """``SimpleQueue.get`` (the same three lines in 3.10-3.13) in a pool worker
+    that has tallies of summarised events: they are sent if it waits longer than
+    ``_IDLE_S``, for the queue's read lock (another worker holds it, or the
+    pool, which takes it for good as it terminates) or, holding it, for a task.
+    (A worker terminated here sends them from its SIGTERM handler, see
+    ``_flush_when_terminated``.) The lock is taken through its C semaphore: the
+    wrapped lock would report this wait as the script's own."""
+    reader = queue._reader
+    recv_bytes = type(reader).recv_bytes
+    recv_bytes = getattr(recv_bytes, "__wrapped__", recv_bytes)  # not the script's recv
+    lock = queue._rlock._semlock
+    if not lock.acquire(True, _IDLE_S):
+        budget.flush()
+        lock.acquire()
+    try:
+        if not reader.poll(_IDLE_S):
+            budget.flush()
+        data = recv_bytes(reader)
+    finally:
+        lock.release()
+    from multiprocessing.reduction import ForkingPickler  # imported by the queue already
+
+    return ForkingPickler.loads(data)
+
+
+_terminated_handled: list[bool] = []
+
+
+def _flush_when_terminated() -> None:
+    """In a pool worker with tallies: SIGTERM (``Pool.terminate()``, which the
+    pool's ``with`` block calls) sends them before the worker dies of it, as it
+    would have bare (the default action, with the same exit status): the pool
+    terminates its workers as soon as the script has its last result, when a
+    worker may have waited less than ``_IDLE_S``, or not yet had the CPU to
+    send them. Only where SIGTERM has its default action: a handler of the
+    script's own is left alone."""
+    import contextlib
+    import signal
+
+    if _terminated_handled:
+        return
+    _terminated_handled.append(True)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def terminated(signum: int, frame: Any) -> None:
+        budget.flush()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    with contextlib.suppress(ValueError):  # not the main thread: not a process pool's worker
+        signal.signal(signal.SIGTERM, terminated)
+        budget.guard_sigterm = True
 
 
 def _with_link(end: dict[str, Any], link: str | None) -> dict[str, Any]:
@@ -572,10 +646,22 @@ def patch_synchronize(module: ModuleType) -> None:
 
 
 def _run_task(call: TaskCall, args: tuple[Any, ...], kwds: dict[str, Any]) -> Any:
-    """In the worker: one task as a span, with the link of the call that submitted it."""
-    detail = {"func": _func_name(call.func), "args": short(args), "link": call.link}
+    """In the worker: one task as a span, with the link of the call that submitted
+    it; past the budget of its function in this thread, a tally (``budget.py``)."""
+    func = _func_name(call.func)
+    key = ("task", task_name(), "func", func)
+    if not budget.admit(key):
+        t0 = _now()
+        try:
+            result = call.func(*args, **kwds)
+        except BaseException:
+            budget.tally(key, t0, _now(), error=True)
+            raise
+        budget.tally(key, t0, _now())
+        return result
+    detail = {"func": func, "args": short(args), "link": call.link}
     emit("task-start", detail, "start")
-    end: dict[str, Any] = {"func": detail["func"]}
+    end: dict[str, Any] = {"func": func}
     try:
         result = call.func(*args, **kwds)
     except BaseException as exc:
@@ -586,12 +672,71 @@ def _run_task(call: TaskCall, args: tuple[Any, ...], kwds: dict[str, Any]) -> An
     return result
 
 
+def _run_chunk(call: TaskCall, chunk: Any, run: Callable[[], Any]) -> Any:
+    """In the worker: a chunk of ``map``'s items is one task of the pool (one
+    message, one result), and one span, whose ``items`` says how many it held;
+    the items themselves run bare, without a Python call of ours each."""
+    func = _func_name(call.func)
+    key = ("task", task_name(), "func", func)
+    items = len(chunk)
+    if not budget.admit(key):
+        t0 = _now()
+        try:
+            result = run()
+        except BaseException:
+            budget.tally(key, t0, _now(), error=True)
+            raise
+        budget.tally(key, t0, _now())
+        return result
+    emit("task-start", {"func": func, "items": items, "args": short(chunk), "link": call.link},
+         "start")
+    end: dict[str, Any] = {"func": func, "items": items}
+    try:
+        return run()
+    except BaseException as exc:
+        end["error"] = f"{type(exc).__name__}: {short(exc)}"
+        raise
+    finally:
+        emit("task-end", end, "end")
+
+
+def _wrap_chunks(module: ModuleType, name: str, star: bool) -> None:
+    """``mapstar``/``starmapstar`` (Pool) or ``_process_chunk`` (ProcessPoolExecutor):
+    the function a chunk of items runs in. Pickled by reference to the worker,
+    where the patched module gives this wrapper (its name is the original's)."""
+    original = getattr(module, name, None)
+    if original is None or getattr(original, "_concdemo", False):
+        return
+    if star:  # mapstar(args) / starmapstar(args): args is (func, chunk)
+
+        def chunked(args: Any) -> Any:
+            func, chunk = args
+            if type(func) is not TaskCall or TaskCall.report is None:
+                return original(args)
+            return _run_chunk(func, chunk, lambda: original((func.func, chunk)))
+
+    else:  # _process_chunk(fn, chunk)
+
+        def chunked(fn: Any, chunk: Any) -> Any:  # type: ignore[misc]
+            if type(fn) is not TaskCall or TaskCall.report is None:
+                return original(fn, chunk)
+            return _run_chunk(fn, chunk, lambda: original(fn.func, chunk))
+
+    setattr(module, name, mark(chunked, original))
+
+
 def patch_pool(module: ModuleType) -> None:
     TaskCall.report = staticmethod(_run_task)
     cls = module.Pool
 
     def submitted(kind: str, func: Any, link: str, **more: Any) -> None:
-        emit(kind, {"func": _func_name(func), **more, "link": link})
+        name = _func_name(func)
+        key = (kind, task_name(), "func", name)
+        if budget.admit(key):
+            emit(kind, {"func": name, **more, "link": link})
+        else:  # a loop of a million apply_async: tallied (budget.py)
+            now = _now()
+            budget.tally(key, now, now)
 
     def make_apply_async(original: Callable[..., Any]) -> Callable[..., Any]:
         def apply_async(self: Any, func: Any, args: Any = (), *rest: Any, **kwargs: Any) -> Any:
@@ -626,6 +771,8 @@ def patch_pool(module: ModuleType) -> None:
 
         return make
 
+    _wrap_chunks(module, "mapstar", star=True)
+    _wrap_chunks(module, "starmapstar", star=True)
     _wrap(cls, "apply_async", make_apply_async)
     _wrap(cls, "_map_async", make_map_async)
     _wrap(cls, "imap", make_imap("imap"))
@@ -657,7 +804,11 @@ def patch_futures(module: ModuleType) -> None:
         except BaseException as exc:
             emit(kind, {**detail, "error": type(exc).__name__}, t_ns=t0)
             raise
-        emit(kind, {**detail, "link": link}, t_ns=t0)
+        key = (kind, task_name(), "func", detail["func"])
+        if budget.admit(key):
+            emit(kind, {**detail, "link": link}, t_ns=t0)
+        else:  # a loop of a million submit: tallied (budget.py)
+            budget.tally(key, t0, t0)
         return result
 
     def make_submit(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -679,6 +830,7 @@ def patch_futures(module: ModuleType) -> None:
 
     _wrap(cls, "submit", make_submit)
     _wrap(cls, "map", make_map)
+    _wrap_chunks(module, "_process_chunk", star=False)
 
 
 def patch_futures_base(module: ModuleType) -> None:
