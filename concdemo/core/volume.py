@@ -60,10 +60,19 @@ class Summarised:
 
     @property
     def message(self) -> str:
-        """The English sentence the JSON carries (the summary shows its translation)."""
-        return (
-            f"{self.calls:,} {self.kind} calls in {self.processes} process(es) summarised as "
-            f"{self.spans:,} spans; counts and totals exact"
+        """The English sentence the JSON carries (the summary shows ``text`` in its language)."""
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        from concdemo.i18n import t
+
+        return t(
+            "events_summarised",
+            lang,
+            calls=f"{self.calls:,}",
+            kind=self.kind,
+            processes=t("count_processes", lang, count=self.processes),
+            spans=t("count_spans", lang, count=self.spans),
         )
 
     def as_json(self) -> dict[str, Any]:

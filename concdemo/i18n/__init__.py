@@ -180,10 +180,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "已修复后发送，标记为 _repaired",
     ),
     "events_summarised": _m(
-        "{calls} {kind} calls in {processes} process(es) summarised as {spans} spans;"
-        " counts and totals exact",
-        "{processes} 个进程中的 {calls} 次 {kind} 调用被汇总为 {spans} 个区间；"
-        "次数与总时长准确",
+        "{calls} {kind} calls in {processes} summarised as {spans}; counts and totals exact",
+        "{processes}中的 {calls} 次 {kind} 调用被汇总为{spans}；次数与总时长准确",
     ),
     "gap_no_process_end": _m(
         "events stopped arriving: the main process exited without its closing event"
@@ -635,6 +633,10 @@ PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
         "加速比，{workers} 个工作进程",
     ),
     "live_events": _p("count", ("{count} event", "{count} events"), "{count} 个事件"),
+    "count_processes": _p(
+        "count", ("{count:,} process", "{count:,} processes"), "{count:,} 个进程"
+    ),
+    "count_spans": _p("count", ("{count:,} span", "{count:,} spans"), " {count:,} 个区间"),
     "earlier_events": _p(
         "hidden",
         ("… {hidden} earlier event", "… {hidden} earlier events"),

@@ -157,14 +157,7 @@ def _losses(result: RunResult) -> list[RenderableType]:
         repaired = result.repaired_on_arrival
         parts.append(Text(tr("events_repaired_on_arrival", repaired=repaired), "yellow"))
     for kind in result.summarised:  # not a loss: what the budget turned into counts
-        shown = tr(
-            "events_summarised",
-            calls=f"{kind.calls:,}",
-            kind=kind.kind,
-            processes=kind.processes,
-            spans=f"{kind.spans:,}",
-        )
-        parts.append(Text(shown, "yellow"))
+        parts.append(Text(kind.text(active_lang()), "yellow"))
     for gap in result.gaps:
         if gap.reason != "lost-events":  # the dropped-events line above says it
             parts.append(Text(tr("gap_" + gap.reason.replace("-", "_")), "bold red"))
