@@ -5,8 +5,9 @@
    around its work, printed on its last line) and from outside (interpreter
    start to exit, bare vs. the CLI's `wall_s`). Target: traced <= 1.15x bare.
 2. Per hooked call: the same loop of Pipe send/recv, Queue put/get and print()
-   in a subprocess bare and traced (events to /dev/null, so only the tracer's
-   own work and the write are counted). Target: <= 3 us per hooked call.
+   (a line in one call, and a line in two calls of several parts) in a subprocess
+   bare and traced (events to /dev/null, so only the tracer's own work and the
+   write are counted). Target: <= 3 us per hooked call.
 3. Start-up: `python -c pass` bare and with the tracer's environment.
 
 All figures are medians over --repeat runs; bare and traced runs alternate, and
@@ -71,6 +72,11 @@ def prints():
     write = sys.stdout.write
     for n in range(N):
         print("line", n)
+def print_parts():
+    # One line in two print() calls, 6 writes: the tracer assembles it per thread.
+    for n in range(N):
+        print("line", n, end=" | ")
+        print("end")
 def probe_events():
     from concdemo import probe
     for n in range(N):
@@ -80,6 +86,7 @@ if "concdemo.probe" in sys.modules:  # traced: the probe's own cost per event, s
     results["probe.event (reference)"] = timed(probe_events)
 real = sys.stdout
 results["print"] = timed(prints)
+results["print, a line in 6 writes"] = timed(print_parts)
 import json
 real.write("RESULT " + json.dumps(results) + "\\n")
 """

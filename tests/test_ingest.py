@@ -19,6 +19,7 @@ from concdemo.catalogue import plan
 from concdemo.core import runner
 from concdemo.core.events import MAX_DETAIL_DEPTH, MAX_LINE_BYTES, Decoder, Event
 from concdemo.core.receiver import Reader
+from concdemo.core.store import EventStore
 from concdemo.render.plain import PlainView
 from concdemo.wire.channel import encode
 
@@ -212,6 +213,45 @@ def test_a_clean_block_is_parsed_whole_with_its_counts() -> None:
     assert (decoder.malformed, decoder.repaired, decoder.dropped) == (0, 0, 0)
     # Repeated names are one object each, not one per event.
     assert len({id(e.process) for e in events}) == 1
+
+
+def test_a_printed_line_sent_in_pieces_is_one_event_whole_in_its_lane() -> None:
+    """The tracer sends a long printed line in pieces (``more``: the lane's next
+    event goes on with it); two lanes' pieces interleave on the channel, and
+    blocks end between pieces. Each lane's line is one event, its pieces counted
+    as received (no gap), and another kind's ``more`` is left as it is."""
+    decoder = Decoder(t0_ns=0)
+    store = EventStore()
+
+    def piece(seq: int, task: str, line: str, **more: Any) -> bytes:
+        return encode(seq, seq, 7, "p", task, "stdout", "", {"line": line, **more})
+
+    decoder.feed(store, b"".join([
+        piece(0, "a", "a1 ", more=True),
+        piece(1, "b", "b1 ", more=True),
+        encode(2, 2, 7, "p", "a", "step", "", {"more": True}),
+        piece(3, "a", "a2 ", more=True),
+    ]))
+    decoder.feed(store, b"".join([piece(4, "b", "b2"), piece(5, "a", "a3"), piece(6, "a", "")]))
+    assert [(e.task, e.kind, e.detail, e.seq) for e in store.arrived(0, len(store))] == [
+        ("a", "step", {"more": True}, 2),
+        ("b", "stdout", {"line": "b1 b2"}, 4),
+        ("a", "stdout", {"line": "a1 a2 a3"}, 5),
+        ("a", "stdout", {"line": ""}, 6),
+    ]
+    assert (decoder.dropped, decoder.malformed) == (0, 0)
+
+
+def test_a_printed_line_whose_last_piece_never_came_is_kept_as_partial() -> None:
+    decoder = Decoder(t0_ns=0)
+    store = EventStore()
+    decoder.feed(store, encode(0, 5, 7, "p", "a", "stderr", "", {"line": "cut ", "more": True}))
+    assert len(store) == 0
+    assert decoder.flush(store) == 1
+    (event,) = store.arrived(0, 1)
+    assert (event.task, event.kind) == ("a", "stderr")
+    assert event.detail == {"line": "cut ", "partial": True}
+    assert decoder.dropped == 0
 
 
 def test_a_line_longer_than_any_message_is_dropped_and_counted(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from concdemo.core import unreported
+
 from conftest import HERE, validate
 
 SCRIPTS = HERE / "fixtures" / "scripts"
@@ -228,6 +230,75 @@ def test_output_without_a_final_newline_or_around_sys_stdout_is_not_lost(tmp_pat
         "sys.stdout.buffer, a program that is not Python), so no event shows them: "
         "'by os.write', 'by the buffer \\xff', 'by sh'."
     ]
+
+
+def test_long_printed_lines_arrive_whole_and_a_view_says_how_much_it_cut(tmp_path: Path) -> None:
+    """Lines were cut at 500 characters without a mark. A line one message cannot
+    carry (100 kB; 20 kB written ten characters at a time; 1,500 é, six bytes each
+    on the wire) travels in pieces the CLI joins: whole in --json, and the plain
+    view, which shortens it, says by how much."""
+    script = str(SCRIPTS / "long_lines.py")
+    bare = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=60)
+    done = cli_in(tmp_path, "run", script, "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    printed = lines(run, "stdout")
+    assert [len(line) for line in printed] == [5, 518, 100_000, 20_000, 1_500, 7]
+    assert printed == bare.stdout.splitlines()
+    assert [e["detail"] for e in run["events"] if e["kind"] == "stdout"] == [
+        {"line": line} for line in printed
+    ]
+    assert (run["dropped_events"], run["malformed_events"], run["repaired_events"]) == (0, 0, 0)
+    # Each line of the captured stream is one of the events, whole.
+    assert run["explanation"] == ["The run ended ok, as this script expects."]
+    shown = cli_in(tmp_path, "run", script, "--plain").stdout
+    assert f"stdout  line={'x' * 195}… (+323 characters)\n" in shown  # 5 + 518 - 200
+    assert f"stdout  line={'0' * 8}0,{'0' * 8}1," in shown
+    assert "… (+99805 characters)\n" in shown
+
+
+def test_threads_printing_at_once_each_get_their_own_whole_lines(tmp_path: Path) -> None:
+    """Three threads print lines of several writes each (arguments, separators,
+    end= pieces) at the same moment, 20 rounds in one run, switching as often as
+    the GIL allows: their pieces interleave. Each event is one whole line of one
+    thread, in its lane, and a thread that ends in the middle of a line ends it;
+    none of it is said to have gone around sys.stdout, the os.write after them is."""
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "threads_print.py"), "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "ok", run["error"]
+    by_lane: dict[str, list[str]] = {}
+    for event in run["events"]:
+        if event["kind"] == "stdout":
+            by_lane.setdefault(event["task"], []).append(event["detail"]["line"])
+    assert by_lane == {
+        **{
+            f"worker-{i}": [
+                f"worker-{i} round {n} of 20 | parts a b c d e f | end worker-{i}"
+                for n in range(20)
+            ]
+            for i in range(3)
+        },
+        # A thread that ended in the middle of a line: the rest is not its.
+        "last-words": ["no newline"],
+        "MainThread": ["main thread"],
+    }
+    assert run["explanation"][1:] == [
+        "1 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
+        "sys.stdout.buffer, a program that is not Python), so no event shows them: "
+        "'around sys.stdout'."
+    ]
+
+
+def test_stream_lines_mixed_from_threads_lines_are_not_said_to_go_around_sys_stdout() -> None:
+    """What the stream of the run above can hold, made sure of: two threads' lines
+    mixed into two other lines, then a line that did go around sys.stdout."""
+    reported = [("worker-0 round 1 | end", False), ("worker-1 round 1 | end", False)]
+    mixed = b"worker-0worker-1 round 1 | end\n round 1 | end\n"
+    assert unreported.leftover(mixed, reported) == unreported.Unreported(0)
+    assert unreported.leftover(mixed + b"by os.write\n", reported) == unreported.Unreported(
+        1, ["by os.write"]
+    )
+    # Characters the reported lines do not have are not theirs, mixed or not.
+    assert unreported.leftover(mixed.replace(b"1 |", b"2 |"), reported).lines == 2
 
 
 def test_large_output_is_checked_by_count(tmp_path: Path) -> None:

@@ -39,6 +39,11 @@ _HEAD = re.compile(rb"\[\s*(\d{1,18})\s*,\s*\d{1,19}\s*,\s*(\d{1,10})\s*,")
 # Every byte but quotes and brackets, which are all the nesting check looks at.
 _NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 _QUOTED_BRACKETS = re.compile(rb'"[^"]*"')
+# A piece of a printed line that the next event of its lane continues (the
+# tracer's output.py), and the end of the fields of a stdout/stderr message.
+# Quotes inside a JSON string are escaped: only a key can look like _PIECE.
+_PIECE = b'"more":true'
+_OUTPUT_KEYS = (b',"stdout",""', b',"stderr",""')
 
 
 class Event:
@@ -213,6 +218,9 @@ class Decoder:
     # Names repeat on every event of a process: keep one copy of each.
     _names: dict[str, str] = field(default_factory=dict)
     _pids: dict[int, int] = field(default_factory=dict)
+    # The pieces of printed lines still to be joined, by their lane's fields as
+    # on the wire: (seq, t_ns, texts) of the latest piece.
+    _held: dict[bytes, tuple[bytes, bytes, list[str]]] = field(default_factory=dict)
 
     def decode(self, line: bytes) -> Event | None:
         if not line.strip():
@@ -269,6 +277,10 @@ class Decoder:
         body = data.strip(b"\n")
         if not body:
             return 0
+        if self._held or _PIECE in body:
+            body = self._joined(body)
+            if not body:
+                return 0
         rows: list[tuple[bytes, bytes, bytes, bytes]] = _LINES.findall(body)
         if len(rows) == body.count(b"\n") + 1 and self._store_rows(store, rows):
             return len(store) - before  # the usual case: every line as encode() makes it
@@ -283,6 +295,51 @@ class Decoder:
             self._store_line(store, line)
         self._store_rows_or_lines(store, pending)
         return len(store) - before
+
+    def _joined(self, body: bytes) -> bytes:
+        """``body`` with each printed line that came in pieces as one message: a
+        piece is held (and counted as received) until the last piece of its lane
+        arrives, which then carries the whole line."""
+        out = []
+        for line in body.split(b"\n"):
+            fields = _LINE.fullmatch(line)
+            if fields is None or not fields.group(3).endswith(_OUTPUT_KEYS):
+                out.append(line)
+                continue
+            seq, t_ns, key, detail = fields.groups()
+            held = self._held.pop(key, None)
+            if held is None and _PIECE not in detail:
+                out.append(line)
+                continue
+            try:
+                parsed = json.loads(detail)
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, dict) or not isinstance(parsed.get("line"), str):
+                out.append(line)  # no piece of ours: the careful path judges it
+                continue
+            texts = [] if held is None else held[2]
+            texts.append(parsed["line"])
+            if parsed.get("more") is True:
+                self._held[key] = (seq, t_ns, texts)
+                self._count_seq(int(key.split(b",", 1)[0]), int(seq))
+                continue
+            parsed["line"] = "".join(texts)
+            joined = json.dumps(parsed, separators=(",", ":")).encode()
+            line = b"[%s,%s,%s,%s]" % (seq, t_ns, key, joined)
+            out.append(line)
+        return b"\n".join(out)
+
+    def flush(self, store: EventStore) -> int:
+        """At the end of the run: lines whose last piece never came (their process
+        was killed in the middle of one) are stored as partial lines; returns how
+        many. Their pieces were counted as received already."""
+        held, self._held = self._held, {}
+        for key, (seq, t_ns, texts) in held.items():
+            names = json.loads(b"[%s]" % key)
+            fields = [int(seq), int(t_ns), *names, {"line": "".join(texts), "partial": True}]
+            store.append(self._event(fields))
+        return len(held)
 
     def _store_line(self, store: EventStore, line: bytes) -> None:
         event = self.decode(line)
@@ -377,7 +434,9 @@ class Decoder:
         )
 
     def _count(self, event: Event) -> None:
-        pid, seq = event.pid, event.seq
+        self._count_seq(event.pid, event.seq)
+
+    def _count_seq(self, pid: int, seq: int) -> None:
         self._received[pid] += 1
         if seq > self._highest.get(pid, -1):
             self._highest[pid] = seq

@@ -84,6 +84,7 @@ class Ingest:
                 started = time.perf_counter()
                 worked = self._work_slice()
                 if ending and not worked:
+                    self._flush_decoder()
                     return
                 if not worked:
                     self._wake.wait(_IDLE_S)
@@ -97,6 +98,13 @@ class Ingest:
         if block:
             self.lines_received += block.count(b"\n")
             self._backlog.append(block)
+
+    def _flush_decoder(self) -> None:
+        """What the decoder still holds (a printed line cut off by its process's end)."""
+        first = len(self.events)
+        added = self.decoder.flush(self.events)
+        if added and self._sink is not None:
+            self._sink(self.events.window(first, first + added))
 
     def _work_slice(self) -> bool:
         """Decode about one block's worth of the backlog and show it; False if idle."""

@@ -6,7 +6,11 @@ is not Python) reach the run's captured stream only. After the run each stream
 is checked against the lines its events reported, so nothing is lost silently:
 
 - up to ``MATCHED_BYTES``, line by line: what is left over is counted and its
-  first lines named;
+  first lines named. Threads that print at the same moment interleave their
+  writes in the stream, so a stream line can hold pieces of several reported
+  lines (each event is one thread's line, whole): a line no event matches is
+  taken as such a mixture when the reported lines that matched nothing have
+  all of its characters to give, and only the rest counts as unreported;
 - above, by count (its newlines against its events, decoding none of them): a
   million printed lines cost no second of matching and no memory for it; the
   lines the events do not account for are counted, not named ("at least": one
@@ -21,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from concdemo.core.events import Event, kind_ends, of_kinds
-from concdemo.wire.channel import MAX_OUTPUT_LINE
 
 MATCHED_BYTES = 1024 * 1024
 SHOWN = 3  # lines named in the summary
@@ -51,16 +54,29 @@ def leftover(raw: bytes, reported: Iterable[tuple[str, bool]]) -> Unreported:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
+    unmatched = []
+    for line in lines:
+        if counts[line] > 0:
+            counts[line] -= 1
+        else:
+            unmatched.append(line)
+    # The characters of the reported lines no stream line matched whole: what
+    # the lines threads mixed are made of (each with its newline).
+    spare: Counter[str] = Counter()
+    for line, left in counts.items():
+        if left > 0:
+            spare.update((line + "\n") * left)
     missing = 0
     first: list[str] = []
-    for line in lines:
-        key = line[:MAX_OUTPUT_LINE]
-        if counts[key] > 0:
-            counts[key] -= 1
-            continue
+    for line in unmatched:
+        if spare:
+            needed = Counter(line + "\n")
+            if needed <= spare:
+                spare -= needed
+                continue
         missing += 1
         if len(first) < SHOWN:
-            first.append(key)
+            first.append(line)
     return Unreported(missing, first)
 
 

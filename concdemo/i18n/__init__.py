@@ -642,6 +642,11 @@ PLURALS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
         ("… {hidden} earlier event", "… {hidden} earlier events"),
         "… 之前还有 {hidden} 个事件",
     ),
+    "detail_cut": _p(
+        "count",
+        ("… (+{count} character)", "… (+{count} characters)"),
+        "…（另有 {count} 个字符）",
+    ),
     "timeline_more_lanes": _p(
         "more", ("… {more} more lane", "… {more} more lanes"), "… 还有 {more} 条泳道"
     ),

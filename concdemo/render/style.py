@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from concdemo.i18n import tr
+
 if TYPE_CHECKING:  # `concdemo list` draws no events and need not import them
     from concdemo.core.events import Event
 
@@ -51,12 +53,16 @@ def kind_style(event: Event) -> str:
 
 
 def format_detail(detail: dict[str, Any], limit: int = 200) -> str:
+    """``key=value`` pairs; beyond ``limit`` characters, cut with a mark that says
+    how much is not shown (the JSON output keeps it all)."""
     parts = []
     for key, value in detail.items():
         shown = value if isinstance(value, str) else repr(value)
         parts.append(f"{key}={shown}")
     text = "  ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    return text[:limit] + tr("detail_cut", count=len(text) - limit)
 
 
 def process_label(event: Event) -> str:

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import BLOCKED_NS, _now, caller_module, emit, emit_call, mark
+from concdemo.tracer.output import flush_thread
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,6 +86,7 @@ def patch_threading(module: ModuleType) -> None:
         try:
             return bootstrap(self)
         finally:
+            flush_thread(self.name)  # (named: it is no longer threading's current thread)
             emit("thread-end", {}, task=self.name)
 
     thread._bootstrap_inner = mark(_bootstrap_inner, bootstrap)

@@ -45,9 +45,11 @@ _MAX_ITEMS = 50  # items kept of one list or dict
 _MAX_DEPTH = 6  # nesting kept; deeper values become a shortened repr
 _MAX_NAME = 100  # characters kept of a process, task or kind name in an oversized event
 _QUOTED_CACHE_SIZE = 4096
-# Characters of a printed line that a stdout/stderr event carries: the tracer
-# cuts lines here, and the CLI matches the captured stream against them so.
+# A printed line of at most this many ASCII characters is sent as one message
+# without measuring it (even escaped, 6 bytes a character, it fits); any other
+# goes in pieces of at most _PIECE_BYTES of JSON (line_pieces), joined by the CLI.
 MAX_OUTPUT_LINE = 500
+_PIECE_BYTES = 2500  # leaves over 1.5 kB of the message for its names and numbers
 
 _QUOTED: dict[str, str] = {}
 # ",pid,process,task,kind,span," of a message, by those five (names found clean).
@@ -112,6 +114,24 @@ def _encode_detail(detail: dict[str, Any]) -> str | None:
             return None
         parts.append(f"{quoted_key}:{text}")
     return "{" + ",".join(parts) + "}"
+
+
+def line_pieces(text: str) -> list[str]:
+    """``text`` cut into pieces that each travel as one message (at least one
+    piece, maybe empty): a long printed line is sent as several events, each
+    but the last marked ``more``, and the CLI joins them again, so no line is
+    cut. A piece is at most ``_MAX_STR`` characters and ``_PIECE_BYTES`` of JSON:
+    fewer characters where escaping makes them longer (é, emoji, control codes)."""
+    pieces = []
+    start, end = 0, len(text)
+    while True:
+        size = _MAX_STR
+        while size > 1 and len(encode_basestring_ascii(text[start : start + size])) > _PIECE_BYTES:
+            size //= 2
+        pieces.append(text[start : start + size])
+        start += size
+        if start >= end:
+            return pieces
 
 
 def _safe_repr(value: Any) -> str:
