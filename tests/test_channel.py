@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from concdemo.core.events import Decoder
+from concdemo.core.decoder import Decoder
 from concdemo.core.receiver import Reader
 from concdemo.wire import channel
 from concdemo.wire.channel import PIPE_BUF, Writer, encode

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from concdemo.catalogue import plan
 from concdemo.core import runner
-from concdemo.core.events import MAX_DETAIL_DEPTH, MAX_LINE_BYTES, Decoder, Event
+from concdemo.core.decoder import MAX_DETAIL_DEPTH, MAX_LINE_BYTES, Decoder
+from concdemo.core.events import Event
 from concdemo.core.receiver import Reader
 from concdemo.core.store import EventStore
 from concdemo.render.plain import PlainView

@@ -186,7 +186,7 @@ print(time.perf_counter_ns() - started)
 def channel(events: int = 200_000) -> dict[str, Any]:
     """One process emits ``events`` as fast as it can; this process receives them
     with the CLI's own receiver and decoder."""
-    from concdemo.core.events import Decoder
+    from concdemo.core.decoder import Decoder
     from concdemo.core.receiver import Reader
     from concdemo.wire.channel import ENV_EVENTS, ENV_T0
 

@@ -18,7 +18,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from concdemo.core.events import Decoder, Event
+from concdemo.core.decoder import Decoder
+from concdemo.core.events import Event
 from concdemo.core.receiver import Reader
 from concdemo.core.store import EventStore
 

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 
-from concdemo.core.events import MAX_LINE_BYTES
+from concdemo.core.decoder import MAX_LINE_BYTES
 
 _F_SETPIPE_SZ = 1031  # fcntl command, Linux only
 _PIPE_SIZE = 1 << 20

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 
 from concdemo.catalogue.run_spec import RunSpec
 from concdemo.core import completeness, procgroup, rundirs, stacks, volume
-from concdemo.core.events import Decoder, Event, of_kinds, pair_spans, process_names
+from concdemo.core.decoder import Decoder
+from concdemo.core.events import Event, of_kinds, pair_spans, process_names
 from concdemo.core.exitclock import ExitClock
 from concdemo.core.ingest import Ingest
 from concdemo.core.receiver import Reader
