@@ -158,3 +158,19 @@ def test_eager_tasks_stay_eager_and_have_their_lanes() -> None:
     lanes = task_lanes(run)
     (slow,) = [events for lane, events in lanes.items() if lane.endswith(" slow()")]
     assert [on for on, _ in awaits(slow)] == ["asyncio.sleep(0.05)"]
+
+
+def test_two_loops_in_two_threads_each_have_their_task_lanes() -> None:
+    run = run_as_bare("asyncio_two_loops.py")
+    # each loop's tick() task under the thread that ran that loop
+    ticks = sorted(
+        e["task"].split("/")[0]
+        for e in run["events"]
+        if e["kind"] == "first-step" and e["task"].endswith(" tick()")
+    )
+    assert ticks == ["MainThread", "looper"]
+    waits = {e["task"]: e["detail"]["on"] for e in run["events"] if e["kind"] == "await-start"}
+    assert {on for lane, on in waits.items() if lane.endswith(" tick()")} == {
+        "asyncio.sleep(0.05)",
+        "asyncio.sleep(0.1)",
+    }

@@ -64,8 +64,7 @@ class _Task:
         self.lane = lane
         self.link = link
         self.info = info  # name, coroutine, library: told at its first step
-        # asyncio's own housekeeping (asyncio.run's shutdown_asyncgens and
-        # shutdown_default_executor): no lane, only a step that held the loop.
+        # the loop's own housekeeping: no lane, only a step that held the loop
         self.quiet = quiet
         self.first = not quiet
         self.wait_from = 0  # when the last step ended suspended on a future
@@ -114,6 +113,9 @@ def patch_asyncio(module: ModuleType) -> None:
         return
     task_types = tuple({tasks.Task, getattr(tasks, "_PyTask", tasks.Task)})
     asyncio_dir = os.path.dirname(os.path.abspath(tasks.__file__)) + os.sep
+    # The loop's own coroutines (asyncio.run's shutdown_asyncgens and
+    # shutdown_default_executor): housekeeping, not the script's concurrency.
+    loop_file = os.path.abspath(base.__file__)
     waits = _wait_kinds(module)
     gathering = getattr(tasks, "_GatheringFuture", None)
 
@@ -164,7 +166,7 @@ def patch_asyncio(module: ModuleType) -> None:
             "coro": name,
             "library": code is None or _is_library(code.co_filename),
         }
-        if code is not None and code.co_filename.startswith(asyncio_dir):
+        if code is not None and os.path.abspath(code.co_filename) == loop_file:
             return _Task(thread_name(), None, info, True)
         state = _Task("", link, info, False)  # its lane is named at its first step
         setattr(task, _ATTR, state)
