@@ -119,9 +119,18 @@ def test_a_blocking_sleep_in_a_coroutine_is_one_loop_block_naming_it() -> None:
         "asyncio_blocking.py",
         sleep_line + 1,
     )
+    # the ticker's sleep(0.05), due during the block, woke when it ended: late by
+    # about 0.3 - 0.05 s less the time it had already slept (0.05 s of margin)
+    (ticker_late,) = [
+        e["detail"]["late_s"]
+        for e in run["events"]
+        if e["kind"] == "await-end" and "late_s" in e["detail"] and e["task"].endswith("ticker()")
+    ]
+    assert ticker_late >= 0.2
     explained = " ".join(run["explanation"])
     assert "The asyncio loop was blocked 1 time(s)" in explained
     assert f"by fetch() at asyncio_blocking.py:{sleep_line + 1} (time.sleep)" in explained
+    assert "Sleeps that woke late because of it: ticker() +" in explained
 
 
 def test_a_cancelled_task_ends_cancelled_and_a_failing_one_raised() -> None:
@@ -174,3 +183,14 @@ def test_two_loops_in_two_threads_each_have_their_task_lanes() -> None:
         "asyncio.sleep(0.05)",
         "asyncio.sleep(0.1)",
     }
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="TaskGroup is 3.11+")
+def test_a_failing_task_group_ends_its_tasks_raised_and_cancelled() -> None:
+    run = run_as_bare("asyncio_taskgroup.py")
+    lanes = task_lanes(run)
+    ends = {lane: events[-1]["detail"] for lane, events in lanes.items()}
+    assert ends["MainThread/bad bad()"]["outcome"] == "raised"
+    assert ends["MainThread/slow slow()"] == {"outcome": "cancelled"}
+    assert ends["MainThread/Task-1 main()"] == {"outcome": "returned"}
+    assert "TaskGroup" in [on for on, _ in awaits(lanes["MainThread/Task-1 main()"])]

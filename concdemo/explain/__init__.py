@@ -258,6 +258,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
                 sentences.append(note)
     sentences += _child_ends(result, lang)
     sentences += render_all(generic.LOOP_BLOCKED, facts, lang)[:1]
+    sentences += render_all([generic.LOOP_BLOCK_LATE], facts, lang)
     sentences += render_all([generic.DROPPED], facts, lang)
     sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

@@ -172,6 +172,10 @@ LOOP_BLOCKED = [
         _BLOCKED_ZH + "{loop_block_by} 造成" + _MEANWHILE_ZH,
     ),
 ]
+LOOP_BLOCK_LATE = Line(
+    "Sleeps that woke late because of it: {loop_block_late}.",
+    "因此晚醒的 sleep：{loop_block_late}。",
+)
 
 # A script's output that went around sys.stdout/sys.stderr (core/unreported.py).
 UNREPORTED = [

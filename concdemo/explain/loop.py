@@ -49,4 +49,29 @@ def loop_block_facts(result: RunResult) -> dict[str, Any]:
     ]
     if calls:
         found["loop_block_call"] = calls[0]
+    late = _woke_late(result, longest.pid, end)
+    if late:
+        found["loop_block_late"] = ", ".join(late)
     return found
+
+
+# A task's step that waited on the blocked loop starts once the block ended,
+# within this much (the loop's own work in between, a busy machine).
+_WAKE_WINDOW_S = 0.05
+_MOST_LATE = 3
+
+
+def _woke_late(result: RunResult, pid: int, block_end: float) -> list[str]:
+    """The sleeps of that process that woke late right after the block:
+    ``ticker() +264 ms``, the latest first, at most three and "…"."""
+    late = [
+        e
+        for e in of_kinds(result.events, "await-end")
+        if e.pid == pid and "late_s" in e.detail and block_end <= e.t <= block_end + _WAKE_WINDOW_S
+    ]
+    late.sort(key=lambda e: -float(e.detail["late_s"]))
+    shown = [
+        f"{e.task.rsplit(' ', 1)[-1]} +{round(float(e.detail['late_s']) * 1000)} ms"
+        for e in late[:_MOST_LATE]
+    ]
+    return shown + (["…"] if len(late) > _MOST_LATE else [])

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 # A step (or callback) that held the loop this long is reported: no other task
 # or callback of that loop could run meanwhile.
 LOOP_BLOCKED_NS = 20_000_000
+# A sleep that ended this much after its delay is reported as late.
+LATE_S = 0.005
 _THRESHOLD_MS = LOOP_BLOCKED_NS // 1_000_000  # told in each event: the summary says it
 
 _ATTR = "_concdemo_aio"  # our state on a Task (C tasks take instance attributes)
@@ -141,11 +143,15 @@ def patch_asyncio(module: ModuleType) -> None:
         """What a suspended task waits for, and where in its own code."""
         chain = _chain(task.get_coro())
         on = None
+        found: dict[str, Any] = {}
         if chain:
             frame = chain[-1]
             kind = waits.get(frame.f_code)
             if kind == "asyncio.sleep":
-                on = f"asyncio.sleep({short(frame.f_locals.get('delay'))})"
+                delay = frame.f_locals.get("delay")
+                on = f"asyncio.sleep({short(delay)})"
+                if type(delay) in (int, float):
+                    found["seconds"] = delay  # how late it woke is told at its end
             elif kind is not None:
                 on = kind
         if on is None:
@@ -155,7 +161,7 @@ def patch_asyncio(module: ModuleType) -> None:
                 on = f"gather({len(getattr(waiter, '_children', ()))})"
             else:
                 on = f"future {type(waiter).__name__}"
-        return {"on": on, **where(chain)}
+        return {"on": on, **found, **where(chain)}
 
     def register(task: Any, link: str | None, coro: Any) -> _Task:
         """(An eager task that already finished has no coroutine left: ``coro``
@@ -194,8 +200,13 @@ def patch_asyncio(module: ModuleType) -> None:
         start = state.wait_from
         state.wait_from = 0
         if t0 - start >= BLOCKED_NS:
+            waited_s = (t0 - start) / 1e9
+            end: dict[str, Any] = {"waited_s": round(waited_s, 6)}
+            late = waited_s - state.wait_on.get("seconds", waited_s)
+            if late >= LATE_S:  # a sleep that woke late: something held the loop
+                end["late_s"] = round(late, 6)
             emit("await-start", state.wait_on, "start", start, state.lane)
-            emit("await-end", {"waited_s": round((t0 - start) / 1e9, 6)}, "end", t0, state.lane)
+            emit("await-end", end, "end", t0, state.lane)
 
     def after_step(task: Any, state: _Task, t0: int, t1: int) -> None:
         """(Inlined in ``_run``.)"""
@@ -337,6 +348,7 @@ def _wait_kinds(module: Any) -> dict[Any, str]:
         "TaskGroup": (getattr(module, "TaskGroup", None), "__aexit__"),
         "stream read": (module.streams.StreamReader, "_wait_for_data"),
         "stream drain": (module.streams.StreamWriter, "drain"),
+        "asyncio.to_thread": (getattr(module, "threads", None), "to_thread"),
     }
     for label, (owner, attribute) in names.items():
         code = getattr(getattr(owner, attribute, None), "__code__", None)
