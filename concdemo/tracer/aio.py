@@ -173,9 +173,10 @@ def patch_asyncio(module: ModuleType) -> None:
             "library": code is None or _is_library(code.co_filename),
         }
         if code is not None and os.path.abspath(code.co_filename) == loop_file:
-            return _Task(thread_name(), None, info, True)
-        state = _Task("", link, info, False)  # its lane is named at its first step
-        setattr(task, _ATTR, state)
+            state = _Task(thread_name(), None, info, True)
+        else:
+            state = _Task("", link, info, False)  # its lane is named at its first step
+        setattr(task, _ATTR, state)  # a Task without a __dict__ raises: caller's except
         return state
 
     named: dict[str, int] = {}  # lanes of tasks named by the script: how many so far
@@ -259,25 +260,33 @@ def patch_asyncio(module: ModuleType) -> None:
                 callback_blocked(self, t0)
             return
         state = getattr(task, _ATTR, None)
-        if state is None:  # made by Task(...) itself, not through create_task
-            state = register(task, None, task.get_coro())
         t0 = _now()
-        if state.wait_from:
-            waited(state, t0)
-        elif state.first:
-            first_step(task, state, t0)
+        try:
+            if state is None:  # made by Task(...) itself, not through create_task
+                state = register(task, None, task.get_coro())
+            if state.wait_from:
+                waited(state, t0)
+            elif state.first:
+                first_step(task, state, t0)
+        except Exception:  # a slip of ours must never break the script's loop
+            state = None
         run(self)
+        if state is None:
+            return
         # after_step, inlined: this is the path of every step of every task
         t1 = _now()
-        if t1 - t0 >= LOOP_BLOCKED_NS:
-            emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
-        waiter = task._fut_waiter
-        if waiter is not None:
-            if not state.quiet:
-                state.wait_from = t1
-                state.wait_on = awaited(task, waiter)
-        elif task.done() and not state.quiet:
-            ended(task, state, t1)
+        try:
+            if t1 - t0 >= LOOP_BLOCKED_NS:
+                emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
+            waiter = task._fut_waiter
+            if waiter is not None:
+                if not state.quiet:
+                    state.wait_from = t1
+                    state.wait_on = awaited(task, waiter)
+            elif task.done() and not state.quiet:
+                ended(task, state, t1)
+        except Exception:
+            state.wait_from = 0
 
     get_running_loop = events._get_running_loop
     current_task = tasks.current_task
@@ -310,14 +319,17 @@ def patch_asyncio(module: ModuleType) -> None:
         task = create_task(self, coro, *args, **kwargs)
         if not isinstance(task, task_types) or getattr(task, _ATTR, None) is not None:
             return task  # another kind of task (a factory's), or already ours
-        link = new_link(_state.pid)
-        state = register(task, link, coro)
-        if state.quiet:
-            return task
-        emit("create_task", {"coro": state.info["coro"], "link": link}, t_ns=t0)
-        if _ran_eagerly(coro):
-            first_step(task, state, t0)
-            after_step(task, state, t0, _now())
+        try:
+            link = new_link(_state.pid)
+            state = register(task, link, coro)
+            if state.quiet:
+                return task
+            emit("create_task", {"coro": state.info["coro"], "link": link}, t_ns=t0)
+            if _ran_eagerly(coro):
+                first_step(task, state, t0)
+                after_step(task, state, t0, _now())
+        except Exception:  # a slip of ours must never fail the script's create_task
+            pass
         return task
 
     base.BaseEventLoop.create_task = mark(create, create_task)
@@ -366,21 +378,22 @@ def _patch_queue(queue: Any) -> None:
 
     def put(self: Any, item: Any) -> None:
         put_nowait(self, item)  # QueueFull: nothing was put
+        attributes = getattr(self, "__dict__", None)
+        if attributes is None:  # a subclass with __slots__: not linked
+            return
         link = new_link(_state.pid)
-        pending = self.__dict__.get(_LINKS)
-        if pending is None:
-            pending = self.__dict__[_LINKS] = {}
-        pending.setdefault(id(item), []).append(link)
+        attributes.setdefault(_LINKS, {}).setdefault(id(item), []).append(link)
         emit("put", {"queue": type(self).__name__, "item": short(item), "link": link})
 
     def get(self: Any) -> Any:
         item = get_nowait(self)  # QueueEmpty: nothing was taken
-        links = self.__dict__.get(_LINKS, {}).get(id(item))
+        pending = getattr(self, "__dict__", {}).get(_LINKS, {})
+        links = pending.get(id(item))
         detail = {"queue": type(self).__name__, "item": short(item)}
         if links:
             detail["link"] = links.pop(0)
             if not links:
-                del self.__dict__[_LINKS][id(item)]
+                del pending[id(item)]
         emit("get", detail)
         return item
 
