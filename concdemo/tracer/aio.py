@@ -4,7 +4,7 @@ and every step that held the loop.
 Patched when the script imports asyncio, at class level, so every loop is
 covered (the one ``asyncio.run`` makes later, loops in other threads). The
 user's coroutines are never wrapped and the Task class never replaced
-(/work/shared/design/asyncio.md: tracers that did broke ``inspect``,
+(the project's asyncio design note: tracers that did broke ``inspect``,
 ``cr_frame`` and task identity); we patch the loop's machinery instead:
 
 - ``Handle._run``, which runs every task step and every callback: a handle
@@ -210,7 +210,7 @@ def patch_asyncio(module: ModuleType) -> None:
             emit("await-end", end, "end", t0, state.lane)
 
     def after_step(task: Any, state: _Task, t0: int, t1: int) -> None:
-        """(Inlined in ``_run``.)"""
+        """After an eager first step; ``_run`` does the same inline (every step)."""
         if t1 - t0 >= LOOP_BLOCKED_NS:
             emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
         waiter = task._fut_waiter
