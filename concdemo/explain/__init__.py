@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from concdemo.explain import generic, template
 from concdemo.explain.facts import derive, finished_phases
+from concdemo.explain.loop import loop_block_facts
 from concdemo.explain.template import Facts, Line, render_all
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
     }
     more["blocked_all"] = _blocked(result, lang)
     more.update(_unreported(result))
+    more.update(loop_block_facts(result))
     module = templates(variant.path.parent)
     extra = getattr(module, "extra_facts", None)
     if extra is not None:
@@ -255,6 +257,8 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
             if note:
                 sentences.append(note)
     sentences += _child_ends(result, lang)
+    sentences += render_all(generic.LOOP_BLOCKED, facts, lang)[:1]
+    sentences += render_all([generic.LOOP_BLOCK_LATE], facts, lang)
     sentences += render_all([generic.DROPPED], facts, lang)
     sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

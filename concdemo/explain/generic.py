@@ -145,6 +145,38 @@ DROPPED = Line(
     when=lambda f: f.dropped_events > 0,
 )
 
+# asyncio steps that held their loop past the tracer's threshold (explain/loop.py): the first line
+# that has all its facts is shown.
+_BLOCKED_EN = (
+    "The asyncio loop was blocked {loop_blocks} time(s) (a step holding it "
+    "{loop_block_threshold_ms} ms or more), longest {loop_block_longest_ms} ms by "
+)
+_BLOCKED_ZH = (
+    "asyncio 事件循环被阻塞了 {loop_blocks} 次（某一步占用它 {loop_block_threshold_ms} "
+    "毫秒或更久），最长一次 {loop_block_longest_ms} 毫秒，由 "
+)
+_MEANWHILE_EN = ": no other task of that loop could run meanwhile."
+_MEANWHILE_ZH = "：其间该循环的其他任务都无法运行。"
+LOOP_BLOCKED = [
+    Line(
+        _BLOCKED_EN + "{loop_block_by} at {loop_block_at} ({loop_block_call})" + _MEANWHILE_EN,
+        _BLOCKED_ZH + "{loop_block_at} 处的 {loop_block_by} 造成（{loop_block_call}）"
+        + _MEANWHILE_ZH,
+    ),
+    Line(
+        _BLOCKED_EN + "{loop_block_by} at {loop_block_at}" + _MEANWHILE_EN,
+        _BLOCKED_ZH + "{loop_block_at} 处的 {loop_block_by} 造成" + _MEANWHILE_ZH,
+    ),
+    Line(
+        _BLOCKED_EN + "{loop_block_by}" + _MEANWHILE_EN,
+        _BLOCKED_ZH + "{loop_block_by} 造成" + _MEANWHILE_ZH,
+    ),
+]
+LOOP_BLOCK_LATE = Line(
+    "Sleeps that woke late because of it: {loop_block_late}.",
+    "因此晚醒的 sleep：{loop_block_late}。",
+)
+
 # A script's output that went around sys.stdout/sys.stderr (core/unreported.py).
 UNREPORTED = [
     Line(

@@ -21,6 +21,7 @@ from concdemo.wire import process as this_process
 from concdemo.wire.channel import encode
 
 if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
+    from collections.abc import Callable
     from typing import Any
 
 _state = this_process.state
@@ -32,7 +33,23 @@ BLOCKED_NS = 1_000_000
 _process_name_override: str | None = None  # the forkserver names itself
 
 
+# Set by tracer/aio.py once the script imported asyncio: the lane of the asyncio
+# task running now in this thread, if any. What a task prints or sleeps is shown
+# in its own lane. (Asked at each event, not set around each step: a step of a
+# sleep(0) loop costs 2 us bare, and most steps emit nothing.)
+running_lane: Callable[[], str | None] | None = None
+
+
 def task_name() -> str:
+    """The asyncio task, else the greenlet, else the thread, running now."""
+    if running_lane is not None:
+        lane = running_lane()
+        if lane:
+            return lane
+    return thread_name()
+
+
+def thread_name() -> str:
     """The greenlet, else the thread, running now, without importing anything."""
     greenlet = sys.modules.get("greenlet")
     if greenlet is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _TOOL_NAME = "concdemo"
+CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
 
 
 def install(script_dir: str) -> None:
@@ -58,14 +59,19 @@ def install(script_dir: str) -> None:
             )
         return found
 
+    def driven_by_asyncio(code: CodeType) -> bool:
+        # An ``async def`` in a script that imported asyncio: its awaits are
+        # shown in its task's lane (tracer/aio.py), each as the wait it was.
+        return bool(code.co_flags & CO_COROUTINE) and "asyncio" in sys.modules
+
     def on_yield(code: CodeType, offset: int, value: Any) -> Any:
-        if not is_own(code):
+        if not is_own(code) or driven_by_asyncio(code):
             return disable
         emit("yield", {"value": short(value)}, task=code.co_name)
         return None
 
     def on_resume(code: CodeType, offset: int) -> Any:
-        if not is_own(code):
+        if not is_own(code) or driven_by_asyncio(code):
             return disable
         emit("resume", {}, task=code.co_name)
         return None

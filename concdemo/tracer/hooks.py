@@ -38,6 +38,7 @@ PATCHES = {
     "gevent.threadpool": ("concdemo.tracer.greenlets", "patch_gevent_threadpool"),
     "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
     "gevent._socketcommon": ("concdemo.tracer.greenlets", "patch_gevent_socket"),
+    "asyncio": ("concdemo.tracer.aio", "patch_asyncio"),
 }
 
 

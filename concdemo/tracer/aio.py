@@ -1,0 +1,401 @@
+"""asyncio: a lane per Task, what each await waited for, create_task and Queue links,
+and every step that held the loop.
+
+Patched when the script imports asyncio, at class level, so every loop is
+covered (the one ``asyncio.run`` makes later, loops in other threads). The
+user's coroutines are never wrapped and the Task class never replaced
+(the project's asyncio design note: tracers that did broke ``inspect``,
+``cr_frame`` and task identity); we patch the loop's machinery instead:
+
+- ``Handle._run``, which runs every task step and every callback: a handle
+  whose callback is bound to a Task (``TaskStepMethWrapper``, the wakeup) is a
+  step of that task. It is timed with two clock reads; what the task waits for
+  is read only when the step ended suspended on a future (``_fut_waiter``).
+- ``BaseEventLoop.create_task``, which ``asyncio.create_task``, ``gather``,
+  ``TaskGroup`` and ``asyncio.run`` all reach: the creator's ``create_task``
+  event and the task's ``first-step`` share a link. An eager task's first step
+  (3.12+) runs inside it, with no handle: it is reported from there.
+- ``Queue.put_nowait``/``get_nowait``, which ``put``/``get`` call: each item's
+  put and the get that received it share a link.
+
+Nothing is emitted for a step that neither waited, blocked nor ended, so a
+``sleep(0)`` loop pays only the wrapper.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from concdemo.tracer import core
+from concdemo.tracer.core import (
+    BLOCKED_NS,
+    _now,
+    _state,
+    emit,
+    mark,
+    short,
+    thread_name,
+)
+from concdemo.tracer.links import new_link
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+    from typing import Any
+
+# A step (or callback) that held the loop this long is reported: no other task
+# or callback of that loop could run meanwhile.
+LOOP_BLOCKED_NS = 20_000_000
+# A sleep that ended this much after its delay is reported as late.
+LATE_S = 0.005
+_THRESHOLD_MS = LOOP_BLOCKED_NS // 1_000_000  # told in each event: the summary says it
+
+_ATTR = "_concdemo_aio"  # our state on a Task (C tasks take instance attributes)
+_LINKS = "_concdemo_links"  # on a Queue: id(item) -> the links of its pending puts
+
+_LIBRARY_MARKS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+
+
+class _Task:
+    """What we know of one task: its lane, and the wait its last step ended in."""
+
+    __slots__ = ("first", "info", "lane", "link", "quiet", "wait_from", "wait_on")
+
+    def __init__(self, lane: str, link: str | None, info: dict[str, Any], quiet: bool) -> None:
+        self.lane = lane
+        self.link = link
+        self.info = info  # name, coroutine, library: told at its first step
+        # the loop's own housekeeping: no lane, only a step that held the loop
+        self.quiet = quiet
+        self.first = not quiet
+        self.wait_from = 0  # when the last step ended suspended on a future
+        self.wait_on: dict[str, Any] = {}
+
+
+def _is_library(filename: str) -> bool:
+    if filename.startswith("<"):
+        return True
+    if any(mark in filename for mark in _LIBRARY_MARKS):
+        return True
+    stdlib = os.path.dirname(os.__file__)
+    return filename.startswith(stdlib + os.sep)
+
+
+def _coro_name(coro: Any) -> str:
+    return str(getattr(coro, "__qualname__", None) or type(coro).__name__)
+
+
+def _chain(coro: Any) -> list[Any]:
+    """The frames of the coroutine and of those it awaits, outermost first."""
+    found = []
+    while coro is not None:
+        frame = (
+            getattr(coro, "cr_frame", None)
+            or getattr(coro, "gi_frame", None)
+            or getattr(coro, "ag_frame", None)
+        )
+        if frame is None:
+            break
+        found.append(frame)
+        coro = (
+            getattr(coro, "cr_await", None)
+            or getattr(coro, "gi_yieldfrom", None)
+            or getattr(coro, "ag_await", None)
+        )
+    return found
+
+
+def patch_asyncio(module: ModuleType) -> None:
+    events: Any = module.events
+    base: Any = module.base_events
+    tasks: Any = module.tasks
+    run: Callable[[Any], None] = events.Handle._run
+    if getattr(run, "_concdemo", False):
+        return
+    task_types = tuple({tasks.Task, getattr(tasks, "_PyTask", tasks.Task)})
+    asyncio_dir = os.path.dirname(os.path.abspath(tasks.__file__)) + os.sep
+    # The loop's own coroutines (asyncio.run's shutdown_asyncgens and
+    # shutdown_default_executor): housekeeping, not the script's concurrency.
+    loop_file = os.path.abspath(base.__file__)
+    waits = _wait_kinds(module)
+    gathering = getattr(tasks, "_GatheringFuture", None)
+
+    def user_frame(chain: list[Any]) -> Any:
+        """The innermost frame of the chain that is not asyncio's own."""
+        for frame in reversed(chain):
+            if not frame.f_code.co_filename.startswith(asyncio_dir):
+                return frame
+        return None
+
+    def where(chain: list[Any]) -> dict[str, Any]:
+        frame = user_frame(chain)
+        if frame is None:
+            return {}
+        code = frame.f_code
+        return {
+            "coro": getattr(code, "co_qualname", code.co_name),
+            "file": os.path.basename(code.co_filename),
+            "line": frame.f_lineno,
+        }
+
+    def awaited(task: Any, waiter: Any) -> dict[str, Any]:
+        """What a suspended task waits for, and where in its own code."""
+        chain = _chain(task.get_coro())
+        on = None
+        found: dict[str, Any] = {}
+        if chain:
+            frame = chain[-1]
+            kind = waits.get(frame.f_code)
+            if kind == "asyncio.sleep":
+                delay = frame.f_locals.get("delay")
+                on = f"asyncio.sleep({short(delay)})"
+                if type(delay) in (int, float):
+                    found["seconds"] = delay  # how late it woke is told at its end
+            elif kind is not None:
+                on = kind
+        if on is None:
+            if isinstance(waiter, task_types):
+                on = f"task {waiter.get_name()} {_coro_name(waiter.get_coro())}()"
+            elif gathering is not None and isinstance(waiter, gathering):
+                on = f"gather({len(getattr(waiter, '_children', ()))})"
+            else:
+                on = f"future {type(waiter).__name__}"
+        return {"on": on, **found, **where(chain)}
+
+    def register(task: Any, link: str | None, coro: Any) -> _Task:
+        """(An eager task that already finished has no coroutine left: ``coro``
+        is the one create_task was given.)"""
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        name = _coro_name(coro)
+        info = {
+            "coro": name,
+            "library": code is None or _is_library(code.co_filename),
+        }
+        if code is not None and os.path.abspath(code.co_filename) == loop_file:
+            state = _Task(thread_name(), None, info, True)
+        else:
+            state = _Task("", link, info, False)  # its lane is named at its first step
+        setattr(task, _ATTR, state)  # a Task without a __dict__ raises: caller's except
+        return state
+
+    named: dict[str, int] = {}  # lanes of tasks named by the script: how many so far
+
+    def first_step(task: Any, state: _Task, t0: int) -> None:
+        """The task's lane, named now: 3.10 and 3.11's ``asyncio.create_task``
+        set the name given to it after ``loop.create_task`` returned."""
+        state.first = False
+        name = task.get_name()
+        lane = f"{thread_name()}/{name} {state.info['coro']}()"
+        if not (name.startswith("Task-") and name[5:].isdigit()):  # asyncio's are unique
+            count = named[lane] = named.get(lane, 0) + 1
+            if count > 1:  # two tasks of one name and coroutine: two lanes
+                lane = f"{lane} #{count}"
+        state.lane = lane
+        detail = dict(state.info, task=name)
+        if state.link is not None:
+            detail["link"] = state.link
+        emit("first-step", detail, t_ns=t0, task=state.lane)
+
+    def waited(state: _Task, t0: int) -> None:
+        start = state.wait_from
+        state.wait_from = 0
+        if t0 - start >= BLOCKED_NS:
+            waited_s = (t0 - start) / 1e9
+            end: dict[str, Any] = {"waited_s": round(waited_s, 6)}
+            late = waited_s - state.wait_on.get("seconds", waited_s)
+            if late >= LATE_S:  # a sleep that woke late: something held the loop
+                end["late_s"] = round(late, 6)
+            emit("await-start", state.wait_on, "start", start, state.lane)
+            emit("await-end", end, "end", t0, state.lane)
+
+    def after_step(task: Any, state: _Task, t0: int, t1: int) -> None:
+        """After an eager first step; ``_run`` does the same inline (every step)."""
+        if t1 - t0 >= LOOP_BLOCKED_NS:
+            emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
+        waiter = task._fut_waiter
+        if waiter is not None:
+            state.wait_from = t1
+            state.wait_on = awaited(task, waiter)
+        elif task.done():
+            ended(task, state, t1)
+
+    def blocked(task: Any, state: _Task, t0: int, t1: int) -> dict[str, Any]:
+        """A step that held the loop: the task, and where its step ended (the
+        line it is suspended at; a step that finished the task has none)."""
+        detail = {
+            "held_s": round((t1 - t0) / 1e9, 6),
+            "threshold_ms": _THRESHOLD_MS,
+            "task": task.get_name(),
+            "coro": state.info["coro"],
+        }
+        if not task.done():
+            detail.update(where(_chain(task.get_coro())))
+        return detail
+
+    def ended(task: Any, state: _Task, t1: int) -> None:
+        detail: dict[str, Any]
+        if task.cancelled():
+            detail = {"outcome": "cancelled"}
+        else:
+            # _exception, not exception(): that would mark the error as retrieved
+            # and silence asyncio's "Task exception was never retrieved".
+            exc = getattr(task, "_exception", None)
+            if exc is None:
+                detail = {"outcome": "returned"}
+            else:
+                detail = {
+                    "outcome": "raised",
+                    "error": type(exc).__name__,
+                    "message": str(exc)[:200],
+                }
+        emit("task-done", detail, t_ns=t1, task=state.lane)
+
+    def _run(self: Any) -> None:
+        task = getattr(self._callback, "__self__", None)
+        if task is None or not isinstance(task, task_types):
+            t0 = _now()
+            run(self)
+            if _now() - t0 >= LOOP_BLOCKED_NS:
+                callback_blocked(self, t0)
+            return
+        state = getattr(task, _ATTR, None)
+        t0 = _now()
+        try:
+            if state is None:  # made by Task(...) itself, not through create_task
+                state = register(task, None, task.get_coro())
+            if state.wait_from:
+                waited(state, t0)
+            elif state.first:
+                first_step(task, state, t0)
+        except Exception:  # a slip of ours must never break the script's loop
+            state = None
+        run(self)
+        if state is None:
+            return
+        # after_step, inlined: this is the path of every step of every task
+        t1 = _now()
+        try:
+            if t1 - t0 >= LOOP_BLOCKED_NS:
+                emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
+            waiter = task._fut_waiter
+            if waiter is not None:
+                if not state.quiet:
+                    state.wait_from = t1
+                    state.wait_on = awaited(task, waiter)
+            elif task.done() and not state.quiet:
+                ended(task, state, t1)
+        except Exception:
+            state.wait_from = 0
+
+    get_running_loop = events._get_running_loop
+    current_task = tasks.current_task
+
+    def running_lane() -> str | None:
+        loop = get_running_loop()
+        if loop is None:
+            return None
+        state = getattr(current_task(loop), _ATTR, None)
+        return None if state is None or state.quiet else state.lane
+
+    core.running_lane = running_lane
+
+    def callback_blocked(handle: Any, t0: int) -> None:
+        held = _now() - t0
+        callback = handle._callback
+        name = getattr(callback, "__qualname__", None) or type(callback).__name__
+        emit(
+            "loop-blocked",
+            {"held_s": round(held / 1e9, 6), "threshold_ms": _THRESHOLD_MS, "callback": str(name)},
+            t_ns=t0,
+        )
+
+    events.Handle._run = mark(_run, run)
+
+    create_task: Callable[..., Any] = base.BaseEventLoop.create_task
+
+    def create(self: Any, coro: Any, *args: Any, **kwargs: Any) -> Any:
+        t0 = _now()
+        task = create_task(self, coro, *args, **kwargs)
+        if not isinstance(task, task_types) or getattr(task, _ATTR, None) is not None:
+            return task  # another kind of task (a factory's), or already ours
+        try:
+            link = new_link(_state.pid)
+            state = register(task, link, coro)
+            if state.quiet:
+                return task
+            emit("create_task", {"coro": state.info["coro"], "link": link}, t_ns=t0)
+            if _ran_eagerly(coro):
+                first_step(task, state, t0)
+                after_step(task, state, t0, _now())
+        except Exception:  # a slip of ours must never fail the script's create_task
+            pass
+        return task
+
+    base.BaseEventLoop.create_task = mark(create, create_task)
+    _patch_queue(module.queues.Queue)
+
+
+def _ran_eagerly(coro: Any) -> bool:
+    """The task's first step ran inside create_task (an eager task, 3.12+)."""
+    if not hasattr(coro, "cr_suspended"):
+        return False  # before 3.11 there are no eager tasks either
+    return bool(coro.cr_suspended or coro.cr_frame is None)
+
+
+def _wait_kinds(module: Any) -> dict[Any, str]:
+    """The code objects of asyncio's own awaits, by what they wait for."""
+    found: dict[Any, str] = {}
+    names = {
+        "asyncio.sleep": (module.tasks, "sleep"),
+        "asyncio.wait_for": (module.tasks, "wait_for"),
+        "asyncio.wait": (module.tasks, "_wait"),
+        "Queue.get": (module.queues.Queue, "get"),
+        "Queue.put": (module.queues.Queue, "put"),
+        "Lock.acquire": (module.locks.Lock, "acquire"),
+        "Event.wait": (module.locks.Event, "wait"),
+        "Condition.wait": (module.locks.Condition, "wait"),
+        "Semaphore.acquire": (module.locks.Semaphore, "acquire"),
+        "Barrier.wait": (getattr(module.locks, "Barrier", None), "_block"),
+        "TaskGroup": (getattr(module, "TaskGroup", None), "__aexit__"),
+        "stream read": (module.streams.StreamReader, "_wait_for_data"),
+        "stream drain": (module.streams.StreamWriter, "drain"),
+        "asyncio.to_thread": (getattr(module, "threads", None), "to_thread"),
+    }
+    for label, (owner, attribute) in names.items():
+        code = getattr(getattr(owner, attribute, None), "__code__", None)
+        if code is not None:
+            found[code] = label
+    return found
+
+
+def _patch_queue(queue: Any) -> None:
+    """Each item's put and the get that received it share a link (exact for a
+    FIFO queue; for equal items in a LIFO or priority queue, the first pending
+    put of an item with that identity)."""
+    put_nowait: Callable[..., Any] = queue.put_nowait
+    get_nowait: Callable[..., Any] = queue.get_nowait
+
+    def put(self: Any, item: Any) -> None:
+        put_nowait(self, item)  # QueueFull: nothing was put
+        attributes = getattr(self, "__dict__", None)
+        if attributes is None:  # a subclass with __slots__: not linked
+            return
+        link = new_link(_state.pid)
+        attributes.setdefault(_LINKS, {}).setdefault(id(item), []).append(link)
+        emit("put", {"queue": type(self).__name__, "item": short(item), "link": link})
+
+    def get(self: Any) -> Any:
+        item = get_nowait(self)  # QueueEmpty: nothing was taken
+        pending = getattr(self, "__dict__", {}).get(_LINKS, {})
+        links = pending.get(id(item))
+        detail = {"queue": type(self).__name__, "item": short(item)}
+        if links:
+            detail["link"] = links.pop(0)
+            if not links:
+                del pending[id(item)]
+        emit("get", detail)
+        return item
+
+    queue.put_nowait = mark(put, put_nowait)
+    queue.get_nowait = mark(get, get_nowait)
