@@ -32,9 +32,11 @@ from concdemo.tracer.core import (
     BLOCKED_NS,
     _now,
     _state,
+    admitted,
     emit,
     mark,
     short,
+    task_name,
     thread_name,
 )
 from concdemo.tracer.links import new_link
@@ -381,6 +383,9 @@ def _patch_queue(queue: Any) -> None:
         attributes = getattr(self, "__dict__", None)
         if attributes is None:  # a subclass with __slots__: not linked
             return
+        now = _now()
+        if not admitted("put", task_name(), now, now):
+            return  # counted, not sent (nor linked: its get finds no link)
         link = new_link(_state.pid)
         attributes.setdefault(_LINKS, {}).setdefault(id(item), []).append(link)
         emit("put", {"queue": type(self).__name__, "item": short(item), "link": link})
@@ -394,7 +399,9 @@ def _patch_queue(queue: Any) -> None:
             detail["link"] = links.pop(0)
             if not links:
                 del pending[id(item)]
-        emit("get", detail)
+        now = _now()
+        if admitted("get", task_name(), now, now):
+            emit("get", detail)
         return item
 
     queue.put_nowait = mark(put, put_nowait)

@@ -106,15 +106,23 @@ def emit_call(kind: str, t0_ns: int, detail: dict[str, Any], end: dict[str, Any]
     """
     t1 = _now()
     task = task_name()
-    key = (kind, task, "site", _call_site())
-    if not budget.admit(key):  # a million puts in a loop: tallied (budget.py)
-        budget.tally(key, t0_ns, t1, "error" in end)
+    if not admitted(kind, task, t0_ns, t1, "error" in end):
         return
     if t1 - t0_ns < BLOCKED_NS:
         emit(kind, {**detail, **end}, t_ns=t0_ns, task=task)
         return
     emit(f"{kind}-start", detail, "start", t0_ns, task)
     emit(f"{kind}-end", {**end, "waited_s": round((t1 - t0_ns) / 1e9, 6)}, "end", t1, task)
+
+
+def admitted(kind: str, task: str, t0_ns: int, t1_ns: int, failed: bool = False) -> bool:
+    """Whether this occurrence of a call is sent on its own; if not, it is tallied:
+    a million puts in a loop are counted per kind, lane and call site (budget.py)."""
+    key = (kind, task, "site", _call_site())
+    if budget.admit(key):
+        return True
+    budget.tally(key, t0_ns, t1_ns, failed)
+    return False
 
 
 def _call_site() -> str:
