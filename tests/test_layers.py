@@ -52,6 +52,8 @@ def test_the_contracts_catch_lazy_and_upward_imports(tmp_path: Path) -> None:
         "wire/gate.py": "def _rich():\n    import rich.console  # noqa",
         "tracer/hooks.py": "def _names():\n    from concdemo.catalogue import catalog  # noqa",
         "i18n/translations.py": "def _claims():\n    from concdemo.catalogue import claims  # noqa",
+        # A circle inside one package (store imports events): no layer is crossed.
+        "core/events.py": "def _store():\n    from concdemo.core import store  # noqa",
     }
     found = _lint_copy(tmp_path, wrong)
     assert found.returncode == 1, found.stdout + found.stderr
@@ -61,6 +63,7 @@ def test_the_contracts_catch_lazy_and_upward_imports(tmp_path: Path) -> None:
         "wire -> rich": "concdemo.wire.gate -> rich" in report,
         "tracer -> catalogue": "concdemo.tracer.hooks -> concdemo.catalogue.catalog" in report,
         "i18n -> catalogue": "concdemo.i18n.translations -> concdemo.catalogue.claims" in report,
+        "circle in core": "No cycles are allowed in concdemo.core." in report,
     }
     assert all(caught.values()), f"not caught: {[k for k, v in caught.items() if not v]}\n{report}"
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from concdemo.tracer import core
+from concdemo.tracer import emitter
 from concdemo.tracer.core import (
     BLOCKED_NS,
     _now,
@@ -300,7 +300,7 @@ def patch_asyncio(module: ModuleType) -> None:
         state = getattr(current_task(loop), _ATTR, None)
         return None if state is None or state.quiet else state.lane
 
-    core.running_lane = running_lane
+    emitter.running_lane = running_lane
 
     def callback_blocked(handle: Any, t0: int) -> None:
         held = _now() - t0

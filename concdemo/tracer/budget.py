@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from concdemo.tracer.emitter import emit
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -105,8 +107,6 @@ def _send_out(key: Key) -> None:
 
 
 def _send(key: Key, found: _Tally) -> None:
-    from concdemo.tracer.core import emit  # (core imports this module)
-
     kind, task, field, site = key
     start: dict[str, Any] = {"summarised": found.count, field: site}
     end: dict[str, Any] = {

@@ -1,100 +1,31 @@
-"""The tracer in each process: emitting events, naming lanes, and installing the hooks.
-
-Events go through this process's end of the channel, the probe's too
-(``concdemo.wire.process``: its writer, sequence numbers, step-mode gate, and the
-fork handling that keeps them per process), encoded by ``channel.encode``: one
-wire format for scenarios and traced scripts alike.
-Unlike ``probe.event`` this module may give an event an earlier time stamp (a
-call that blocked becomes a span from when it began) and it never imports
-``threading`` to name a lane.
-"""
+"""What the hooks share: a call reported as an instant or as the span it waited,
+the volume budget's say on each call, short reprs, and the tracer's own frames
+(kept out of the script's tracebacks). Emitting itself is ``emitter``'s job, and
+installing the hooks ``install``'s."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from typing import TYPE_CHECKING
 
 from concdemo.tracer import budget
-from concdemo.wire import process as this_process
-from concdemo.wire.channel import encode
+from concdemo.tracer.emitter import _now, _state, emit, process_name, task_name, thread_name
 
 if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
-    from collections.abc import Callable
     from typing import Any
 
-_state = this_process.state
-_now = time.monotonic_ns
+__all__ = [  # emitter's names, used by the hooks through this module
+    "_now",
+    "_state",
+    "emit",
+    "process_name",
+    "task_name",
+    "thread_name",
+]
 
 # A call that waited longer than this is shown as a span of the time it waited.
 BLOCKED_NS = 1_000_000
-
-_process_name_override: str | None = None  # the forkserver names itself
-
-
-# Set by tracer/aio.py once the script imported asyncio: the lane of the asyncio
-# task running now in this thread, if any. What a task prints or sleeps is shown
-# in its own lane. (Asked at each event, not set around each step: a step of a
-# sleep(0) loop costs 2 us bare, and most steps emit nothing.)
-running_lane: Callable[[], str | None] | None = None
-
-
-def task_name() -> str:
-    """The asyncio task, else the greenlet, else the thread, running now."""
-    if running_lane is not None:
-        lane = running_lane()
-        if lane:
-            return lane
-    return thread_name()
-
-
-def thread_name() -> str:
-    """The greenlet, else the thread, running now, without importing anything."""
-    greenlet = sys.modules.get("greenlet")
-    if greenlet is not None:
-        current = greenlet.getcurrent()
-        if current.parent is not None:  # not a thread's main greenlet
-            label = getattr(current, "concdemo_label", None) or getattr(current, "name", None)
-            return str(label) if label else f"greenlet-{id(current) & 0xFFFF:04x}"
-    threading = sys.modules.get("threading")
-    if threading is None:
-        return "MainThread"  # no other thread can exist before threading is imported
-    return str(threading.current_thread().name)
-
-
-def process_name() -> str:
-    if _process_name_override is not None:
-        return _process_name_override
-    return this_process.process_name()
-
-
-def emit(
-    kind: str,
-    detail: dict[str, Any] | None = None,
-    span: str = "",
-    t_ns: int | None = None,
-    task: str | None = None,
-    process: str | None = None,
-) -> None:
-    writer = _state.writer
-    if writer is None or writer.broken:
-        return
-    seq = _state.seq
-    _state.seq = seq + 1
-    message = encode(
-        seq,
-        _now() if t_ns is None else t_ns,
-        _state.pid,
-        process or process_name(),
-        task or task_name(),
-        kind,
-        span,
-        detail or {},
-    )
-    writer.write(message)
-    if _state.gate is not None:
-        _state.gate.wait()
 
 
 def emit_call(kind: str, t0_ns: int, detail: dict[str, Any], end: dict[str, Any]) -> None:
@@ -170,77 +101,6 @@ def caller_module(depth: int = 2) -> str:
         return ""
 
 
-# --- process roles ------------------------------------------------------------
-
-
-def _role() -> str:
-    """What this interpreter is: the script, a spawned child, or a helper."""
-    argv = getattr(sys, "orig_argv", sys.argv)
-    if "--multiprocessing-fork" in argv:
-        return "spawn-child"
-    command = " ".join(argv)
-    if "multiprocessing.forkserver" in command:
-        return "forkserver"
-    return "main"
-
-
-def _after_fork_in_child() -> None:
-    global _process_name_override
-    _process_name_override = None
-    # multiprocessing's own forks (popen_fork, the forkserver) are reported by
-    # the wrapped Process._bootstrap, with the child's name; any other fork
-    # (os.fork in the script) is reported here.
-    frame = sys._getframe(1)
-    for _ in range(4):
-        if frame is None:
-            break
-        module = str(frame.f_globals.get("__name__", ""))
-        if module.startswith("multiprocessing"):
-            return
-        frame = frame.f_back  # type: ignore[assignment]
-    emit("process-start", {"start_method": "os.fork", "parent": os.getppid()})
-
-
-def _report_main_start() -> None:
-    import atexit
-
-    emit(
-        "process-start",
-        {"start_method": None, "parent": os.getppid(), "python": sys.version.split()[0]},
-    )
-    main_pid = os.getpid()
-
-    def at_exit() -> None:
-        if os.getpid() == main_pid:  # atexit also runs in os.fork children that return
-            from concdemo.tracer import budget
-            from concdemo.tracer.output import flush_partial
-
-            flush_partial()
-            budget.flush()
-            emit("process-end")
-
-    atexit.register(at_exit)
-    _report_uncaught()
-
-
-def _report_uncaught() -> None:
-    """An uncaught exception as an ``error`` event, printed as bare. In a spawned
-    child (or a forkserver's, whose loop calls ``sys.excepthook`` itself) this is
-    one that ended it before ``Process._bootstrap`` ran (the bootstrapping
-    RuntimeError of a script without a ``__main__`` guard, a target that cannot
-    be unpickled): _bootstrap reports its own."""
-    previous = sys.excepthook
-
-    def report_uncaught(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
-        if not issubclass(kind, KeyboardInterrupt):
-            probe_error(exc)
-        if tb is exc.__traceback__:
-            tb = without_our_frames(exc)
-        previous(kind, exc, tb)
-
-    sys.excepthook = report_uncaught
-
-
 def mark(wrapper: Any, original: Any) -> Any:
     """``wrapper`` dressed as ``original`` (what functools.wraps copies, without
     importing functools), and marked as ours so that no patch wraps twice."""
@@ -301,31 +161,3 @@ def probe_error(exc: BaseException) -> None:
             "function": code.co_name,
         }
     emit("error", {"type": type(exc).__name__, "message": str(exc)[:500], **where})
-
-
-def install() -> None:
-    """Called once per fresh interpreter, from the boot ``sitecustomize``."""
-    global _process_name_override
-    if _state.writer is None:
-        return  # not under concdemo: nothing to report to
-    from concdemo.tracer import hooks, output, threads
-
-    role = _role()
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-    hooks.install()
-    threads.install_sleep()
-    if sys.version_info >= (3, 12):
-        from concdemo.tracer import generators
-        from concdemo.tracer.env import ENV_TRACE_OWN_DIR
-
-        generators.install(os.environ.get(ENV_TRACE_OWN_DIR, ""))
-    if role == "forkserver":
-        # It reports nothing of its own (the CLI names it in hang stacks), but
-        # its children inherit the hooks from it. (The resource tracker is not
-        # traced at all: see boot/sitecustomize.py.)
-        _process_name_override = "ForkServer"
-    output.install()
-    if role == "main":
-        _report_main_start()
-    else:  # a spawned child, or the forkserver, whose children call the hook too
-        _report_uncaught()

@@ -25,7 +25,7 @@ import sys
 from _thread import get_ident
 from typing import TYPE_CHECKING
 
-from concdemo.tracer.core import emit
+from concdemo.tracer.emitter import emit
 from concdemo.wire.channel import MAX_OUTPUT_LINE, line_pieces
 
 if TYPE_CHECKING:

@@ -26,14 +26,14 @@ def _boot() -> None:
     if home:
         sys.path.insert(0, home)
     try:
-        import concdemo.tracer.core as core
+        import concdemo.tracer.install as tracer
     except ImportError:
         return
     finally:
         if home and sys.path and sys.path[0] == home:
             del sys.path[0]
     try:
-        core.install()
+        tracer.install()
     except Exception as exc:  # never let the tracer stop the script from running
         sys.stderr.write(f"concdemo tracer: not tracing this process ({exc!r})\n")
 
