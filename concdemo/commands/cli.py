@@ -65,6 +65,7 @@ class Terminated(KeyboardInterrupt):
 
 
 LANG_HELP = "en or zh; default: CONCDEMO_LANG or en"
+HTML_HELP = "Also write one self-contained HTML report (opens offline in a browser)."
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -306,6 +307,7 @@ def run(
     svg: str | None = typer.Option(
         None, "--svg", metavar="FILE", help="Also write the summary and timeline as SVG."
     ),
+    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_HELP),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Run a scenario's variants, or any script (traced), in a subprocess; show what happens."""
@@ -320,7 +322,7 @@ def run(
         _check_step(step, as_json, plain)
         from concdemo.export import Outputs
 
-        outputs = Outputs.checked(trace, svg)
+        outputs = Outputs.checked(trace, svg, html)
     if any(spec.script is not None for spec in specs) and _stdin_redirected():
         from concdemo.commands.consoles import stderr_console
         from concdemo.i18n import tr
@@ -381,6 +383,20 @@ def compare(
         from concdemo.render.compare import comparison_table
 
         stdout_console().print(comparison_table(result))
+
+
+@app.command("report")
+def report_command(
+    document: str = typer.Argument(..., help="A run document saved with `run ... --json`."),
+    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_HELP),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Write a saved run document (`run --json`) as an HTML report."""
+    from concdemo.commands import saved
+
+    _use_lang(lang)
+    with usage_errors():
+        saved.write_report(document, html)
 
 
 @app.command()

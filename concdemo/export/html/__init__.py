@@ -1,0 +1,440 @@
+"""One self-contained, offline HTML report of the runs (``--html FILE``).
+
+The page is plain HTML for the summary, the checks and the explanation (both
+languages, switched by one attribute), then a canvas timeline drawn by the
+hand-written ``viewer.js`` kept next to this file. Each run's events travel as
+columnar arrays plus a string table, gzip-compressed and base64-encoded inside a
+``<script type="application/octet-stream">`` block the browser never executes;
+base64 cannot contain ``</script>``, and every other text from the run is
+HTML-escaped, so nothing a script printed can run. A Content-Security-Policy
+allows only the page's own script and style (by hash) and no connection at all.
+
+The same runs give the same bytes: no time of writing, gzip's mtime is 0, and
+every table is in the order the events came.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import html
+import json
+import struct
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from concdemo.i18n import MESSAGES, t
+
+if TYPE_CHECKING:
+    from concdemo.core.runner import RunResult
+
+FORMAT = "concdemo/html-data-1"
+# One row per event: t (s), (pid, process, task, kind, span ("", start, end)), detail JSON:
+# what an EventStore's json_rows() yields.
+Row = tuple[float, tuple[int, str, str, str, str], str]
+
+# What wins a pixel column, as in the terminal timeline: bookkeeping < bars <
+# events < checks < failures (an error is never hidden by a thousand puts).
+QUIET, BAR, EVENT, CHECK, ALARM = 0, 1, 2, 3, 4
+_QUIET_KINDS = ("process-start", "process-end")
+_SPAN_CODES = {"": 0, "start": 1, "end": 2}
+
+
+@dataclass
+class RunView:
+    """One run as the page needs it: the head of its ``run --json`` entry, its
+    explanation per language (None: not available in that language), its events."""
+
+    head: dict[str, Any]
+    explanation: dict[str, list[str] | None]
+    rows: Iterable[Row]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- from a run just made, or from a saved ``run --json`` document -----------------
+
+
+def views_from_results(results: list[RunResult]) -> list[RunView]:
+    from concdemo.explain import explain
+
+    return [
+        RunView(
+            _head(r),
+            {"en": explain(r, "en"), "zh": explain(r, "zh")},
+            _rows_of_result(r),
+        )
+        for r in results
+    ]
+
+
+def _head(result: RunResult) -> dict[str, Any]:
+    spec = result.spec
+    script = spec.script
+    return {
+        "scenario": None if script is not None else spec.variant.scenario,
+        "script": None if script is None else script.doc_path,
+        "argv": [] if script is None else list(script.argv),
+        "variant": spec.variant.name,
+        "start_method": spec.start_method,
+        "params": spec.params,
+        "outcome": result.outcome,
+        "expected": result.expected,
+        "as_expected": result.as_expected,
+        "wall_s": round(result.wall_s, 6),
+        "phases": [
+            {"name": p.name, "seconds": p.seconds, "theory_s": p.theory_s} for p in result.phases
+        ],
+        "checks": [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in result.checks],
+        "processes": [
+            {"pid": p.pid, "name": p.name, "exitcode": p.exitcode} for p in result.processes
+        ],
+        "error": result.error,
+        "stacks": result.stacks,
+        "dropped_events": result.dropped_events,
+    }
+
+
+def _rows_of_result(result: RunResult) -> Iterator[Row]:
+    events = result.events
+    fast = getattr(events, "json_rows", None)
+    if fast is not None:  # an EventStore: no Event object per event
+        yield from fast()
+        return
+    for e in events:
+        yield e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json
+
+
+def views_from_doc(doc: Any, source: str) -> list[RunView]:
+    """The runs of a ``run --json`` document; ValueError naming what is wrong."""
+    if not isinstance(doc, dict) or doc.get("schema") != "concdemo/run-1":
+        found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
+        raise ValueError(f"its schema is {found!r}, not 'concdemo/run-1'")
+    runs = doc.get("runs")
+    if not isinstance(runs, list):
+        raise ValueError("it has no 'runs' list")
+    views = []
+    for n, run in enumerate(runs):
+        if not isinstance(run, dict) or not isinstance(run.get("events"), list):
+            raise ValueError(f"run {n + 1} has no 'events' list")
+        head = {k: v for k, v in run.items() if k != "events"}
+        views.append(
+            RunView(
+                head,
+                # A saved document holds the English explanation only (JSON is for
+                # programs); the Chinese one is made from the run itself.
+                {"en": list(run.get("explanation") or []), "zh": None},
+                _rows_of_doc(run["events"], n),
+            )
+        )
+    return views
+
+
+def _rows_of_doc(events: list[Any], run: int) -> Iterator[Row]:
+    for i, e in enumerate(events):
+        try:
+            detail = dict(e.get("detail") or {})
+            if "link" in e:
+                detail["link"] = e["link"]  # back where the run keeps it
+            key = (int(e["pid"]), str(e["process"]), str(e["task"]), str(e["kind"]),
+                   str(e.get("span", "")))
+            yield (
+                float(e["t"]),
+                key,
+                json.dumps(detail, ensure_ascii=False, separators=(",", ":")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"event {i + 1} of run {run + 1} is not an event ({exc})") from exc
+
+
+# --- the data block ---------------------------------------------------------------
+
+
+class _Strings:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+
+def _priority(kind: str, span: str, detail: str) -> int:
+    if kind == "error":
+        return ALARM
+    if kind == "check":
+        try:
+            ok = json.loads(detail).get("ok")
+        except (ValueError, AttributeError):
+            ok = False
+        return CHECK if ok else ALARM
+    if span:
+        return BAR
+    if kind in _QUIET_KINDS:
+        return QUIET
+    return EVENT
+
+
+def encode(view: RunView) -> str:
+    """The run's events as base64(gzip(header JSON + little-endian columns)).
+
+    Per event only three numbers are kept: its time, its key (an index into a
+    table of (lane, kind, priority and span code), one entry per distinct
+    process, task, kind and span, as the event store keys them) and its detail
+    (an index into the string table). A million-event burst has a handful of keys.
+    """
+    strings = _Strings()
+    lanes: dict[tuple[int, str], int] = {}
+    lane_rows: list[list[Any]] = []
+    names: dict[int, str] = {}
+    keys: dict[Any, int] = {}
+    key_rows: list[list[int]] = []
+    times = array("i")
+    key_col = array("I")
+    detail_col = array("I")
+    details = strings.index
+    open_spans: dict[tuple[int, str, str], list[int]] = {}
+    pairs: list[tuple[int, int]] = []
+    links: dict[str, int] = {}
+    link_pairs = array("I")
+    floats: array[float] | None = None
+    previous = 0
+    i = -1
+    for i, (at, key, detail) in enumerate(view.rows):
+        pid, process, task, kind, span = key
+        # Checks and errors are judged by their detail (a failed check is an alarm).
+        judged = (key, detail) if kind == "check" else key
+        k = keys.get(judged)
+        if k is None:
+            k = keys[judged] = len(key_rows)
+            lane = lanes.get((pid, task))
+            if lane is None:
+                lane = lanes[(pid, task)] = len(lane_rows)
+                lane_rows.append([pid, task])
+            names[pid] = process
+            code = _SPAN_CODES.get(span, 0) + 4 * _priority(kind, span, detail)
+            key_rows.append([lane, strings(kind), code])
+        key_col.append(k)
+        d = details.get(detail)
+        if d is None:
+            d = details[detail] = len(details)
+        detail_col.append(d)
+        us = round(at * 1e6)
+        step = us - previous
+        previous = us
+        if floats is None and not -_INT32 <= step <= _INT32:
+            floats = _seconds(times)  # over 35 minutes between two events: floats
+        if floats is None:
+            times.append(step)
+        else:
+            floats.append(at)
+        if span:
+            if span == "start":
+                open_spans.setdefault((pid, task, kind[: -len("-start")]), []).append(i)
+            elif span == "end":
+                stack = open_spans.get((pid, task, kind[: -len("-end")]))
+                if stack:
+                    pairs.append((stack.pop(), i))
+        if '"link":' in detail:
+            try:
+                link = json.loads(detail).get("link")
+            except (ValueError, AttributeError):
+                link = None
+            if link is not None:
+                first = links.setdefault(str(link), i)
+                if first != i:  # one arrow from the first of a link to each later one
+                    link_pairs.extend((first, i))
+    count = i + 1
+    partner = array("i", [-1]) * count
+    for a, b in pairs:
+        partner[a], partner[b] = b, a
+    t_column: array[Any] = times if floats is None else floats
+    header = {
+        "format": FORMAT,
+        "count": count,
+        "t": "delta-us" if floats is None else "f64-s",
+        "links": len(link_pairs) // 2,
+        "strings": list(strings.index),
+        "keys": key_rows,
+        "processes": [[pid, names[pid]] for pid in dict.fromkeys(p for p, _ in lane_rows)],
+        "lanes": lane_rows,
+    }
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    parts = [struct.pack("<I", len(head)), head]
+    offset = 4 + len(head)
+    for column in (t_column, key_col, detail_col, partner, link_pairs):
+        pad = -offset % 8  # each column starts on 8 bytes: typed arrays view it in place
+        parts.append(b"\0" * pad)
+        data = column.tobytes() if _LITTLE else _swapped(column)
+        parts.append(data)
+        offset += pad + len(data)
+    blob = gzip.compress(b"".join(parts), compresslevel=6, mtime=0)
+    return base64.b64encode(blob).decode("ascii")
+
+
+def _seconds(steps: array[int]) -> array[float]:
+    total, out = 0, array("d")
+    for step in steps:
+        total += step
+        out.append(total / 1e6)
+    return out
+
+
+_LITTLE = array("I", [1]).tobytes()[0] == 1
+_INT32 = 2**31 - 1
+
+
+def _swapped(column: array[Any]) -> bytes:
+    copy = array(column.typecode, column)
+    copy.byteswap()
+    return copy.tobytes()
+
+
+# --- the page -----------------------------------------------------------------------
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _both(key: str, **values: Any) -> str:
+    """A label in both languages; the page shows the one its switch selects."""
+    return "".join(
+        f'<span lang="{code}">{html.escape(t(key, lang, **values))}</span>'
+        for lang, code in (("en", "en"), ("zh", "zh-Hans"))
+    )
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _title(head: dict[str, Any]) -> str:
+    if head.get("script"):
+        argv = " ".join(str(a) for a in head.get("argv") or [])
+        return f"{head['script']} {argv}".strip()
+    return f"{head.get('scenario')} · {head.get('variant')}"
+
+
+def _summary(head: dict[str, Any]) -> str:
+    outcome = str(head.get("outcome"))
+    good = bool(head.get("as_expected"))
+    rows = [
+        f'<p class="outcome {"good" if good else "bad"}">'
+        f"{_both('html_outcome', outcome=outcome, expected=head.get('expected'))}"
+        f" · {_e(head.get('start_method'))} · {_e(head.get('wall_s'))} s</p>"
+    ]
+    phases = head.get("phases") or []
+    if phases:
+        rows.append(f"<h3>{_both('html_phases')}</h3><table class='phases'>")
+        for p in phases:
+            seconds = "—" if p.get("seconds") is None else f"{p['seconds']:.3f} s"
+            theory = "" if p.get("theory_s") is None else f"{p['theory_s']} s"
+            rows.append(
+                f"<tr><td>{_e(p.get('name'))}</td><td>{_e(seconds)}</td>"
+                f"<td>{_both('html_theory', value=theory) if theory else ''}</td></tr>"
+            )
+        rows.append("</table>")
+    checks = head.get("checks") or []
+    rows.append(f"<h3>{_both('html_checks')}</h3>")
+    if checks:
+        rows.append("<ul class='checks'>")
+        for c in checks:
+            ok = bool(c.get("ok"))
+            detail = "  ".join(f"{k}={v}" for k, v in (c.get("detail") or {}).items())
+            rows.append(
+                f"<li class='{'ok' if ok else 'fail'}'>{'✓' if ok else '✗'} "
+                f"{_e(c.get('what'))} <small>{_e(detail)}</small></li>"
+            )
+        rows.append("</ul>")
+    else:
+        rows.append(f"<p>{_both('html_no_checks')}</p>")
+    error = head.get("error")
+    if error:
+        rows.append(f"<h3>{_both('html_error')}</h3><pre>{_e(json.dumps(error, indent=1))}</pre>")
+    stacks = head.get("stacks") or []
+    if stacks:
+        rows.append(
+            f"<h3>{_both('html_stacks')}</h3><pre>{_e(json.dumps(stacks, indent=1))}</pre>"
+        )
+    processes = head.get("processes") or []
+    if processes:
+        rows.append(f"<h3>{_both('html_processes')}</h3><table class='processes'>")
+        for p in processes:
+            rows.append(
+                f"<tr><td>{_e(p.get('name'))}</td><td>{_e(p.get('pid'))}</td>"
+                f"<td>{_both('html_exitcode', code=p.get('exitcode'))}</td></tr>"
+            )
+        rows.append("</table>")
+    if head.get("dropped_events"):
+        rows.append(f"<p class='bad'>{_both('html_dropped', n=head['dropped_events'])}</p>")
+    return "\n".join(rows)
+
+
+def _explanation(explanation: dict[str, list[str] | None]) -> str:
+    parts = [f"<h3>{_both('html_explanation')}</h3>"]
+    for lang, code in (("en", "en"), ("zh", "zh-Hans")):
+        lines = explanation.get(lang)
+        if lines is None:
+            text = MESSAGES["html_no_explanation"][lang]
+            parts.append(f'<p lang="{code}" class="note">{_e(text)}</p>')
+            continue
+        items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+        parts.append(f'<ul lang="{code}" class="explanation">{items}</ul>')
+    return "\n".join(parts)
+
+
+def page(views: list[RunView], title: str) -> str:
+    script, style = _asset("viewer.js"), _asset("viewer.css")
+    csp = (
+        f"default-src 'none'; script-src {_sha(script)}; style-src {_sha(style)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    sections = []
+    for n, view in enumerate(views):
+        head = view.head
+        sections.append(
+            f'<section class="run" data-run="{n}">\n'
+            f"<h2>{_e(_title(head))}</h2>\n{_summary(head)}\n{_explanation(view.explanation)}\n"
+            f"<h3>{_both('html_timeline')}</h3>\n"
+            f'<div class="timeline" data-run="{n}"><p class="loading">'
+            f"{_both('html_loading')}</p></div>\n"
+            f'<script type="application/octet-stream" class="data" data-run="{n}">'
+            f"{encode(view)}</script>\n</section>"
+        )
+    help_text = _both("html_help")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{style}</style>\n</head>\n"
+        '<body data-lang="en">\n<header><h1>'
+        f"{_e(title)}</h1>\n"
+        '<div class="langs"><button type="button" data-set-lang="en">English</button>'
+        '<button type="button" data-set-lang="zh">中文</button></div>\n'
+        f'<p class="help">{help_text}</p></header>\n'
+        + "\n".join(sections)
+        + f"\n<script>{script}</script>\n</body>\n</html>\n"
+    )
+
+
+def report(views: list[RunView], title: str) -> str:
+    return page(views, title)
+
+
+def from_results(results: list[RunResult]) -> str:
+    scenarios = dict.fromkeys(
+        r.spec.script.doc_path if r.spec.script is not None else r.spec.variant.scenario
+        for r in results
+    )
+    return page(views_from_results(results), f"concdemo run {' '.join(scenarios)}".strip())
