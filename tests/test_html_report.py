@@ -317,3 +317,18 @@ def test_an_unwritable_report_path_is_refused_before_the_run(tmp_path: Path) -> 
 def test_report_without_html_says_what_to_add(tmp_path: Path, queue_doc: Path) -> None:
     result = cli("report", str(queue_doc))
     assert result.returncode == 2 and "--html FILE" in result.stderr
+
+
+def test_every_recorded_run_document_becomes_a_report() -> None:
+    """The recorded documents of every shipped scenario (tests/fixtures/runs/) read
+    back; a hung run shows where each process was blocked."""
+    from concdemo.export import html
+
+    for path in sorted((HERE / "fixtures" / "runs").glob("*.json")):
+        doc = json.loads(path.read_text())
+        text = html.report(html.views_from_doc(doc, path.name), path.name)
+        assert text.count('class="data"') == len(doc["runs"]), path.name
+        for run in doc["runs"]:
+            for stack in run["stacks"]:
+                blocked = stack["blocked_in"]
+                assert f"{blocked['file']}:{blocked['line']} {blocked['function']}  ◀" in text

@@ -144,6 +144,21 @@ class EventStore(Sequence[Event]):
             start = 0 if i == firsts[c] else ends[i - 1]
             yield t[i], keys[key_of[i]], chunks[c][start : ends[i]]
 
+    def keyed_rows(self) -> tuple[list[Key], Iterator[tuple[float, int, str]]]:
+        """The distinct keys, and (t, index of the key, detail JSON text) of each event
+        in time order: ``json_rows`` for a reader that tells events apart by key
+        (the HTML report) and need not hash a key tuple per event."""
+        t, key_of = self._t, self._key
+        chunk_of, chunks, ends, firsts = self._chunk_of, self._chunks, self._ends, self._chunk_first
+
+        def rows() -> Iterator[tuple[float, int, str]]:
+            for i in self._in_time():
+                c = chunk_of[i]
+                start = 0 if i == firsts[c] else ends[i - 1]
+                yield t[i], key_of[i], chunks[c][start : ends[i]]
+
+        return self._keys, rows()
+
     def arrived(self, start: int, end: int) -> list[Event]:
         """Events ``start:end`` in arrival order (what the views are shown)."""
         return [self._event(i) for i in range(start, end)]
