@@ -387,8 +387,12 @@ def compare(
 
 @app.command("report")
 def report_command(
-    document: str = typer.Argument(..., help="A run document saved with `run ... --json`."),
-    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_HELP),
+    document: str = typer.Argument(
+        ..., metavar="RUN.json", help="A run document saved with `run ... --json`."
+    ),
+    html: str | None = typer.Option(
+        None, "--html", metavar="FILE", help="Write it to FILE as one self-contained HTML page."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Write a saved run document (`run --json`) as an HTML report."""

@@ -126,7 +126,7 @@ TEXTS = {
     "help/list/--lang": ("2c9d84a0", "en 或 zh；默认：CONCDEMO_LANG 或 en"),
     "help/report": ("a691b926", "把保存的运行文档（run --json）写成 HTML 报告。"),
     "help/report/DOCUMENT": ("88c0935d", "用 `run ... --json` 保存的运行文档。"),
-    "help/report/--html": ("4cf16bf9", "同时写一个自包含的 HTML 报告（在浏览器中离线打开）。"),
+    "help/report/--html": ("e449fb67", "把它写到 FILE，成为一个自包含的 HTML 页面。"),
     "help/report/--lang": ("2c9d84a0", "en 或 zh；默认：CONCDEMO_LANG 或 en"),
     "help/run": ("cf2a565a", "运行一个场景的变体，或任意脚本（自动跟踪），每个都在自己的子进程中运行，并展示发生了什么。"),
     "help/run/SCENARIO": ("9c08246b", "场景名，例如 pipe（见 `concdemo list`），或者一个脚本：demo.py。"),
