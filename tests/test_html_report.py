@@ -232,6 +232,24 @@ def test_an_error_is_never_hidden_by_a_thousand_events(page: Any, tmp_path: Path
     assert stats["columns"] <= 5  # 2 ms of puts in a 1 s view: a few columns, not 20,000
 
 
+def test_two_thousand_greenlets_get_thinner_lanes_not_a_blank_canvas(page: Any,
+                                                                     tmp_path: Path) -> None:
+    """Chromium draws nothing on a canvas over about 32,000 device pixels high;
+    2,000 lanes at the usual 22 px would be 44,000."""
+    events = [{"t": g * 1e-5, "pid": 1, "process": "MainProcess", "task": f"Greenlet-{g}",
+               "kind": "switch", "detail": {}} for g in range(2000)]
+    events.append({"t": 0.5, "pid": 1, "process": "MainProcess", "task": "Greenlet-1999",
+                   "kind": "error", "detail": {}})
+    doc = tmp_path / "doc.json"
+    doc.write_text(json.dumps(_document(events)))
+    out = tmp_path / "r.html"
+    assert cli("report", str(doc), "--html", str(out)).returncode == 0
+    opened = Opened(page, out)
+    assert len(opened.state()["lanes"]) == 2000
+    assert page.evaluate("document.querySelector('canvas').height") <= 32_000
+    assert opened.state()["stats"]["alarms"] == 1
+
+
 def test_a_200k_event_burst_loads_within_the_bound(page: Any, tmp_path: Path) -> None:
     out = tmp_path / "burst.html"
     result = cli("run", "fixture", "--variant", "burst", "--param", "events=200000",

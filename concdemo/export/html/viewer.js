@@ -6,7 +6,7 @@
   "use strict";
   const R = (window.concdemoReport = { ready: false, lang: "en", runs: [], errors: [] });
   const FORMAT = "concdemo/html-data-1";
-  const ROW = 22, PROC_ROW = 18, AXIS = 30, LABELS = 230;
+  const ROW = 22, PROC_ROW = 18, AXIS = 30;
   const QUIET = 0, BAR = 1, EVENT = 2, CHECK = 3, ALARM = 4;
   // The terminal's process colours (render/style.py), as the page shows them.
   const PROCESS_COLOURS = ["#0097a7", "#ab47bc", "#388e3c", "#b59a00", "#3f6fd8",
@@ -101,6 +101,10 @@
         [pid, PROCESS_COLOURS[k % PROCESS_COLOURS.length]]));
       this.laneLabels = head.lanes.map(([pid, task]) => `${procName.get(pid)}[${pid}] ${task}`);
       this.laneColour = head.lanes.map(([pid]) => colourOf.get(pid));
+      // A canvas taller than about 32,000 device pixels is not drawn at all: with
+      // hundreds of greenlets, lanes get thinner instead (at least 4 px).
+      const budget = 30000 / (window.devicePixelRatio || 1) - AXIS - head.processes.length * PROC_ROW;
+      this.rowH = Math.max(4, Math.min(ROW, Math.floor(budget / Math.max(1, head.lanes.length))));
       this.rows = []; this.laneY = new Float64Array(head.lanes.length);
       let y = AXIS;
       for (const [pid, name] of head.processes) {
@@ -108,8 +112,8 @@
         y += PROC_ROW;
         head.lanes.forEach(([lp, task], lane) => {
           if (lp !== pid) return;
-          this.rows.push({ proc: false, lane, text: task, y, h: ROW });
-          this.laneY[lane] = y; y += ROW;
+          this.rows.push({ proc: false, lane, text: task, y, h: this.rowH });
+          this.laneY[lane] = y; y += this.rowH;
         });
       }
       this.height = y + 6;
@@ -170,6 +174,8 @@
         const label = el("div", row.proc ? "tl-proc" : "tl-lane", row.text);
         label.style.top = row.y + "px";
         label.style.height = row.h + "px";
+        label.style.lineHeight = row.h + "px";
+        if (row.h < 14) label.style.fontSize = Math.max(4, row.h - 2) + "px";
         if (row.proc) { label.style.borderLeftColor = row.colour; label.dataset.process = row.text; }
         else { label.dataset.lane = this.laneLabels[row.lane]; label.title = this.laneLabels[row.lane]; }
         labels.appendChild(label);
@@ -254,7 +260,7 @@
       const stats = { columns: 0, alarms: 0 };
       for (const row of this.rows) {
         if (row.proc) { ctx.fillStyle = "#eceff1"; ctx.fillRect(0, row.y, W, row.h); continue; }
-        const lane = row.lane, y = row.y;
+        const lane = row.lane, y = row.y, h = this.rowH, pad = h >= 14 ? 4 : 1;
         // Spans: bars, merged while they fall in pixels already covered.
         const spans = this.spans[lane], reach = this.reach[lane];
         let k = 0, hi = reach.length;
@@ -271,8 +277,8 @@
           const x0 = Math.max(0, this.x(t[i])), x1 = Math.min(W, Math.max(this.x(e), x0 + 1));
           if (x1 <= covered) continue;
           const from = Math.max(x0, covered);
-          ctx.fillRect(from, y + 4, x1 - from, ROW - 8);
-          if (x1 - x0 > 40 && labelled.length < 200) labelled.push([i, x0, x1]);
+          ctx.fillRect(from, y + pad, x1 - from, h - 2 * pad);
+          if (x1 - x0 > 40 && h >= 14 && labelled.length < 200) labelled.push([i, x0, x1]);
           covered = x1;
         }
         ctx.globalAlpha = 1;
@@ -280,8 +286,8 @@
         ctx.fillStyle = "#000000";
         for (const [i, x0, x1] of labelled) {
           const name = this.strings[this.d.kind[i]].replace(/-start$/, "");
-          ctx.save(); ctx.beginPath(); ctx.rect(x0, y, x1 - x0, ROW); ctx.clip();
-          ctx.fillText(name, x0 + 3, y + ROW - 7); ctx.restore();
+          ctx.save(); ctx.beginPath(); ctx.rect(x0, y, x1 - x0, this.rowH); ctx.clip();
+          ctx.fillText(name, x0 + 3, y + this.rowH - 7); ctx.restore();
         }
         // Instants: per pixel column the highest score wins (priority, then rarity).
         const inst = this.inst[lane];
@@ -304,7 +310,8 @@
             const alarm = (this.d.code[i] >> 2) >= CHECK;
             stats.columns++;
             if ((this.d.code[i] >> 2) === ALARM) stats.alarms++;
-            ctx.fillRect(alarm ? c - 1 : c, y + (alarm ? 2 : 5), alarm ? 3 : 2, ROW - (alarm ? 4 : 10));
+            const top = alarm ? Math.min(2, pad) : pad + 1;
+            ctx.fillRect(alarm ? c - 1 : c, y + top, alarm ? 3 : 2, Math.max(1, h - 2 * top));
           }
         }
       }
@@ -341,7 +348,7 @@
 
     point(i) {
       const lane = this.d.lane[i], kind = this.strings[this.d.kind[i]];
-      const y = (kind === "phase-start" || kind === "phase-end") ? 3 : this.laneY[lane] + ROW / 2;
+      const y = (kind === "phase-start" || kind === "phase-end") ? 3 : this.laneY[lane] + this.rowH / 2;
       return { x: this.x(this.d.t[i]), y };
     }
 
@@ -351,7 +358,7 @@
       if (i === null) return;
       const ctx = this.ctx, p = this.point(i);
       ctx.strokeStyle = ARROW_COLOUR; ctx.lineWidth = 2;
-      ctx.strokeRect(p.x - 4, p.y - ROW / 2 + 1, 8, ROW - 2);
+      ctx.strokeRect(p.x - 4, p.y - this.rowH / 2 + 1, 8, this.rowH - 2);
       // The selected event's links, and those of the other end of its span.
       const ends = [i];
       if (this.d.partner[i] >= 0) ends.push(this.d.partner[i]);
