@@ -77,7 +77,7 @@ def browser(path: Path, repeat: int, pans: int) -> dict[str, float]:
             page.on("pageerror", lambda e: errors.append(str(e)))
             began = time.perf_counter()
             page.goto(path.as_uri())
-            page.wait_for_function("window.concdemoReport.ready", timeout=120_000)
+            page.wait_for_function("() => window.concdemoReport.ready", timeout=120_000)
             wall_s.append(time.perf_counter() - began)
             ready_ms.append(page.evaluate("window.concdemoReport.readyMs"))
             page.focus("canvas")

@@ -74,7 +74,7 @@ def report_screenshot(env: dict[str, str]) -> int:
             )
             page = browser.new_page(viewport={"width": 1100, "height": 700})
             page.goto(out.as_uri())
-            page.wait_for_function("window.concdemoReport.ready")
+            page.wait_for_function("() => window.concdemoReport.ready")
             # The task made by the first apply_async call, with its arrow.
             page.evaluate(
                 "(() => { const r = window.concdemoReport.runs[0];"

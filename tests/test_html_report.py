@@ -57,7 +57,7 @@ class Opened:
         page.on("dialog", dialog)
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(path.as_uri())
-        page.wait_for_function("window.concdemoReport && window.concdemoReport.ready")
+        page.wait_for_function("() => window.concdemoReport && window.concdemoReport.ready")
 
     def state(self, run: int = 0) -> dict[str, Any]:
         found: dict[str, Any] = self.page.evaluate(f"window.concdemoReport.runs[{run}].state()")
@@ -350,3 +350,28 @@ def test_every_recorded_run_document_becomes_a_report() -> None:
             for stack in run["stacks"]:
                 blocked = stack["blocked_in"]
                 assert f"{blocked['file']}:{blocked['line']} {blocked['function']}  ◀" in text
+
+
+def test_the_events_table_filters_and_a_row_selects_its_event(page: Any, queue_doc: Path,
+                                                              queue_report: Path) -> None:
+    events = _events(queue_doc)
+    opened = Opened(page, queue_report)
+    rows = page.locator("table.events tr[data-index]")
+    assert rows.count() == len(events)  # under 200: all of them, unfiltered
+    page.fill(".tl-table input", "QueueFeeder")
+    # Functions, not expressions: the page's CSP forbids eval, which Playwright uses
+    # to poll an expression.
+    page.wait_for_function(f"() => window.concdemoReport.runs[0].state().matches < {len(events)}")
+    feeder = [e for e in events if "QueueFeeder" in e["task"]]
+    assert opened.state()["matches"] == rows.count() == len(feeder)
+    page.fill(".tl-table input", "put")
+    page.wait_for_function(f"() => window.concdemoReport.runs[0].state().matches != {len(feeder)}")
+    puts = [e for e in events if "put" in e["kind"] or "put" in json.dumps(e["detail"])]
+    assert rows.count() == len(puts)
+    first = rows.first
+    index = int(first.get_attribute("data-index"))
+    first.click()
+    assert opened.state()["selected"] == index
+    assert page.locator(".tl-details").text_content().startswith(
+        first.locator("td >> nth=2").text_content()
+    )

@@ -6,7 +6,7 @@
   "use strict";
   const R = (window.concdemoReport = { ready: false, lang: "en", runs: [], errors: [] });
   const FORMAT = "concdemo/html-data-1";
-  const ROW = 22, PROC_ROW = 18, AXIS = 30;
+  const ROW = 22, PROC_ROW = 18, AXIS = 30, TABLE_ROWS = 200;
   const QUIET = 0, BAR = 1, EVENT = 2, CHECK = 3, ALARM = 4;
   // The terminal's process colours (render/style.py), as the page shows them.
   const PROCESS_COLOURS = ["#0097a7", "#ab47bc", "#388e3c", "#b59a00", "#3f6fd8",
@@ -191,7 +191,7 @@
       wrap.append(labels, box);
       this.details = el("pre", "tl-details");
       this.details.setAttribute("aria-live", "polite");
-      root.append(wrap, this.details);
+      root.append(wrap, this.details, this.buildTable());
       this.box = box;
       this.bind();
       new ResizeObserver(() => this.resize()).observe(box);
@@ -492,11 +492,68 @@
       });
     }
 
+    // The events as a table, filtered by a word of their kind, lane or detail: the
+    // first TABLE_ROWS matches in time order; a click selects and centres one.
+    buildTable() {
+      const box = el("div", "tl-table");
+      this.filter = el("input");
+      this.filter.type = "search";
+      this.filter.placeholder = "filter events: kind, lane or text";
+      this.filter.setAttribute("aria-label", "filter events");
+      this.matchCount = el("span", "tl-count");
+      this.table = el("table", "events");
+      box.append(this.filter, this.matchCount, this.table);
+      let timer = 0;
+      this.filter.addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => this.fillTable(), 150);
+      });
+      this.fillTable();
+      return box;
+    }
+
+    fillTable() {
+      const word = this.filter.value.trim().toLowerCase(), d = this.d, n = d.head.count;
+      const S = this.strings;
+      const hitString = new Uint8Array(S.length), hitLane = new Uint8Array(this.laneLabels.length);
+      if (word) {
+        for (let k = 0; k < S.length; k++) if (S[k].toLowerCase().includes(word)) hitString[k] = 1;
+        this.laneLabels.forEach((l, k) => { if (l.toLowerCase().includes(word)) hitLane[k] = 1; });
+      }
+      const shown = [];
+      let matches = 0;
+      for (let i = 0; i < n; i++) {
+        if (word && !hitString[d.kind[i]] && !hitLane[d.lane[i]] && !hitString[d.detail[i]]) continue;
+        matches++;
+        if (shown.length < TABLE_ROWS) shown.push(i);
+      }
+      shown.sort((a, b) => d.t[a] - d.t[b] || a - b);
+      this.table.textContent = "";
+      const head = el("tr");
+      for (const h of ["t (ms)", "lane", "kind", "detail"]) head.appendChild(el("th", "", h));
+      this.table.appendChild(head);
+      for (const i of shown) {
+        const tr = el("tr");
+        tr.dataset.index = String(i);
+        tr.append(el("td", "", (d.t[i] * 1000).toFixed(3)), el("td", "", this.laneLabels[d.lane[i]]),
+          el("td", "", S[d.kind[i]]), el("td", "", S[d.detail[i]]));
+        tr.addEventListener("click", () => {
+          const half = (this.view.t1 - this.view.t0) / 2;
+          this.view = { t0: d.t[i] - half, t1: d.t[i] + half };
+          this.select(i);
+        });
+        this.table.appendChild(tr);
+      }
+      this.matches = matches;
+      this.matchCount.textContent = `${matches} of ${n} events` +
+        (matches > shown.length ? `, the first ${shown.length} shown` : "");
+    }
+
     state() {
       return { view: { ...this.view }, lanes: this.laneLabels.slice(),
         processes: this.rows.filter((r) => r.proc).map((r) => r.text),
         selected: this.selected, hover: this.hover, arrows: this.arrows.slice(),
-        stats: { ...this.stats }, lastDrawMs: this.lastDrawMs };
+        stats: { ...this.stats }, lastDrawMs: this.lastDrawMs, matches: this.matches };
     }
   }
 
