@@ -375,3 +375,19 @@ def test_the_events_table_filters_and_a_row_selects_its_event(page: Any, queue_d
     assert page.locator(".tl-details").text_content().startswith(
         first.locator("td >> nth=2").text_content()
     )
+
+
+def test_hovering_inside_a_span_shows_the_span(page: Any, queue_report: Path) -> None:
+    opened = Opened(page, queue_report)
+    r = "window.concdemoReport.runs[0]"
+    start = opened.js(f"{r}.find('get-start')[0]")
+    end = opened.js(f"{r}.d.partner[{start}]")
+    assert end >= 0
+    # A view inside the span: its middle is inside the span, far from both ends.
+    opened.js(f"(() => {{ const a = {r}.d.t[{start}], b = {r}.d.t[{end}], q = (b - a) / 4;"
+              f" {r}.setView(a + q, b - q); {r}.draw(); }})()")
+    box = page.locator("canvas").bounding_box()
+    y = opened.js(f"{r}.clientPoint({start}).y")
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    assert opened.state()["hover"]["index"] == start
+    assert page.locator(".tl-tip").text_content().startswith("get-start  ")

@@ -414,9 +414,11 @@
         if (s > bestScore) { bestScore = s; best = inst[j]; }
       }
       if (best !== null) return best;
-      const at = this.tAt(x), spans = this.spans[lane];
-      let found = null;
-      for (let k = 0; k < spans.length && t[spans[k]] <= at; k++) {
+      const at = this.tAt(x), spans = this.spans[lane], reach = this.reach[lane];
+      let found = null, k = 0, hi = reach.length;
+      // From the first span that reaches the cursor (bisection), not from the first.
+      while (k < hi) { const m = (k + hi) >> 1; if (reach[m] < at) k = m + 1; else hi = m; }
+      for (; k < spans.length && t[spans[k]] <= at; k++) {
         if (this.spanEnd(spans[k]) >= at) found = spans[k];
       }
       return found;
