@@ -391,3 +391,17 @@ def test_hovering_inside_a_span_shows_the_span(page: Any, queue_report: Path) ->
     page.mouse.move(box["x"] + box["width"] / 2, y)
     assert opened.state()["hover"]["index"] == start
     assert page.locator(".tl-tip").text_content().startswith("get-start  ")
+
+
+def test_the_viewer_is_small_and_inlined_whole() -> None:
+    """Hand-written JS and CSS, at most 150 kB (issue 18), inlined in every report."""
+    from importlib import resources
+
+    from concdemo.export import html
+
+    folder = resources.files("concdemo.export.html")
+    js = folder.joinpath("viewer.js").read_text(encoding="utf-8")
+    css = folder.joinpath("viewer.css").read_text(encoding="utf-8")
+    assert len(js.encode()) + len(css.encode()) <= 150_000
+    page = html.report(html.views_from_doc(_document([]), "d.json"), "t")
+    assert f"<script>{js}</script>" in page and f"<style>{css}</style>" in page
