@@ -405,3 +405,47 @@ def test_the_viewer_is_small_and_inlined_whole() -> None:
     assert len(js.encode()) + len(css.encode()) <= 150_000
     page = html.report(html.views_from_doc(_document([]), "d.json"), "t")
     assert f"<script>{js}</script>" in page and f"<style>{css}</style>" in page
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "pipe", "--variant", "duplex", "--repeat", "1", "--warmup", "0"],
+        ["verify", "pipe", "--start-method", "fork", "--allow-inconclusive"],
+    ],
+    ids=["compare", "verify"],
+)
+def test_compare_and_verify_write_the_page_of_their_document(
+    command: list[str], tmp_path: Path
+) -> None:
+    out, again = tmp_path / "page.html", tmp_path / "again.html"
+    result = cli(*command, "--json", "--html", str(out), timeout=300)
+    assert result.returncode == 0, result.stderr
+    doc = tmp_path / "doc.json"
+    doc.write_text(result.stdout)
+    # The same page from the document saved with --json: the flag writes what it says.
+    assert cli("report", str(doc), "--html", str(again)).returncode == 0
+    assert out.read_bytes() == again.read_bytes()
+    text = out.read_text()
+    rows = json.loads(result.stdout).get("results") or json.loads(result.stdout)["claims"]
+    assert text.count("<tr>") == len(rows) + 1  # a heading row, then one per result/claim
+
+
+def test_compare_and_verify_pages_escape_their_texts(page: Any, tmp_path: Path) -> None:
+    compare = {"schema": "concdemo/compare-1", "scenario": "pipe", "repeat": 1, "warmup": 0,
+               "results": [{"variant": MARKUP, "start_method": "fork", "phase": "p",
+                            "samples": [1.0], "min": 1.0, "median": 1.0, "max": 1.0,
+                            "stdev": 0.0, "theory_s": None, "speedup": 1.0}],
+               "warnings": ["<img src=x onerror=alert(1)>"]}
+    verify = {"schema": "concdemo/verify-1", "passed": 0, "failed": 1, "inconclusive": 0,
+              "claims": [{"id": "P1", "claim": MARKUP, "scenario": "pipe", "variant": "duplex",
+                          "results": {"fork": "hang"}, "expected": {"fork": "ok"},
+                          "holds": False, "note": "<img src=x onerror=alert(2)>"}]}
+    for doc in (compare, verify):
+        path, out = tmp_path / "doc.json", tmp_path / "page.html"
+        path.write_text(json.dumps(doc))
+        assert cli("report", str(path), "--html", str(out)).returncode == 0
+        opened = Opened(page, out)
+        assert opened.errors == [] and opened.dialogs == []
+        assert page.locator("img").count() == 0
+        assert MARKUP in page.locator("table").inner_text()

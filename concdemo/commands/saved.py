@@ -1,4 +1,5 @@
-"""`concdemo report RUN.json --html FILE`: a saved run document as an HTML report."""
+"""`concdemo report RUN.json --html FILE`: a saved document (run, compare or verify)
+as an HTML report."""
 
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ def write_report(document: str, html_path: str | None) -> None:
         reason = f"not JSON ({str(exc).splitlines()[0]})"
         raise UsageError(Message("report_not_run_doc", value=document, reason=reason)) from None
     try:
-        views = html.views_from_doc(doc, document)
-        text = html.report(views, f"concdemo report {path.name}")
+        text = html.from_document(doc, path.name)
     except ValueError as exc:
         raise UsageError(Message("report_not_run_doc", value=document, reason=exc)) from None
     write_file(target, text)

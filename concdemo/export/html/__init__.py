@@ -125,7 +125,9 @@ def views_from_doc(doc: Any, source: str) -> list[RunView]:
     """The runs of a ``run --json`` document; ValueError naming what is wrong."""
     if not isinstance(doc, dict) or doc.get("schema") != "concdemo/run-1":
         found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
-        raise ValueError(f"its schema is {found!r}, not 'concdemo/run-1'")
+        raise ValueError(
+            f"its schema is {found!r}, not concdemo/run-1, compare-1 or verify-1"
+        )
     runs = doc.get("runs")
     if not isinstance(runs, list):
         raise ValueError("it has no 'runs' list")
@@ -430,11 +432,6 @@ def _explanation(explanation: dict[str, list[str] | None]) -> str:
 
 
 def page(views: list[RunView], title: str) -> str:
-    script, style = _asset("viewer.js"), _asset("viewer.css")
-    csp = (
-        f"default-src 'none'; script-src {_sha(script)}; style-src {_sha(style)}; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
     sections = []
     for n, view in enumerate(views):
         head = view.head
@@ -447,7 +444,15 @@ def page(views: list[RunView], title: str) -> str:
             f'<script type="application/octet-stream" class="data" data-run="{n}">'
             f"{encode(view)}</script>\n</section>"
         )
-    help_text = _both("html_help")
+    return _shell(title, "\n".join(sections), _both("html_help"))
+
+
+def _shell(title: str, body: str, help_text: str = "") -> str:
+    script, style = _asset("viewer.js"), _asset("viewer.css")
+    csp = (
+        f"default-src 'none'; script-src {_sha(script)}; style-src {_sha(style)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -459,9 +464,99 @@ def page(views: list[RunView], title: str) -> str:
         '<div class="langs"><button type="button" data-set-lang="en">English</button>'
         '<button type="button" data-set-lang="zh">中文</button></div>\n'
         f'<p class="help">{help_text}</p></header>\n'
-        + "\n".join(sections)
+        + body
         + f"\n<script>{script}</script>\n</body>\n</html>\n"
     )
+
+
+def _table(columns: list[str], rows: list[list[Any]], cls: str) -> str:
+    head = "".join(f"<th>{_both(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e('—' if v is None else v)}</td>" for v in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table class='{cls}'><tr>{head}</tr>{body}</table>"
+
+
+def compare_page(doc: dict[str, Any], title: str) -> str:
+    """A ``compare-1`` document: its table (the same figures as the terminal's)."""
+    results = doc.get("results")
+    if not isinstance(results, list):
+        raise ValueError("it has no 'results' list")
+    rows = [
+        [
+            r.get("variant"), r.get("start_method"), r.get("phase"),
+            " ".join(f"{x:.3f}" for x in r.get("samples") or []),
+            r.get("min"), r.get("median"), r.get("max"), r.get("stdev"),
+            r.get("theory_s"), r.get("speedup"),
+        ]
+        for r in results
+        if isinstance(r, dict)
+    ]
+    columns = ["html_col_variant", "html_col_start_method", "html_col_phase", "html_col_samples",
+               "html_col_min", "html_col_median", "html_col_max", "html_col_stdev",
+               "html_col_theory", "html_col_speedup"]
+    body = [
+        f"<section class='compare'><h2>{_e(doc.get('scenario') or '')}</h2>",
+        f"<p>{_both('html_compare_title', repeat=doc.get('repeat'), warmup=doc.get('warmup'))}</p>",
+        _table(columns, rows, "compare"),
+    ]
+    warnings = doc.get("warnings") or []
+    if warnings:
+        items = "".join(f"<li>{_e(w)}</li>" for w in warnings)
+        body.append(f"<h3>{_both('html_warnings')}</h3><ul>{items}</ul>")
+    body.append("</section>")
+    return _shell(title, "\n".join(body))
+
+
+def _by_method(values: Any) -> str:
+    if not isinstance(values, dict):
+        return "" if values is None else str(values)
+    return "  ".join(f"{method}: {value}" for method, value in values.items())
+
+
+def verify_page(doc: dict[str, Any], title: str) -> str:
+    """A ``verify-1`` document: the counts, then each claim with its verdict."""
+    claims = doc.get("claims")
+    if not isinstance(claims, list):
+        raise ValueError("it has no 'claims' list")
+    rows = [
+        [
+            c.get("id"), c.get("claim"), f"{c.get('scenario')} · {c.get('variant')}",
+            _by_method(c.get("results")), _by_method(c.get("expected")),
+            c.get("status") or ("held" if c.get("holds") else "failed"), c.get("note"),
+        ]
+        for c in claims
+        if isinstance(c, dict)
+    ]
+    columns = ["html_col_id", "html_col_claim", "html_col_variant", "html_col_results",
+               "html_col_expected", "html_col_status", "html_col_note"]
+    counts = _both(
+        "html_verify_counts", passed=doc.get("passed"), failed=doc.get("failed"),
+        inconclusive=doc.get("inconclusive", 0),
+    )
+    body = [f"<section class='verify'><p class='outcome'>{counts}</p>",
+            _table(columns, rows, "verify")]
+    skipped = doc.get("skipped") or []
+    if skipped:
+        items = "".join(
+            f"<li>{_e(k.get('id'))}: {_e(k.get('note'))}</li>"
+            for k in skipped
+            if isinstance(k, dict)
+        )
+        body.append(f"<h3>{_both('html_skipped')}</h3><ul>{items}</ul>")
+    body.append("</section>")
+    return _shell(title, "\n".join(body))
+
+
+def from_document(doc: Any, name: str) -> str:
+    """The page for any saved document (run, compare or verify); ValueError if none."""
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if schema == "concdemo/compare-1":
+        return compare_page(doc, f"concdemo compare {doc.get('scenario') or ''}".strip())
+    if schema == "concdemo/verify-1":
+        return verify_page(doc, "concdemo verify")
+    return report(views_from_doc(doc, name), f"concdemo report {name}")
 
 
 def report(views: list[RunView], title: str) -> str:
