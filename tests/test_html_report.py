@@ -449,3 +449,21 @@ def test_compare_and_verify_pages_escape_their_texts(page: Any, tmp_path: Path) 
         assert opened.errors == [] and opened.dialogs == []
         assert page.locator("img").count() == 0
         assert MARKUP in page.locator("table").inner_text()
+
+
+def test_report_of_a_scenario_run_has_the_chinese_explanation_when_it_matches(
+    tmp_path: Path,
+) -> None:
+    from concdemo.export import html
+
+    result = cli("run", "pipe", "--variant", "duplex", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    text = html.from_document(doc, "pipe.json")
+    assert '<ul lang="zh-Hans" class="explanation"><li>子进程' in text
+    # An explanation the run would not give (an older or edited document): no
+    # Chinese is made up for it; the page says where to get one.
+    doc["runs"][0]["explanation"] = ["Something else happened."]
+    text = html.from_document(doc, "pipe.json")
+    assert '<ul lang="zh-Hans"' not in text
+    assert '<p lang="zh-Hans" class="note">' in text

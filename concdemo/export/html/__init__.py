@@ -137,17 +137,60 @@ def views_from_doc(doc: Any, source: str) -> list[RunView]:
             raise ValueError(f"run {n + 1} has no 'events' list")
         head = {k: v for k, v in run.items() if k != "events"}
         keys: list[Key] = []
+        english = list(run.get("explanation") or [])
         views.append(
             RunView(
                 head,
                 # A saved document holds the English explanation only (JSON is for
-                # programs); the Chinese one is made from the run itself.
-                {"en": list(run.get("explanation") or []), "zh": None},
+                # programs); the Chinese one is made from the run, when it can be.
+                {"en": english, "zh": _chinese(run, english)},
                 _interned(_rows_of_doc(run["events"], n), keys),
                 keys,
             )
         )
     return views
+
+
+def _chinese(run: dict[str, Any], english: list[str]) -> list[str] | None:
+    """The explanation in Chinese, from a scenario's run rebuilt from its document,
+    and only if the English made the same way is the document's own word for word
+    (so each Chinese sentence says what the English one does); else None."""
+    from concdemo.base.errors import UsageError
+    from concdemo.catalogue import catalog
+    from concdemo.catalogue.run_spec import RunSpec
+    from concdemo.core.completeness import Gap
+    from concdemo.core.events import Event
+    from concdemo.core.runner import RunResult
+    from concdemo.explain import explain
+
+    if not run.get("scenario") or not english:
+        return None  # a script's run: its spec is not in the document
+    try:
+        variant = catalog.get(run["scenario"]).variant(run["variant"])
+        spec = RunSpec(variant, run["start_method"], dict(run["params"]), run["timeout_s"])
+        events = []
+        for n, e in enumerate(run["events"]):
+            detail = dict(e.get("detail") or {})
+            if "link" in e:
+                detail["link"] = e["link"]
+            events.append(Event(e["t"], e["pid"], e["process"], e["task"], e["kind"], detail,
+                                e.get("span", ""), n))
+        main = next((p for p in run["processes"] if p["name"] == "MainProcess"), None)
+        result = RunResult(
+            spec=spec, outcome=run["outcome"], wall_s=run["wall_s"], events=events,
+            returncode=None if main is None else main["exitcode"],
+            main_pid=0 if main is None else main["pid"], error=run["error"],
+            stacks=run["stacks"], dropped_events=run["dropped_events"],
+            malformed_events=run.get("malformed_events", 0),
+            stderr_tail=run.get("stderr", ""), signals_sent=run.get("signals_sent", []),
+            gaps=[Gap(**g) for g in run.get("incomplete", [])],
+            unresponsive=run.get("unresponsive", []),
+        )
+        if explain(result, "en") != english:
+            return None
+        return explain(result, "zh")
+    except (UsageError, KeyError, TypeError, ValueError, AttributeError):
+        return None  # a scenario this install does not have, or an older document
 
 
 def _rows_of_doc(events: list[Any], run: int) -> Iterator[tuple[float, Key, str]]:
