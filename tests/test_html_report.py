@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import cli
+from conftest import cli
 
 HERE = Path(__file__).parent
 SCRIPTS = HERE / "fixtures" / "scripts"
@@ -257,8 +257,9 @@ def test_a_200k_event_burst_loads_within_the_bound(page: Any, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     began = time.monotonic()
     opened = Opened(page, out)
-    # Measured here: about 0.15 s in the page, under 1 s with navigation (2 busy
-    # cores). The bound is 20 s: only a page that stalls fails it.
+    # Measured here (2 busy cores): drawn 0.23-0.32 s after the viewer starts,
+    # 0.42-0.60 s from navigation. The bound is 20 s, over 30 times that: only a
+    # page that stalls or a decoder that went quadratic fails it.
     assert time.monotonic() - began < 20
     assert opened.js("window.concdemoReport.runs[0].d.head.count") >= 200_000
     assert opened.errors == []
