@@ -308,6 +308,8 @@ def test_text_from_the_run_is_escaped_in_the_page(tmp_path: Path) -> None:
         ("not json", "is not a concdemo run document: not JSON"),
         ('{"schema": "concdemo/list-1"}', "its schema is 'concdemo/list-1'"),
         ('{"schema": "concdemo/run-1", "runs": [{"events": [{"t": 1}]}]}', "event 1 of run 1"),
+        ('{"schema": "concdemo/run-1", "runs": [{"events": [], "phases": "x"}]}',
+         "a field has a value of the wrong type"),
     ],
 )
 def test_a_file_that_is_no_run_document_is_a_one_line_error(

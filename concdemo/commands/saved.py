@@ -32,5 +32,9 @@ def write_report(document: str, html_path: str | None) -> None:
         text = html.from_document(doc, path.name)
     except ValueError as exc:
         raise UsageError(Message("report_not_run_doc", value=document, reason=exc)) from None
+    except (TypeError, AttributeError, KeyError) as exc:
+        # A field of the right name holding the wrong kind of value (a hand-edited file).
+        reason = f"a field has a value of the wrong type ({exc})"
+        raise UsageError(Message("report_not_run_doc", value=document, reason=reason)) from None
     write_file(target, text)
     stderr_console().print(tr("report_written", path=target), soft_wrap=True)
