@@ -80,12 +80,15 @@ def encode(view: RunView) -> str:
 
     # Column by column, each a loop in C where it can be: a million events cost
     # a few list passes, not a dozen Python steps each.
-    rows = list(view.rows)
-    count = len(rows)
-    ts: list[float] = list(map(operator.itemgetter(0), rows))
-    kl: list[int] = list(map(operator.itemgetter(1), rows))
-    dl: list[str] = list(map(operator.itemgetter(2), rows))
-    del rows
+    if view.columns is not None:
+        ts, kl, dl = view.columns
+    else:
+        rows = list(view.rows)
+        ts = list(map(operator.itemgetter(0), rows))
+        kl = list(map(operator.itemgetter(1), rows))
+        dl = list(map(operator.itemgetter(2), rows))
+        del rows
+    count = len(ts)
     # Lanes and keys in order of first appearance in time; a check is judged by
     # its detail (a failed one is an alarm), so it has one key per verdict.
     mine = [-1] * len(their_keys)

@@ -26,6 +26,8 @@ class RunView:
     explanation: dict[str, list[str] | None]
     rows: Iterable[Row]
     keys: list[Key]  # may grow while the rows are read
+    # Or, from an event store, the rows as columns: times, key indices, detail texts.
+    columns: tuple[list[float], list[int], list[str]] | None = None
 
 
 # --- from a run just made, or from a saved ``run --json`` document -----------------
@@ -36,10 +38,18 @@ def views_from_results(results: list[RunResult]) -> list[RunView]:
 
     views = []
     for r in results:
-        keys, rows = _rows_of_result(r)
-        views.append(
-            RunView(_head(r), {"en": explain(r, "en"), "zh": explain(r, "zh")}, rows, keys)
+        explanation: dict[str, list[str] | None] = {"en": explain(r, "en"), "zh": explain(r, "zh")}
+        columns = getattr(r.events, "columns", None)
+        if columns is not None:  # an EventStore: no Event object, no row per event
+            keys, times, key_ids, texts = columns()
+            views.append(RunView(_head(r), explanation, (), keys, (times, key_ids, texts)))
+            continue
+        keys = []
+        rows = _interned(
+            ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in r.events),
+            keys,
         )
+        views.append(RunView(_head(r), explanation, rows, keys))
     return views
 
 
@@ -68,18 +78,6 @@ def _head(result: RunResult) -> dict[str, Any]:
         "stacks": result.stacks,
         "dropped_events": result.dropped_events,
     }
-
-
-def _rows_of_result(result: RunResult) -> tuple[list[Key], Iterator[Row]]:
-    events = result.events
-    fast = getattr(events, "keyed_rows", None)
-    if fast is not None:  # an EventStore: no Event object per event
-        keyed: tuple[list[Key], Iterator[Row]] = fast()
-        return keyed
-    keys: list[Key] = []
-    return keys, _interned(
-        ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in events), keys
-    )
 
 
 def _interned(rows: Iterable[tuple[float, Key, str]], keys: list[Key]) -> Iterator[Row]:
