@@ -420,3 +420,22 @@ def test_the_stores_shortcuts_answer_what_a_list_of_the_same_events_answers() ->
         if not same(fast, generic)
     ]
     assert wrong == []
+
+
+def test_the_stores_columns_are_its_json_rows_in_time_order() -> None:
+    """columns() (the HTML report's reader) cuts the same texts, in the same order,
+    as json_rows(), across chunks and with arrivals out of time order."""
+    from concdemo.core.store import EventStore
+
+    store = EventStore()
+    a = store.key_id((1, "p", "t", "k", ""))
+    b = store.key_id((2, "q", "u", "x-start", "start"))
+    store.extend([0.3, 0.1], [0, 1], [a, b], ['{"n":1}', '{"s":"é"}'])
+    store.extend([0.2, 0.05, 0.4], [2, 3, 4], [b, a, a], ["{}", '{"n":2}', '{"m":[1]}'])
+    store.seal()
+    keys, times, key_ids, texts = store.columns()
+    rows = list(store.json_rows())
+    assert times == [t for t, _, _ in rows] == sorted(times)
+    assert [keys[k] for k in key_ids] == [key for _, key, _ in rows]
+    assert texts == [text for _, _, text in rows]
+    assert texts[0] == '{"n":2}' and len(texts) == 5

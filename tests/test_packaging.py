@@ -33,6 +33,9 @@ def test_scenarios_ship_inside_the_installed_package() -> None:
     assert (package / "schemas" / "bench-1.json").is_file()
     # `concdemo bench` runs its burst from here (the fixture scenarios do not ship).
     assert (package / "bench_scenarios" / "99_bench" / "bench_burst.py").is_file()
+    # --html inlines its viewer from the package.
+    assert (package / "export" / "html" / "viewer.js").is_file()
+    assert (package / "export" / "html" / "viewer.css").is_file()
 
 
 def test_no_scenario_file_or_folder_shadows_a_stdlib_module() -> None:

@@ -65,6 +65,8 @@ class Terminated(KeyboardInterrupt):
 
 
 LANG_HELP = "en or zh; default: CONCDEMO_LANG or en"
+HTML_HELP = "Also write one self-contained HTML report (opens offline in a browser)."
+HTML_TABLE_HELP = "Also write the table as one self-contained HTML page."
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -306,6 +308,7 @@ def run(
     svg: str | None = typer.Option(
         None, "--svg", metavar="FILE", help="Also write the summary and timeline as SVG."
     ),
+    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_HELP),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Run a scenario's variants, or any script (traced), in a subprocess; show what happens."""
@@ -320,7 +323,7 @@ def run(
         _check_step(step, as_json, plain)
         from concdemo.export import Outputs
 
-        outputs = Outputs.checked(trace, svg)
+        outputs = Outputs.checked(trace, svg, html)
     if any(spec.script is not None for spec in specs) and _stdin_redirected():
         from concdemo.commands.consoles import stderr_console
         from concdemo.i18n import tr
@@ -360,6 +363,7 @@ def compare(
     repeat: int = typer.Option(5, "--repeat", help="Samples kept per variant."),
     warmup: int = typer.Option(1, "--warmup", help="Samples run first and discarded."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document, nothing else."),
+    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_TABLE_HELP),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Time variants against each other over repeated fresh runs (min, median, stdev, theory)."""
@@ -372,15 +376,60 @@ def compare(
         specs = plan.compare_runs(scenario, variant, start_method, param)
         if repeat < 1 or warmup < 0:
             raise plan.UsageError(tr("repeat_warmup", repeat=repeat, warmup=warmup))
+        html_path = _html_path(html)
     with interruptible():
         result = screens.compare_with_progress(specs, repeat, warmup, show=not as_json)
+    doc = report.compare_doc(result)
     if as_json:
-        report.print_json(report.compare_doc(result))
+        report.print_json(doc)
     else:
         from concdemo.commands.consoles import stdout_console
         from concdemo.render.compare import comparison_table
 
         stdout_console().print(comparison_table(result))
+    _write_html(html_path, doc, quiet=as_json)
+
+
+def _html_path(value: str | None) -> Any:
+    """--html's path, checked before any run starts."""
+    if value is None:
+        return None
+    from concdemo.export import check_path
+
+    return check_path("--html", value, ".html")
+
+
+def _write_html(path: Any, doc: dict[str, Any], quiet: bool) -> None:
+    """compare's and verify's --html: the page of the document --json prints."""
+    if path is None:
+        return
+    from concdemo.export import html, write_file
+
+    with usage_errors():
+        write_file(path, html.from_document(doc, path.name))
+    if not quiet:
+        from concdemo.commands.consoles import stdout_console
+        from concdemo.i18n import tr
+
+        stdout_console().print(tr("report_written", path=path), soft_wrap=True)
+
+
+@app.command("report")
+def report_command(
+    document: str = typer.Argument(
+        ..., metavar="RUN.json", help="A document saved with `run`, `compare` or `verify --json`."
+    ),
+    html: str | None = typer.Option(
+        None, "--html", metavar="FILE", help="Write it to FILE as one self-contained HTML page."
+    ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Write a saved document (`run`, `compare` or `verify --json`) as an HTML report."""
+    from concdemo.commands import saved
+
+    _use_lang(lang)
+    with usage_errors():
+        saved.write_report(document, html)
 
 
 @app.command()
@@ -440,6 +489,7 @@ def verify(
         "--allow-inconclusive",
         help="Exit 0 even when timing or CPU claims could not be judged (busy machine).",
     ),
+    html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_TABLE_HELP),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check the article's claims: run each claim's variants per start method and judge."""
@@ -449,15 +499,18 @@ def verify(
     _use_lang(lang)
     with usage_errors():
         plan = verifying.make_plan(scenario, start_method)
+        html_path = _html_path(html)
     with interruptible():
         result = screens.verify_with_progress(plan)
+    doc = report.verify_doc(result)
     if as_json:
-        report.print_json(report.verify_doc(result))
+        report.print_json(doc)
     else:
         from concdemo.commands.consoles import stdout_console
         from concdemo.render.verify import render
 
         stdout_console().print(render(result))
+    _write_html(html_path, doc, quiet=as_json)
     if result.failed:
         raise typer.Exit(EXIT_NOT_AS_EXPECTED)
     if result.inconclusive:

@@ -144,6 +144,27 @@ class EventStore(Sequence[Event]):
             start = 0 if i == firsts[c] else ends[i - 1]
             yield t[i], keys[key_of[i]], chunks[c][start : ends[i]]
 
+    def columns(self) -> tuple[list[Key], list[float], list[int], list[str]]:
+        """The distinct keys, then each event's time, key index and detail JSON text,
+        as three lists in time order: ``json_rows`` for a reader that wants columns
+        (the HTML report). Each column is cut in C (slices mapped over a chunk,
+        a permutation by ``map``), not by a Python step per event."""
+        texts: list[str] = []
+        n = len(self._ends)
+        for c, chunk in enumerate(self._chunks):
+            first = self._chunk_first[c]
+            last = self._chunk_first[c + 1] if c + 1 < len(self._chunks) else n
+            ends = self._ends[first:last]
+            starts = [0, *ends[:-1]]
+            texts.extend(map(chunk.__getitem__, map(slice, starts, ends)))
+        times, keys = self._t.tolist(), self._key.tolist()
+        if self._order is not None:
+            order = self._order
+            times = list(map(times.__getitem__, order))
+            keys = list(map(keys.__getitem__, order))
+            texts = list(map(texts.__getitem__, order))
+        return self._keys, times, keys, texts
+
     def arrived(self, start: int, end: int) -> list[Event]:
         """Events ``start:end`` in arrival order (what the views are shown)."""
         return [self._event(i) for i in range(start, end)]

@@ -1,4 +1,4 @@
-"""Files written from a run's results: a Chrome trace and an SVG picture.
+"""Files written from a run's results: a Chrome trace, an SVG picture, an HTML report.
 
 Paths are checked before any run starts, so a typo costs no waiting.
 """
@@ -21,15 +21,23 @@ if TYPE_CHECKING:
 class Outputs:
     trace: Path | None = None
     svg: Path | None = None
+    html: Path | None = None
 
     @classmethod
-    def checked(cls, trace: str | None, svg: str | None) -> Outputs:
+    def checked(cls, trace: str | None, svg: str | None, html: str | None = None) -> Outputs:
         outputs = cls(
             trace=None if trace is None else check_path("--trace", trace, ".json"),
             svg=None if svg is None else check_path("--svg", svg, ".svg"),
+            html=None if html is None else check_path("--html", html, ".html"),
         )
-        if outputs.trace is not None and outputs.trace == outputs.svg:
-            raise UsageError(Message("outputs_same_file", path=trace))
+        named = [(f, p) for f, p in (("--trace", outputs.trace), ("--svg", outputs.svg),
+                                     ("--html", outputs.html)) if p is not None]
+        for n, (flag, path) in enumerate(named):
+            for other, again in named[n + 1 :]:
+                if path.resolve() == again.resolve():
+                    raise UsageError(
+                        Message("outputs_same_file", flag=flag, other=other, path=path)
+                    )
         return outputs
 
     def write(self, results: list[RunResult]) -> list[str]:
@@ -47,6 +55,11 @@ class Outputs:
 
             _write(self.svg, svg.picture(results))
             written.append(tr("picture_written", path=self.svg))
+        if self.html is not None:
+            from concdemo.export import html
+
+            _write(self.html, html.from_results(results))
+            written.append(tr("report_written", path=self.html))
         return written
 
 
@@ -69,6 +82,10 @@ def check_path(flag: str, value: str, suffix: str) -> Path:
             Message("path_not_writable", flag=flag, value=value, target=target, example=example)
         )
     return path
+
+
+def write_file(path: Path, text: str) -> None:
+    _write(path, text)
 
 
 def _write(path: Path, text: str) -> None:

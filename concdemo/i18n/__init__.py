@@ -274,6 +274,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trace 已写入 {path}（用 https://ui.perfetto.dev 或 chrome://tracing 打开）",
     ),
     "picture_written": _m("picture written to {path}", "图片已写入 {path}"),
+    "report_written": _m(
+        "report written to {path} (open it in a browser; it works offline)",
+        "报告已写入 {path}（用浏览器打开；无需联网）",
+    ),
+    "report_not_run_doc": _m(
+        "{value} is not a concdemo run document: {reason}. Save one with "
+        "`concdemo run SCENARIO --json > run.json`.",
+        "{value} 不是 concdemo 的运行文档：{reason}。请用 "
+        "`concdemo run SCENARIO --json > run.json` 保存一个。",
+    ),
+    "report_unreadable": _m(
+        "Cannot read {value}: {reason}. "
+        "Give the path of a file saved with `concdemo run ... --json`.",
+        "无法读取 {value}：{reason}。请给出用 `concdemo run ... --json` 保存的文件路径。",
+    ),
+    "report_needs_output": _m(
+        "Nothing to write: add --html FILE, e.g. --html report.html.",
+        "没有要写的内容：请加上 --html FILE，例如 --html report.html。",
+    ),
+    "html_outcome": _m(
+        "outcome {outcome} (expected {expected})", "结果 {outcome}（预期 {expected}）"
+    ),
+    "html_phases": _m("Phases", "阶段"),
+    "html_theory": _m("theory {value}", "理论 {value}"),
+    "html_checks": _m("Checks", "检查"),
+    "html_no_checks": _m("This run made no checks.", "这次运行没有做检查。"),
+    "html_error": _m("Error", "错误"),
+    "html_stacks": _m("Where each process was blocked", "各进程阻塞的位置"),
+    "html_processes": _m("Processes", "进程"),
+    "html_exitcode": _m("exit code {code}", "退出码 {code}"),
+    "html_dropped": _m("{n} events were dropped.", "丢失了 {n} 个事件。"),
+    "html_explanation": _m("What you just saw", "刚才发生了什么"),
+    "html_no_explanation": _m(
+        "Not in the saved document: the explanation in this language is made from the run; "
+        "write the report with `concdemo run ... --html FILE` to have it.",
+        "保存的文档里没有：这种语言的解释是根据运行生成的；"
+        "用 `concdemo run ... --html FILE` 写报告即可得到。",
+    ),
+    "html_timeline": _m("Timeline", "时间线"),
+    "html_col_variant": _m("variant", "变体"),
+    "html_col_start_method": _m("start method", "启动方式"),
+    "html_col_phase": _m("phase", "阶段"),
+    "html_col_samples": _m("samples (s)", "样本（秒）"),
+    "html_col_min": _m("min", "最小"),
+    "html_col_median": _m("median", "中位数"),
+    "html_col_max": _m("max", "最大"),
+    "html_col_stdev": _m("stdev", "标准差"),
+    "html_col_theory": _m("theory", "理论"),
+    "html_col_speedup": _m("speedup", "加速比"),
+    "html_col_id": _m("id", "编号"),
+    "html_col_claim": _m("claim", "说法"),
+    "html_col_results": _m("results", "结果"),
+    "html_col_expected": _m("expected", "预期"),
+    "html_col_status": _m("status", "状态"),
+    "html_col_note": _m("note", "说明"),
+    "html_warnings": _m("Warnings", "警告"),
+    "html_skipped": _m("Skipped", "跳过"),
+    "html_compare_title": _m(
+        "{repeat} samples per variant after {warmup} discarded",
+        "每个变体 {repeat} 个样本（先丢弃 {warmup} 个）",
+    ),
+    "html_verify_counts": _m(
+        "{passed} held, {failed} failed, {inconclusive} inconclusive",
+        "{passed} 条成立，{failed} 条不成立，{inconclusive} 条无法判断",
+    ),
+    "html_loading": _m(
+        "Loading the timeline (it needs JavaScript and a browser from 2023 or later)…",
+        "正在加载时间线（需要 JavaScript 和 2023 年以后的浏览器）…",
+    ),
+    "html_help": _m(
+        "Wheel or +/- zooms, drag or arrow keys pan, 0 resets; hover an event for its details, "
+        "click it to see its links; Esc clears.",
+        "滚轮或 +/- 缩放，拖动或方向键平移，0 复位；悬停查看事件详情，"
+        "点击查看它的关联；Esc 清除。",
+    ),
     "repeat_warmup": _m(
         "--repeat must be at least 1 and --warmup at least 0 (got {repeat}, {warmup}).",
         "--repeat 至少为 1，--warmup 至少为 0（收到的是 {repeat}、{warmup}）。",
@@ -373,8 +448,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "--timeout 必须是正的秒数，而不是 {value}。",
     ),
     "outputs_same_file": _m(
-        "--trace and --svg both name {path}; give each its own file.",
-        "--trace 和 --svg 指向同一个文件 {path}；请给它们各自的文件。",
+        "{flag} and {other} both name {path}; give each its own file.",
+        "{flag} 和 {other} 指向同一个文件 {path}；请给它们各自的文件。",
     ),
     "path_example": _m("e.g. {flag} run{suffix}", "例如 {flag} run{suffix}"),
     "path_needs_name": _m(

@@ -1,0 +1,179 @@
+"""A run as the HTML report needs it (RunView), from a run just made or from a saved
+``run --json`` document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concdemo.core.runner import RunResult
+
+# An event's key: pid, process, task, kind, span ("", start, end), as the store keys it.
+Key = tuple[int, str, str, str, str]
+# One row per event: t (s), the index of its key in RunView.keys, its detail's JSON text.
+Row = tuple[float, int, str]
+
+
+@dataclass
+class RunView:
+    """One run as the page needs it: the head of its ``run --json`` entry, its
+    explanation per language (None: not available in that language), its events."""
+
+    head: dict[str, Any]
+    explanation: dict[str, list[str] | None]
+    rows: Iterable[Row]
+    keys: list[Key]  # may grow while the rows are read
+    # Or, from an event store, the rows as columns: times, key indices, detail texts.
+    columns: tuple[list[float], list[int], list[str]] | None = None
+
+
+# --- from a run just made, or from a saved ``run --json`` document -----------------
+
+
+def views_from_results(results: list[RunResult]) -> list[RunView]:
+    from concdemo.explain import explain
+
+    views = []
+    for r in results:
+        explanation: dict[str, list[str] | None] = {"en": explain(r, "en"), "zh": explain(r, "zh")}
+        columns = getattr(r.events, "columns", None)
+        if columns is not None:  # an EventStore: no Event object, no row per event
+            keys, times, key_ids, texts = columns()
+            views.append(RunView(_head(r), explanation, (), keys, (times, key_ids, texts)))
+            continue
+        keys = []
+        rows = _interned(
+            ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in r.events),
+            keys,
+        )
+        views.append(RunView(_head(r), explanation, rows, keys))
+    return views
+
+
+def _head(result: RunResult) -> dict[str, Any]:
+    spec = result.spec
+    script = spec.script
+    return {
+        "scenario": None if script is not None else spec.variant.scenario,
+        "script": None if script is None else script.doc_path,
+        "argv": [] if script is None else list(script.argv),
+        "variant": spec.variant.name,
+        "start_method": spec.start_method,
+        "params": spec.params,
+        "outcome": result.outcome,
+        "expected": result.expected,
+        "as_expected": result.as_expected,
+        "wall_s": round(result.wall_s, 6),
+        "phases": [
+            {"name": p.name, "seconds": p.seconds, "theory_s": p.theory_s} for p in result.phases
+        ],
+        "checks": [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in result.checks],
+        "processes": [
+            {"pid": p.pid, "name": p.name, "exitcode": p.exitcode} for p in result.processes
+        ],
+        "error": result.error,
+        "stacks": result.stacks,
+        "dropped_events": result.dropped_events,
+    }
+
+
+def _interned(rows: Iterable[tuple[float, Key, str]], keys: list[Key]) -> Iterator[Row]:
+    ids: dict[Key, int] = {}
+    for at, key, detail in rows:
+        k = ids.get(key)
+        if k is None:
+            k = ids[key] = len(keys)
+            keys.append(key)
+        yield at, k, detail
+
+
+def views_from_doc(doc: Any, source: str) -> list[RunView]:
+    """The runs of a ``run --json`` document; ValueError naming what is wrong."""
+    if not isinstance(doc, dict) or doc.get("schema") != "concdemo/run-1":
+        found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
+        raise ValueError(
+            f"its schema is {found!r}, not concdemo/run-1, compare-1 or verify-1"
+        )
+    runs = doc.get("runs")
+    if not isinstance(runs, list):
+        raise ValueError("it has no 'runs' list")
+    views = []
+    for n, run in enumerate(runs):
+        if not isinstance(run, dict) or not isinstance(run.get("events"), list):
+            raise ValueError(f"run {n + 1} has no 'events' list")
+        head = {k: v for k, v in run.items() if k != "events"}
+        keys: list[Key] = []
+        english = list(run.get("explanation") or [])
+        views.append(
+            RunView(
+                head,
+                # A saved document holds the English explanation only (JSON is for
+                # programs); the Chinese one is made from the run, when it can be.
+                {"en": english, "zh": _chinese(run, english)},
+                _interned(_rows_of_doc(run["events"], n), keys),
+                keys,
+            )
+        )
+    return views
+
+
+def _chinese(run: dict[str, Any], english: list[str]) -> list[str] | None:
+    """The explanation in Chinese, from a scenario's run rebuilt from its document,
+    and only if the English made the same way is the document's own word for word
+    (so each Chinese sentence says what the English one does); else None."""
+    from concdemo.base.errors import UsageError
+    from concdemo.catalogue import catalog
+    from concdemo.catalogue.run_spec import RunSpec
+    from concdemo.core.completeness import Gap
+    from concdemo.core.events import Event
+    from concdemo.core.runner import RunResult
+    from concdemo.explain import explain
+
+    if not run.get("scenario") or not english:
+        return None  # a script's run: its spec is not in the document
+    try:
+        variant = catalog.get(run["scenario"]).variant(run["variant"])
+        spec = RunSpec(variant, run["start_method"], dict(run["params"]), run["timeout_s"])
+        events = []
+        for n, e in enumerate(run["events"]):
+            detail = dict(e.get("detail") or {})
+            if "link" in e:
+                detail["link"] = e["link"]
+            events.append(Event(e["t"], e["pid"], e["process"], e["task"], e["kind"], detail,
+                                e.get("span", ""), n))
+        main = next((p for p in run["processes"] if p["name"] == "MainProcess"), None)
+        result = RunResult(
+            spec=spec, outcome=run["outcome"], wall_s=run["wall_s"], events=events,
+            returncode=None if main is None else main["exitcode"],
+            main_pid=0 if main is None else main["pid"], error=run["error"],
+            stacks=run["stacks"], dropped_events=run["dropped_events"],
+            malformed_events=run.get("malformed_events", 0),
+            stderr_tail=run.get("stderr", ""), signals_sent=run.get("signals_sent", []),
+            gaps=[Gap(**g) for g in run.get("incomplete", [])],
+            unresponsive=run.get("unresponsive", []),
+        )
+        if explain(result, "en") != english:
+            return None
+        return explain(result, "zh")
+    except (UsageError, KeyError, TypeError, ValueError, AttributeError):
+        return None  # a scenario this install does not have, or an older document
+
+
+def _rows_of_doc(events: list[Any], run: int) -> Iterator[tuple[float, Key, str]]:
+    for i, e in enumerate(events):
+        try:
+            detail = dict(e.get("detail") or {})
+            if "link" in e:
+                detail["link"] = e["link"]  # back where the run keeps it
+            key = (int(e["pid"]), str(e["process"]), str(e["task"]), str(e["kind"]),
+                   str(e.get("span", "")))
+            yield (
+                float(e["t"]),
+                key,
+                json.dumps(detail, ensure_ascii=False, separators=(",", ":")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"event {i + 1} of run {run + 1} is not an event ({exc})") from exc
