@@ -115,6 +115,8 @@ def run_json(result: RunResult, events: bool = True) -> dict[str, Any]:
         "repaired_events": result.repaired_events,
         "incomplete": [gap.as_json() for gap in result.gaps],
         "unresponsive": result.unresponsive,
+        "waits": result.waits,
+        "deadlock": result.deadlock,
         "signals_sent": result.signals_sent,
         "stderr": result.stderr_tail,
         "explanation": explain(result, "en"),
