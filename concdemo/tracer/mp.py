@@ -574,7 +574,7 @@ def patch_synchronize(module: ModuleType) -> None:
     def contended(self: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None) -> bool:
         """A blocking acquire (the try failed): noted in WAITING while it waits."""
         name = f"multiprocessing.{type(self).__name__}"
-        key = self._concdemo_key
+        key = self._concdemo_key or self._concdemo_rkey
         if key is None:
             return waited(acquire, args, name, 4)
         ident = get_ident()
@@ -607,12 +607,15 @@ def patch_synchronize(module: ModuleType) -> None:
             if getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
                 waits.CREATED[key] = waits.place(waits.user_frame(1))
             plain_release = semlock.release
-            self._concdemo_key = key
+            if kind == "Lock":
+                self._concdemo_key = key
+            else:
+                self._concdemo_rkey = key
             count = semlock._count
 
             def acquire(block: bool = True, timeout: float | None = None) -> bool:
                 if plain(False) or (block and contended(self, plain, (True, timeout), timeout)):
-                    if count() == 1:  # not an RLock re-entered
+                    if kind == "Lock" or count() == 1:  # not an RLock re-entered
                         caller = getframe(1)
                         held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
                     return True
@@ -620,7 +623,7 @@ def patch_synchronize(module: ModuleType) -> None:
 
             def release() -> None:
                 plain_release()
-                if not count():
+                if kind == "Lock" or not count():
                     held.pop(key, None)
 
             self.acquire, self.release = acquire, release
@@ -631,10 +634,13 @@ def patch_synchronize(module: ModuleType) -> None:
         # ``with lock:`` goes to the C semaphore directly, not through ``acquire``.
         semlock = self._semlock
         if semlock.acquire(False) or contended(self, semlock.acquire, (), None):
-            key = self._concdemo_key
-            if key is not None and semlock._count() == 1:  # not an RLock re-entered
-                caller = getframe(1)
-                held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
+            key = self._concdemo_key  # a Lock's
+            if key is None:
+                key = self._concdemo_rkey  # an RLock's: kept at its first level only
+                if key is None or semlock._count() != 1:
+                    return True
+            caller = getframe(1)
+            held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
             return True
         return False
 
@@ -642,10 +648,14 @@ def patch_synchronize(module: ModuleType) -> None:
         semlock = self._semlock
         semlock.release()
         key = self._concdemo_key
-        if key is not None and not semlock._count():  # an RLock may still be re-entered
-            held.pop(key, None)
+        if key is None:
+            key = self._concdemo_rkey
+            if key is None or semlock._count():  # an RLock still re-entered
+                return
+        held.pop(key, None)
 
-    module.SemLock._concdemo_key = None  # a Semaphore's, an Event's: no holder kept
+    # A Semaphore's, an Event's: no holder kept (class defaults: read fast).
+    module.SemLock._concdemo_key = module.SemLock._concdemo_rkey = None
     _wrap(module.SemLock, "_make_methods", make)
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
     _wrap(module.SemLock, "__exit__", lambda _original: __exit__)
