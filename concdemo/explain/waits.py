@@ -169,7 +169,10 @@ def sentences(result: RunResult, lang: str) -> list[str]:
     if not result.waits:
         return []
     if result.deadlock is None:
-        return _graph([e for e in result.waits if e["held_by"]], lang, deadlock=False)
+        # Who holds a lock is news; a join's "held by" the joined one is not (the
+        # sentence of where each process waited already says it).
+        locks = [e for e in result.waits if e["held_by"] and e["on"]["kind"] == "lock"]
+        return _graph(locks, lang, deadlock=False)
     kind = result.deadlock["kind"]
     try:
         if kind == "lock-order":
