@@ -225,3 +225,32 @@ def test_the_deadlock_is_said_in_chinese() -> None:
         "这是线程间的加锁顺序颠倒：让所有线程按同一顺序获取这些锁。",
     ):
         assert "".join(said.split()) in text
+
+
+def _snapshot(timeout: float | None) -> dict[str, Any]:
+    """One process, two threads, each holding the lock the other waits for."""
+    waits = [
+        {"thread": name, "ident": ident, "kind": "lock", "key": want, "label": want,
+         "since_ns": 0, "at": "/s.py:9", "timeout": timeout if ident == 1 else None,
+         "inferred": False}
+        for name, ident, want in (("T1", 1, "obj:b"), ("T2", 2, "obj:a"))
+    ]  # fmt: skip
+    held = [
+        {"key": key, "label": "", "created_at": None, "thread": name, "ident": ident,
+         "since_ns": None, "at": "/s.py:7", "inferred": True}
+        for name, ident, key in (("T1", 1, "obj:a"), ("T2", 2, "obj:b"))
+    ]  # fmt: skip
+    threads = [{"ident": 1, "name": "T1"}, {"ident": 2, "name": "T2"}]
+    return {"pid": 5, "process": "MainProcess", "threads": threads, "waits": waits, "held": held}
+
+
+def test_a_loop_through_a_timed_wait_is_no_deadlock() -> None:
+    from concdemo.core.waits import build
+
+    edges, deadlock = build({5: _snapshot(None)}, {}, 10**9)
+    assert deadlock == {"cycle": ["T1", "T2"], "kind": "lock-order"}
+    assert [h["inferred"] for e in edges for h in e["held_by"]] == [True, True]
+    # T1's acquire has a timeout: it will give up by itself, so nothing is stuck for good.
+    edges, deadlock = build({5: _snapshot(5.0)}, {}, 10**9)
+    assert deadlock is None
+    assert [e["timed"] for e in edges] == [True, False]
