@@ -116,6 +116,8 @@ def run_json(result: RunResult, events: bool = True) -> dict[str, Any]:
         "summarised": [s.as_json() for s in result.summarised],
         "incomplete": [gap.as_json() for gap in result.gaps],
         "unresponsive": result.unresponsive,
+        "waits": result.waits,
+        "deadlock": result.deadlock,
         "signals_sent": result.signals_sent,
         "stderr": result.stderr_tail,
         "explanation": explain(result, "en"),

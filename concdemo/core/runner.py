@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from concdemo.catalogue.run_spec import RunSpec
-from concdemo.core import completeness, procgroup, rundirs, stacks, volume
+from concdemo.core import completeness, procgroup, rundirs, stacks, volume, waits
 from concdemo.core.decoder import Decoder
 from concdemo.core.events import Event, of_kinds, pair_spans, process_names
 from concdemo.core.exitclock import ExitClock
@@ -36,6 +36,8 @@ from concdemo.wire.channel import (
 _POLL_S = 0.02
 _SETTLE_S = 2.0  # after a normal end, time for stragglers (the resource tracker) to leave
 _STDERR_TAIL = 40
+# The tracer writes its wait-for snapshot from Python, after faulthandler's dump.
+_WAITS_WAIT_S = 1.0
 
 
 @dataclass
@@ -81,6 +83,9 @@ class RunResult:
     gaps: list[completeness.Gap] = field(default_factory=list)
     # Processes of a hung run that could not tell where they were (stopped).
     unresponsive: list[dict[str, Any]] = field(default_factory=list)
+    # A hung script's wait-for graph (core/waits.py): one edge per blocked thread.
+    waits: list[dict[str, Any]] = field(default_factory=list)
+    deadlock: dict[str, Any] | None = None
     # A script's output lines that no event reports, by stream (see unreported.py).
     unreported: dict[str, Unreported] = field(default_factory=dict)
 
@@ -429,6 +434,7 @@ def run(
     exit_clock: ExitClock | None = None
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
+    snapshots: dict[int, dict[str, Any]] = {}
     halted: set[int] = set()
     helpers: dict[int, str] = {}
     signals_sent: list[str] = []
@@ -463,6 +469,9 @@ def run(
                 found = stacks.collect(run_dir, alive - halted)
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
+                if spec.script is not None:  # traced: the tracer's handler answers too
+                    tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
+                    snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
                 break
         ingest.scenario_ended()
         if not hung:
@@ -506,6 +515,7 @@ def run(
     gaps = completeness.gaps(
         events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
     )
+    edges, deadlock = waits.build(snapshots, {**helpers, **process_names(events)}, end_ns)
     return RunResult(
         spec=spec,
         outcome=outcome,
@@ -523,4 +533,6 @@ def run(
         gaps=gaps,
         unresponsive=stacks.unresponsive_docs(halted, process_names(events)),
         unreported=unreported,
+        waits=edges,
+        deadlock=deadlock,
     )

@@ -47,7 +47,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from concdemo.explain import generic, template
+from concdemo.explain import generic, template, waits
 from concdemo.explain.facts import derive, finished_phases
 from concdemo.explain.loop import loop_block_facts
 from concdemo.explain.template import Facts, Line, render_all
@@ -236,12 +236,14 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         sentences += _failed_checks(result, lang)
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
+            sentences += waits.sentences(result, lang)
         sentences += render_all(story(result, "INSTEAD") or [], facts, lang)
         sentences += [s for s in _phase_lines(result, lang) if s]
     else:
         sentences = render_all(generic.EXPECTED_END, facts, lang)
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
+            sentences += waits.sentences(result, lang)
         lines = story(result)
         told = render_all(lines, facts, lang) if lines is not None else []
         if told:

@@ -168,6 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_thread": _m("thread", "线程"),
     "col_blocked_in": _m("blocked in", "阻塞于"),
     "col_scenario_line": _m("scenario line", "场景代码行"),
+    "col_waits_for": _m("waits for", "等待"),
     "stack_line": _m("{file}:{line} in {function}", "{file}:{line}，{function} 中"),
     "events_dropped": _m(
         "{dropped} events dropped, {malformed} malformed",

@@ -119,8 +119,12 @@ def _problems(result: RunResult) -> list[RenderableType]:
         table.add_column(tr("col_thread"))
         table.add_column(tr("col_blocked_in"))
         table.add_column(tr("col_scenario_line"))
+        edges = _edges_by_thread(result)
+        if edges:
+            table.add_column(tr("col_waits_for"))
         for stack in result.stacks:
             inner = stack["blocked_in"]
+            waits_cell = [edges.get((stack["pid"], _ident(stack["thread"])), "")] if edges else []
             table.add_row(
                 f"{stack['process']}[{stack['pid']}]",
                 stack["thread"],
@@ -133,6 +137,7 @@ def _problems(result: RunResult) -> list[RenderableType]:
                         function=stack["function"],
                     )
                 ),
+                *waits_cell,
             )
         parts.append(Group(_heading(tr("heading_stacks")), table))
     if result.dropped_events or result.malformed_events:
@@ -196,3 +201,19 @@ def totals_line(results: list[RunResult]) -> Text:
     good = sum(r.as_expected for r in results)
     style = "green" if good == len(results) else "bold red"
     return Text(tr("totals", runs=len(results), good=good, bad=len(results) - good), style=style)
+
+
+def _ident(label: str) -> int:
+    """'0x00007f… (current)' (faulthandler's thread id, the thread's ident) -> the ident."""
+    try:
+        return int(label.split()[0], 16)
+    except (ValueError, IndexError):
+        return -1
+
+
+def _edges_by_thread(result: RunResult) -> dict[tuple[int, int], str]:
+    """(pid, ident) -> the "waits for" cell of the hang table (the wait-for graph)."""
+    from concdemo.explain.waits import waits_for
+
+    lang = active_lang()
+    return {(e["waiter"]["pid"], e["waiter"]["ident"]): waits_for(e, lang) for e in result.waits}

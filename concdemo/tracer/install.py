@@ -105,6 +105,10 @@ def install() -> None:
         # traced at all: see boot/sitecustomize.py.)
         name_this_process("ForkServer")
     output.install()
+    from concdemo.tracer import waits
+
+    waits.install_handler()
+    os.register_at_fork(after_in_child=waits.forget)
     if role == "main":
         _report_main_start()
     else:  # a spawned child, or the forkserver, whose children call the hook too

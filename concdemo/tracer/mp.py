@@ -21,7 +21,7 @@ import sys
 from _thread import get_ident
 from typing import TYPE_CHECKING
 
-from concdemo.tracer import budget, links
+from concdemo.tracer import budget, links, waits
 from concdemo.tracer.core import (
     _now,
     _state,
@@ -138,9 +138,13 @@ def patch_process(module: ModuleType) -> None:
     def make_join(original: Callable[..., Any]) -> Callable[..., Any]:
         def join(self: Any, timeout: float | None = None) -> Any:
             t0 = _now()
+            ident = get_ident()
+            file, line = waits.where(waits.user_frame(1))
+            waits.WAITING[ident] = ("process", self.pid, self.name, t0, file, line, timeout)
             try:
                 return original(self, timeout)
             finally:
+                waits.WAITING.pop(ident, None)
                 emit_call("join", t0, {"child": self.name}, {"exitcode": self.exitcode})
 
         return join
@@ -363,10 +367,27 @@ def _with_link(end: dict[str, Any], link: str | None) -> dict[str, Any]:
     return end
 
 
+def _make_queue_init(original: Callable[..., Any]) -> Callable[..., Any]:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        # Where the script made it, by its pipe: a feeder thread blocked on that
+        # pipe at a hang names the queue (waits.py, read only then).
+        reader = getattr(self, "_reader", None)
+        if reader is not None:
+            try:
+                inode = os.fstat(reader.fileno()).st_ino
+            except (OSError, ValueError):
+                return
+            waits.CREATED[f"pipe:{inode}"] = waits.place(waits.user_frame(1))
+
+    return __init__
+
+
 def patch_queues(module: ModuleType) -> None:
     for cls in (module.Queue, module.JoinableQueue, module.SimpleQueue):
         _wrap(cls, "put", _make_put("put", module.__name__))
         _wrap(cls, "get", _make_get("get", module.__name__))
+    _wrap(module.Queue, "__init__", _make_queue_init)
 
 
 # --- pipes --------------------------------------------------------------------
@@ -610,36 +631,108 @@ def patch_synchronize(module: ModuleType) -> None:
     ``SemLock._make_methods`` binds ``acquire`` to the C semaphore, in the
     creating process and again in each child that unpickles the lock; our
     version binds a wrapper that tries without blocking first, so an acquire
-    that did not wait costs one Python call and reports nothing."""
+    that did not wait costs one Python call and reports nothing.
+
+    A Lock or RLock also keeps who holds it in ``waits.HELD`` (and a blocked
+    acquire what it waits for in ``waits.WAITING``), keyed by the semaphore's
+    name (spawn, forkserver) or its address (fork: the same in every forked
+    child), which the CLI reads only at a hang. The caller is kept as its code
+    and instruction offset (its line is worked out only then): no frame is
+    kept alive, and the acquire pays a few dict and attribute operations."""
+    from concdemo.tracer import waits
     from concdemo.tracer.threads import entered_through, waited
 
     entered_through(module.Condition)  # `with cond:` on a multiprocessing Condition
+    held, waiting, getframe = waits.HELD, waits.WAITING, sys._getframe
+
+    def contended(self: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None) -> bool:
+        """A blocking acquire (the try failed): noted in WAITING while it waits."""
+        name = f"multiprocessing.{type(self).__name__}"
+        key = self._concdemo_key or self._concdemo_rkey
+        if key is None:
+            return waited(acquire, args, name, 4)
+        ident = get_ident()
+        file, line = waits.where(waits.user_frame(2))
+        waiting[ident] = ("lock", key, name, _now(), file, line, timeout)
+        try:
+            return waited(acquire, args, name, 4)
+        finally:
+            waiting.pop(ident, None)
 
     def make(make_methods: Callable[..., Any]) -> Callable[..., Any]:
         def _make_methods(self: Any) -> None:
             make_methods(self)
             plain = self.acquire
-            name = f"multiprocessing.{type(self).__name__}"
+            kind = type(self).__name__
+            if kind not in ("Lock", "RLock"):
+                name = f"multiprocessing.{kind}"
+
+                def acquire_any(block: bool = True, timeout: float | None = None) -> bool:
+                    if plain(False):
+                        return True
+                    if not block:
+                        return False
+                    return waited(plain, (True, timeout), name, 3)
+
+                self.acquire = acquire_any
+                return
+            semlock = self._semlock
+            key = semlock.name or f"sem:{semlock.handle:x}"
+            if getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
+                waits.CREATED[key] = waits.place(waits.user_frame(1))
+            plain_release = semlock.release
+            if kind == "Lock":
+                self._concdemo_key = key
+            else:
+                self._concdemo_rkey = key
+            count = semlock._count
 
             def acquire(block: bool = True, timeout: float | None = None) -> bool:
-                if plain(False):
+                if plain(False) or (block and contended(self, plain, (True, timeout), timeout)):
+                    if kind == "Lock" or count() == 1:  # not an RLock re-entered
+                        caller = getframe(1)
+                        held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
                     return True
-                if not block:
-                    return False
-                return waited(plain, (True, timeout), name, 3)
+                return False
 
-            self.acquire = acquire
+            def release() -> None:
+                plain_release()
+                if kind == "Lock" or not count():
+                    held.pop(key, None)
+
+            self.acquire, self.release = acquire, release
 
         return _make_methods
 
     def __enter__(self: Any) -> bool:
         # ``with lock:`` goes to the C semaphore directly, not through ``acquire``.
-        if self._semlock.acquire(False):
+        semlock = self._semlock
+        if semlock.acquire(False) or contended(self, semlock.acquire, (), None):
+            key = self._concdemo_key  # a Lock's
+            if key is None:
+                key = self._concdemo_rkey  # an RLock's: kept at its first level only
+                if key is None or semlock._count() != 1:
+                    return True
+            caller = getframe(1)
+            held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
             return True
-        return waited(self._semlock.acquire, (), f"multiprocessing.{type(self).__name__}", 3)
+        return False
 
+    def __exit__(self: Any, *args: Any) -> Any:
+        semlock = self._semlock
+        semlock.release()
+        key = self._concdemo_key
+        if key is None:
+            key = self._concdemo_rkey
+            if key is None or semlock._count():  # an RLock still re-entered
+                return
+        held.pop(key, None)
+
+    # A Semaphore's, an Event's: no holder kept (class defaults: read fast).
+    module.SemLock._concdemo_key = module.SemLock._concdemo_rkey = None
     _wrap(module.SemLock, "_make_methods", make)
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
+    _wrap(module.SemLock, "__exit__", lambda _original: __exit__)
 
 
 # --- pools --------------------------------------------------------------------

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
+from _thread import get_ident
 from typing import TYPE_CHECKING
 
+from concdemo.tracer import waits
 from concdemo.tracer.core import BLOCKED_NS, _now, caller_module, emit, emit_call, mark
 from concdemo.tracer.output import flush_thread
 
@@ -97,9 +99,13 @@ def patch_threading(module: ModuleType) -> None:
         if _by_library():
             return join(self, timeout)
         t0 = _now()
+        ident = get_ident()
+        file, line = waits.where(waits.user_frame(1))
+        waits.WAITING[ident] = ("thread", self.ident, self.name, t0, file, line, timeout)
         try:
             return join(self, timeout)
         finally:
+            waits.WAITING.pop(ident, None)
             emit_call("thread-join", t0, {"thread": self.name}, {"alive": self.is_alive()})
 
     thread.join = mark(thread_join, join)
@@ -125,7 +131,11 @@ def patch_threading(module: ModuleType) -> None:
         return
 
     def lock() -> Any:
-        return TracedLock(original_lock(), "threading.Lock")
+        made = TracedLock(original_lock(), "threading.Lock")
+        # Where it was made, for the wait-for graph (a C call's frame is not ours).
+        caller = sys._getframe(1)
+        made._at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        return made
 
     # Looked up at call time, by the script and by threading itself (an Event's
     # Condition): waits inside the libraries are not reported (see waited). After
@@ -157,7 +167,10 @@ def patch_rlock(module: ModuleType) -> None:
     def rlock(*args: Any, **kwargs: Any) -> Any:
         if module._CRLock is not crlock:
             return original_rlock(*args, **kwargs)
-        return TracedRLock(crlock(*args, **kwargs), "threading.RLock")
+        made = TracedRLock(crlock(*args, **kwargs), "threading.RLock")
+        caller = sys._getframe(1)
+        made._at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        return made
 
     # Looked up at call time, by the script, threading (a Condition's default
     # lock), logging and the rest. mark() keeps the name "threading.RLock", so a
@@ -174,23 +187,35 @@ class _Traced:
     ``Condition`` and ``threading`` use) goes straight to the real lock.
     """
 
-    __slots__ = ("__weakref__", "_lock", "_name")
+    __slots__ = ("__weakref__", "_at", "_lock", "_name")
 
     def __init__(self, lock: Any, name: str) -> None:
         self._lock = lock
         self._name = name
+        self._at: str | None = None  # where the script made it (set by the factory)
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking:  # as it was, ValueError for a timeout included
             return bool(self._lock.acquire(blocking, timeout))
         if self._lock.acquire(False):
             return True
-        return waited(self._lock.acquire, (True, timeout), self._name, 3)
+        return self._contended((True, timeout), None if timeout < 0 else timeout)
 
     def __enter__(self) -> bool:
         if self._lock.acquire(False):
             return True
-        return waited(self._lock.acquire, (), self._name, 3)
+        return self._contended((), None)
+
+    def _contended(self, args: tuple[Any, ...], timeout: float | None) -> bool:
+        # Only a wait that blocks is noted (what it waits for; its holder is
+        # inferred at a hang from the `with` blocks other threads are in).
+        ident = get_ident()
+        file, line = waits.where(waits.user_frame(2))
+        waits.WAITING[ident] = ("lock", self, self._name, _now(), file, line, timeout)
+        try:
+            return waited(self._lock.acquire, args, self._name, 4)
+        finally:
+            waits.WAITING.pop(ident, None)
 
     def release(self) -> None:
         self._lock.release()

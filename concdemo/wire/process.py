@@ -40,6 +40,9 @@ class State:
         self.stack_fd = -1
         self.stack_ident = (0, 0)  # (st_dev, st_ino) of the file behind stack_fd
         self.channel_reopens = 0
+        # The tracer's Python SIGUSR1 handler runs after faulthandler's dump (the
+        # wait-for graph); False elsewhere, where chaining would re-raise into SIG_DFL.
+        self.stack_chain = False
         gate = os.environ.get(ENV_GATE)
         self.gate: Gate | None = Gate(gate) if gate and self.writer is not None else None
 
@@ -80,7 +83,7 @@ def open_stack_file() -> None:
     except OSError:
         return
     fd = _move_high(fd)
-    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True)
+    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True, chain=state.stack_chain)
     if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
         with contextlib.suppress(OSError):
             os.close(old_fd)

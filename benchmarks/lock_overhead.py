@@ -1,0 +1,190 @@
+"""What the wait-for graph's lock wrappers cost: `python benchmarks/lock_overhead.py [--repeat N]`.
+
+1. A lock-heavy healthy script: 4 processes x 20,000 nested acquisitions of two
+   multiprocessing Locks, then 2 threads x 20,000 nested acquisitions of two
+   threading Locks; bare and under `concdemo run`, timed by the script itself
+   (time.perf_counter around its work, printed last) and from outside
+   (interpreter start to exit, bare vs the CLI's `wall_s`). Target: <= 1.15x.
+2. Per acquire+release pair of each wrapped kind (`with lock:` and
+   `acquire(); release()`), uncontended, in one process, bare and with the
+   tracer's environment (events to /dev/null): the added nanoseconds per pair.
+
+Medians over --repeat runs; bare and traced runs alternate, and each added cost
+is the median of each round's own difference (this VM's speed drifts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from concdemo.tracer.env import traced_env
+
+HEAVY_SCRIPT = """
+import multiprocessing
+import threading
+import time
+
+N = 20_000
+
+
+def nested(first, second):
+    for _ in range(N):
+        with first:
+            with second:
+                pass
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    a, b = multiprocessing.Lock(), multiprocessing.Lock()
+    children = [multiprocessing.Process(target=nested, args=(a, b)) for _ in range(4)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    c, d = threading.Lock(), threading.Lock()
+    threads = [threading.Thread(target=nested, args=(c, d)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"elapsed {time.perf_counter() - start:.6f}")
+"""
+
+PAIRS_SCRIPT = """
+import json, multiprocessing, sys, threading, time
+N = int(sys.argv[1])
+def timed(body):
+    best = float("inf")
+    for _ in range(5):  # the fastest of 5 passes: the least disturbed
+        start = time.perf_counter()
+        body()
+        best = min(best, time.perf_counter() - start)
+    return best / N * 1e9
+def with_lock(lock):
+    def body():
+        for _ in range(N):
+            with lock:
+                pass
+    return body
+def acquire_release(lock):
+    def body():
+        acquire, release = lock.acquire, lock.release
+        for _ in range(N):
+            acquire()
+            release()
+    return body
+kinds = {
+    "multiprocessing.Lock": multiprocessing.Lock(),
+    "multiprocessing.RLock": multiprocessing.RLock(),
+    "threading.Lock": threading.Lock(),
+    "threading.RLock": threading.RLock(),
+}
+results = {}
+for name, lock in kinds.items():
+    results[name + " with"] = timed(with_lock(lock))
+    results[name + " acquire+release"] = timed(acquire_release(lock))
+print("RESULT " + json.dumps(results))
+"""
+
+
+def _bare_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
+
+
+def _traced_env() -> dict[str, str]:
+    env = _bare_env()
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = traced_env(env, paths, "fork", given=False)
+    env["CONCDEMO_EVENTS"] = "/dev/null"
+    return env
+
+
+def heavy(repeat: int, folder: Path) -> dict[str, float]:
+    script = folder / "lock_heavy.py"
+    script.write_text(HEAVY_SCRIPT)
+    inside: dict[str, list[float]] = {"bare": [], "traced": []}
+    outside: dict[str, list[float]] = {"bare": [], "traced": []}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=_bare_env()
+        )
+        outside["bare"].append(time.perf_counter() - start)
+        inside["bare"].append(float(done.stdout.split()[-1]))
+        cli = subprocess.run(
+            [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
+            capture_output=True,
+            text=True,
+            env=_bare_env(),
+        )
+        run = json.loads(cli.stdout)["runs"][0]
+        assert run["outcome"] == "ok" and run.get("deadlock") is None, run["outcome"]
+        lines = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
+        inside["traced"].append(float(lines[-1].split()[-1]))
+        outside["traced"].append(run["wall_s"])
+    doc = {}
+    for name, samples in (("script", inside), ("process", outside)):
+        bare, traced = statistics.median(samples["bare"]), statistics.median(samples["traced"])
+        doc[f"{name}_bare_s"] = round(bare, 4)
+        doc[f"{name}_traced_s"] = round(traced, 4)
+        doc[f"{name}_ratio"] = round(traced / bare, 3)
+    return doc
+
+
+def pairs(repeat: int, folder: Path, n: int = 100_000) -> dict[str, dict[str, float]]:
+    script = folder / "pairs.py"
+    script.write_text(PAIRS_SCRIPT)
+    rounds: list[dict[str, dict[str, float]]] = []
+    for _ in range(repeat):
+        found: dict[str, dict[str, float]] = {}
+        for mode, env in (("bare", _bare_env()), ("traced", _traced_env())):
+            done = subprocess.run(
+                [sys.executable, str(script), str(n)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+            for name, ns in json.loads(line[7:]).items():
+                found.setdefault(name, {})[mode] = ns
+        rounds.append(found)
+    doc: dict[str, dict[str, float]] = {}
+    for name in rounds[0]:
+        bare = [r[name]["bare"] for r in rounds]
+        traced = [r[name]["traced"] for r in rounds]
+        added = [t - b for t, b in zip(traced, bare, strict=True)]
+        doc[name] = {
+            "bare_ns": round(statistics.median(bare)),
+            "traced_ns": round(statistics.median(traced)),
+            "added_ns_per_pair": round(statistics.median(added)),
+        }
+    return doc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "concdemo"], check=False)
+    with tempfile.TemporaryDirectory() as folder:
+        doc = {
+            "python": sys.version.split()[0],
+            "repeat": args.repeat,
+            "lock_heavy_4x20000_mp_2x20000_threads": heavy(args.repeat, Path(folder)),
+            "per_pair": pairs(args.repeat, Path(folder)),
+        }
+    print(json.dumps(doc, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""The wait-for graph of a hung script: who waits for what, who holds it, and the cycle.
+
+Each traced process answers the hang's SIGUSR1 with ``stacks/PID.waits.json``
+(``concdemo.tracer.waits``): the waits its threads were in, the locks it held,
+where it made them, the pipes it can read. Here those files become one edge per
+blocked thread (``waiter``, ``on``, ``held_by``) and, when the edges of untimed
+waits close a loop, a ``deadlock``. Nothing is guessed: a wait whose holder no
+process reported has an empty ``held_by``; a holder read from a ``with`` block
+(not recorded when it was taken) is ``inferred``.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_POLL_S = 0.05
+
+Node = tuple[int, int]  # (pid, thread ident)
+
+
+def collect(run_dir: Path, pids: set[int], wait_s: float) -> dict[int, dict[str, Any]]:
+    """The snapshots the processes wrote, waiting up to ``wait_s`` for the slow ones
+    (the tracer's handler runs in Python once faulthandler's dump is done)."""
+    folder = run_dir / "stacks"
+    found: dict[int, dict[str, Any]] = {}
+    deadline = time.monotonic() + wait_s
+    while True:
+        for pid in pids - set(found):
+            with contextlib.suppress(OSError, ValueError):
+                found[pid] = json.loads((folder / f"{pid}.waits.json").read_text())
+        if set(found) >= pids or time.monotonic() >= deadline:
+            return found
+        time.sleep(_POLL_S)
+
+
+@cache
+def _assigned_name(file: str, line: int) -> str | None:
+    """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label)."""
+    try:
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and node.lineno <= line <= (node.end_lineno or 0):
+            target = node.targets[0]
+            if isinstance(node.value, ast.Call):
+                return ast.unparse(target)
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                for name, value in zip(target.elts, node.value.elts, strict=False):
+                    if value.lineno <= line <= (value.end_lineno or 0) and value.col_offset >= 0:
+                        return ast.unparse(name)
+    return None
+
+
+def _split(at: str | None) -> tuple[str, int] | None:
+    if not at or ":" not in at:
+        return None
+    file, _, line = at.rpartition(":")
+    return (file, int(line)) if line.isdigit() else None
+
+
+def _label(on_kind: str, label: str, created_at: str | None) -> str:
+    place = _split(created_at)
+    named = _assigned_name(*place) if place else None
+    return named or label or on_kind
+
+
+def build(
+    snapshots: dict[int, dict[str, Any]], names: dict[int, str], end_ns: int
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """(edges, deadlock) from the processes' snapshots; names: pid -> process name."""
+    threads: dict[Node, dict[str, Any]] = {}
+    main: dict[int, int] = {}
+    held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    created: dict[str, str] = {}
+    readers: dict[int, list[int]] = {}
+    for pid, snap in snapshots.items():
+        for thread in snap.get("threads", []):
+            threads[(pid, thread["ident"])] = thread
+            if thread["name"] == "MainThread":
+                main[pid] = thread["ident"]
+        for entry in snap.get("held", []):
+            held.setdefault(entry["key"], []).append((pid, entry))
+        created.update(snap.get("created", {}))
+        for inode in snap.get("read_pipes", []):
+            readers.setdefault(inode, []).append(pid)
+
+    def process(pid: int) -> str:
+        return names.get(pid) or str(snapshots.get(pid, {}).get("process", "?"))
+
+    def since(t_ns: int | None) -> float | None:
+        return None if t_ns is None else round(max(0, end_ns - t_ns) / 1e9, 3)
+
+    def holder(pid: int, ident: int | None, inferred: bool, **more: Any) -> dict[str, Any]:
+        thread = threads.get((pid, ident or 0), {})
+        return {
+            "pid": pid,
+            "process": process(pid),
+            "thread": thread.get("name", "MainThread" if ident is None else "?"),
+            "since_s": more.get("since_s"),
+            "at": more.get("at", thread.get("at")),
+            "inferred": inferred,
+            "ident": ident,
+        }
+
+    edges: list[dict[str, Any]] = []
+    for pid, snap in sorted(snapshots.items()):
+        for wait in snap.get("waits", []):
+            kind, key = wait["kind"], wait.get("key", "")
+            held_by: list[dict[str, Any]] = []
+            created_at = wait.get("created_at") or created.get(key)
+            if kind == "lock":
+                for owner_pid, entry in held.get(key, []):
+                    if (owner_pid, entry["ident"]) == (pid, wait["ident"]):
+                        continue
+                    held_by.append(
+                        holder(
+                            owner_pid,
+                            entry["ident"],
+                            entry["inferred"],
+                            since_s=since(entry.get("since_ns")),
+                            at=entry["at"],
+                        )
+                    )
+                    created_at = created_at or entry.get("created_at")
+            elif kind == "thread":
+                ident = int(key.rsplit(":", 1)[1]) if key.rsplit(":", 1)[1].isdigit() else None
+                if ident is not None:
+                    held_by.append(holder(pid, ident, False))
+            elif kind == "process":
+                child = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else 0
+                held_by.append(holder(child, main.get(child), False))
+            elif kind == "pipe":
+                inode = int(key.split(":", 1)[1])
+                for reader in sorted(readers.get(inode, [])):
+                    if reader != pid:  # it would read its own queue from another thread
+                        held_by.append(holder(reader, main.get(reader), True))
+            edges.append(
+                {
+                    "waiter": {
+                        "pid": pid,
+                        "process": process(pid),
+                        "thread": wait["thread"],
+                        "ident": wait["ident"],
+                    },
+                    "on": {
+                        "kind": kind,
+                        "label": _label(kind, wait.get("label", ""), created_at),
+                        "created_at": created_at,
+                    },
+                    "held_by": held_by,
+                    "since_s": since(wait.get("since_ns")),
+                    "at": wait.get("at") or None,
+                    "timed": wait.get("timeout") is not None,
+                }
+            )
+    return edges, _deadlock(edges)
+
+
+def who(pid_process: str, thread: str) -> str:
+    """A waiter's name: its process, its thread, or both when both say something."""
+    if thread == "MainThread":
+        return pid_process
+    if pid_process == "MainProcess":
+        return thread
+    return f"{pid_process}/{thread}"
+
+
+def _deadlock(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first loop of untimed waits (a timed one will wake by itself)."""
+    out: dict[Node, list[tuple[Node, dict[str, Any]]]] = {}
+    for edge in edges:
+        if edge["timed"]:
+            continue
+        waiter = (edge["waiter"]["pid"], edge["waiter"]["ident"])
+        for holder in edge["held_by"]:
+            if holder["ident"] is not None:
+                out.setdefault(waiter, []).append(((holder["pid"], holder["ident"]), edge))
+    named = {
+        (e["waiter"]["pid"], e["waiter"]["ident"]): who(
+            e["waiter"]["process"], e["waiter"]["thread"]
+        )
+        for e in edges
+    }
+    for start in sorted(out, key=lambda node: (named.get(node, ""), node)):
+        path: list[tuple[Node, dict[str, Any]]] = []
+        seen: set[Node] = set()
+        node = start
+        while node in out and node not in seen:
+            seen.add(node)
+            following, edge = out[node][0]
+            path.append((node, edge))
+            node = following
+        if node in seen:
+            loop = path[[n for n, _ in path].index(node) :]
+            kinds = {e["on"]["kind"] for _, e in loop}
+            if kinds == {"lock"}:
+                kind = "lock-order"
+            elif "pipe" in kinds and "process" in kinds:
+                kind = "queue-join"
+            else:
+                kind = "wait-cycle"
+            names = [who(e["waiter"]["process"], e["waiter"]["thread"]) for _, e in loop]
+            return {"cycle": names, "kind": kind}
+    return None

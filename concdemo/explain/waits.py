@@ -1,0 +1,184 @@
+"""The wait-for graph in words: the deadlock and its pitfall, or who waits for whom.
+
+Built from ``result.waits`` and ``result.deadlock`` (``concdemo.core.waits``),
+so each sentence names only what the run's processes reported at the hang. A
+pitfall and its fix are named only for the loops they fit (lock-order
+inversion, a join before a Queue is drained); any other loop is told edge by
+edge, without a guess. No loop: no deadlock word.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concdemo.core.runner import RunResult
+
+_SHOWN = 3  # edges told when there is no loop; the table has the rest
+
+_KIND = {
+    "en": {"lock": "lock", "thread": "thread", "process": "process", "pipe": "queue"},
+    "zh": {"lock": "锁", "thread": "线程", "process": "进程", "pipe": "队列"},
+}
+
+
+def _place(at: str | None) -> str:
+    """'/a/b/x.py:9' -> 'x.py:9'."""
+    if not at:
+        return "?"
+    file, _, line = at.rpartition(":")
+    return f"{file.rsplit('/', 1)[-1]}:{line}"
+
+
+def _who(party: dict[str, Any]) -> str:
+    from concdemo.core.waits import who
+
+    return who(party["process"], party["thread"])
+
+
+def waits_for(edge: dict[str, Any], lang: str) -> str:
+    """The hang table's cell: what the thread waits for, and who holds it."""
+    mark = "（推断）" if lang == "zh" else " (inferred)"
+    holders = ", ".join(_who(h) + (mark if h["inferred"] else "") for h in edge["held_by"])
+    return _object(edge["on"], lang) + (f" ← {holders}" if holders else "")
+
+
+def _object(on: dict[str, Any], lang: str) -> str:
+    word = _KIND[lang].get(on["kind"], on["kind"])
+    return f"{word} {on['label']}"
+
+
+def _loop_edges(result: RunResult) -> list[dict[str, Any]]:
+    """The edges of the deadlock's loop, in its order."""
+    assert result.deadlock is not None
+    by_name = {_who(e["waiter"]): e for e in result.waits if not e["timed"]}
+    return [by_name[name] for name in result.deadlock["cycle"] if name in by_name]
+
+
+def _holding(edge: dict[str, Any], previous: dict[str, Any], lang: str) -> str:
+    """What ``edge``'s waiter holds: what the previous waiter in the loop waits for."""
+    mine = next((h for h in previous["held_by"] if _who(h) == _who(edge["waiter"])), None)
+    taken = _place(mine["at"]) if mine else "?"
+    inferred = bool(mine and mine["inferred"])
+    if lang == "zh":
+        how = "，由 with 块推断" if inferred else ""
+        return f"持有{_object(previous['on'], lang)}（在 {taken} 获得{how}）"
+    how = ", inferred from its with block" if inferred else ""
+    return f"holds {_object(previous['on'], lang)} (taken at {taken}{how})"
+
+
+def _lock_order(result: RunResult, lang: str) -> list[str]:
+    loop = _loop_edges(result)
+    parts = []
+    for i, edge in enumerate(loop):
+        holds = _holding(edge, loop[i - 1], lang)
+        waits = _object(edge["on"], lang)
+        if lang == "zh":
+            parts.append(f"{_who(edge['waiter'])} {holds}，并在 {_place(edge['at'])} 等待{waits}")
+        else:
+            parts.append(
+                f"{_who(edge['waiter'])} {holds} and waits for {waits} at {_place(edge['at'])}"
+            )
+    processes = len({e["waiter"]["pid"] for e in loop}) > 1
+    if lang == "zh":
+        them = "进程" if processes else "线程"
+        fix = f"这是{them}间的加锁顺序颠倒：让所有{them}按同一顺序获取这些锁。"
+        return [f"死锁：{'；'.join(parts)}。{fix}"]
+    one = "process" if processes else "thread"
+    return [
+        f"Deadlock: {'; '.join(parts)}. This is lock-order inversion between {one}es: "
+        f"take the locks in one order in every {one}."
+        if processes
+        else f"Deadlock: {'; '.join(parts)}. This is lock-order inversion between {one}s: "
+        f"take the locks in one order in every {one}."
+    ]
+
+
+def _queue_join(result: RunResult, lang: str) -> list[str]:
+    loop = _loop_edges(result)
+    join = next(e for e in loop if e["on"]["kind"] == "process")
+    pipe = next(e for e in loop if e["on"]["kind"] == "pipe")
+    parent, child = _who(join["waiter"]), join["on"]["label"]
+    queue = pipe["on"]["label"]
+    made = _place(pipe["on"]["created_at"]) if pipe["on"]["created_at"] else "?"
+    if lang == "zh":
+        return [
+            f"死锁：{parent} 在 {_place(join['at'])} 等待 {child} 结束（join），却还没有读取队列 "
+            f"{queue}（在 {made} 创建）；{child} 要等它的 {pipe['waiter']['thread']} 把放入的数据"
+            f"写进队列的管道才能结束，而管道只有 {parent} 会去读。这是“先 join 后取队列”的陷阱："
+            f"在 join() 之前用 get() 取出数据（或调用 cancel_join_thread()）。"
+        ]
+    return [
+        f"Deadlock: {parent} joins {child} at {_place(join['at'])} before reading queue {queue} "
+        f"(made at {made}); {child} cannot end until its {pipe['waiter']['thread']} has written "
+        f"what it put into the queue's pipe, which only {parent} would read. This is joining "
+        f"before draining a Queue: get() the items before join() (or call cancel_join_thread())."
+    ]
+
+
+def _edge(edge: dict[str, Any], lang: str) -> str:
+    on = edge["on"]
+    made = f" (made at {_place(on['created_at'])})" if on["created_at"] and lang == "en" else ""
+    made_zh = f"（在 {_place(on['created_at'])} 创建）" if on["created_at"] else ""
+    holders = []
+    for holder in edge["held_by"]:
+        since = holder["since_s"]
+        if lang == "zh":
+            holder_zh = _who(holder)
+            if since is not None:
+                holder_zh += f" 已持有 {since:.1f} 秒"
+            if holder["at"] and on["kind"] == "lock":
+                holder_zh += (
+                    f"（在 {_place(holder['at'])} 获得{'，推断' if holder['inferred'] else ''}）"
+                )
+            holders.append(holder_zh)
+            continue
+        text = _who(holder)
+        if since is not None:
+            text += f" for {since:.1f} s"
+        if holder["at"] and on["kind"] == "lock":
+            inferred = ", inferred" if holder["inferred"] else ""
+            text += f" (taken at {_place(holder['at'])}{inferred})"
+        holders.append(text)
+    if lang == "zh":
+        held = f"，持有者：{'、'.join(holders)}" if holders else "，没有进程报告谁持有它"
+        return (
+            f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{_object(on, lang)}{made_zh}{held}"
+        )
+    held = f", held by {', '.join(holders)}" if holders else ", which no process reported holding"
+    return (
+        f"{_who(edge['waiter'])} waits for {_object(on, lang)}{made} at {_place(edge['at'])}{held}"
+    )
+
+
+def _graph(edges: list[dict[str, Any]], lang: str, deadlock: bool) -> list[str]:
+    told = [_edge(e, lang) for e in edges[:_SHOWN]]
+    if not told:
+        return []
+    more = len(edges) - len(told)
+    if lang == "zh":
+        head = "死锁：" if deadlock else "停止时的等待："
+        tail = f"；另有 {more} 处等待" if more > 0 else ""
+        return [f"{head}{'；'.join(told)}{tail}。"]
+    head = "Deadlock: " if deadlock else "Waits when stopped: "
+    tail = f"; {more} more waits" if more > 0 else ""
+    return [f"{head}{'; '.join(told)}{tail}."]
+
+
+def sentences(result: RunResult, lang: str) -> list[str]:
+    if not result.waits:
+        return []
+    if result.deadlock is None:
+        # Who holds a lock is news; a join's "held by" the joined one is not (the
+        # sentence of where each process waited already says it).
+        locks = [e for e in result.waits if e["held_by"] and e["on"]["kind"] == "lock"]
+        return _graph(locks, lang, deadlock=False)
+    kind = result.deadlock["kind"]
+    try:
+        if kind == "lock-order":
+            return _lock_order(result, lang)
+        if kind == "queue-join":
+            return _queue_join(result, lang)
+    except (StopIteration, KeyError):
+        pass  # the loop lacks an edge the pitfall needs: tell the graph instead
+    return _graph(_loop_edges(result), lang, deadlock=True)

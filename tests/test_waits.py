@@ -1,0 +1,256 @@
+"""Why a traced script hangs: the wait-for graph (``waits``, ``deadlock``) and its words.
+
+Each pitfall fixture hangs bare too; under the tracer its run must say who holds
+what and who waits for it, on the lines the script has, under fork and spawn.
+Healthy scripts (one that ends, one that waits behind a long sleep) must never
+get a deadlock or the word.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import HERE, cli, validate
+
+SCRIPTS = HERE / "fixtures" / "scripts"
+# The pitfalls hang within about 1.5 s of start under spawn on this loaded
+# 2-core machine (the children's interpreters start): 4 s leaves margin, and the
+# suite stays quick. The sleeper's child sleeps 60 s, far past it.
+HANG_S = 4.0
+METHODS = ("fork", "spawn")
+
+
+def run(script: str, method: str, *more: str) -> dict[str, Any]:
+    done = cli(
+        "run",
+        str(SCRIPTS / script),
+        "--start-method",
+        method,
+        "--timeout",
+        str(HANG_S),
+        "--json",
+        *more,
+    )
+    assert done.stdout.strip(), done.stderr
+    doc = json.loads(done.stdout)
+    validate(doc, "run-1")
+    (only,) = doc["runs"]
+    return dict(only)
+
+
+def place(at: str | None) -> str:
+    assert at is not None
+    file, _, line = at.rpartition(":")
+    return f"{Path(file).name}:{line}"
+
+
+def edge_of(run_doc: dict[str, Any], process: str, thread: str) -> dict[str, Any]:
+    (edge,) = [
+        e
+        for e in run_doc["waits"]
+        if (e["waiter"]["process"], e["waiter"]["thread"]) == (process, thread)
+    ]
+    return dict(edge)
+
+
+def holder(edge: dict[str, Any]) -> dict[str, Any]:
+    (only,) = edge["held_by"]
+    return dict(only)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_lock_order_between_processes_is_a_deadlock_with_holders_and_lines(method: str) -> None:
+    doc = run("lock_order_processes.py", method)
+    assert doc["outcome"] == "hang"
+    assert doc["deadlock"] == {"cycle": ["Process-1", "Process-2"], "kind": "lock-order"}
+    # Process-1 took a (worker's `with first:`, line 7) and waits for b at line 10.
+    for waiter, wanted, other in (("Process-1", "b", "Process-2"), ("Process-2", "a", "Process-1")):
+        edge = edge_of(doc, waiter, "MainThread")
+        assert edge["on"]["kind"] == "lock"
+        assert edge["on"]["label"] == wanted
+        made = {"a": 15, "b": 16}[wanted]
+        assert place(edge["on"]["created_at"]) == f"lock_order_processes.py:{made}"
+        assert place(edge["at"]) == "lock_order_processes.py:10"
+        assert edge["timed"] is False and edge["since_s"] > 0
+        owner = holder(edge)
+        assert (owner["process"], owner["thread"]) == (other, "MainThread")
+        assert place(owner["at"]) == "lock_order_processes.py:7"
+        assert owner["inferred"] is False and owner["since_s"] > 0
+    # The parent waits in p1.join() for Process-1, which is in the loop.
+    join = edge_of(doc, "MainProcess", "MainThread")
+    assert join["on"] == {"kind": "process", "label": "Process-1", "created_at": None}
+    assert place(join["at"]) == "lock_order_processes.py:26"
+    assert holder(join)["process"] == "Process-1"
+    (said,) = [s for s in doc["explanation"] if s.startswith("Deadlock:")]
+    assert said == (
+        "Deadlock: Process-1 holds lock a (taken at lock_order_processes.py:7) and waits for "
+        "lock b at lock_order_processes.py:10; Process-2 holds lock b (taken at "
+        "lock_order_processes.py:7) and waits for lock a at lock_order_processes.py:10. "
+        "This is lock-order inversion between processes: take the locks in one order in "
+        "every process."
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_lock_order_between_threads_names_the_threads_and_infers_the_holders(method: str) -> None:
+    doc = run("lock_order_threads.py", method)
+    assert doc["outcome"] == "hang"
+    assert doc["deadlock"] == {"cycle": ["Thread-A", "Thread-B"], "kind": "lock-order"}
+    for waiter, wanted, other in (("Thread-A", "b", "Thread-B"), ("Thread-B", "a", "Thread-A")):
+        edge = edge_of(doc, "MainProcess", waiter)
+        assert edge["on"]["kind"] == "lock"
+        assert edge["on"]["label"] == wanted
+        made = {"a": 5, "b": 6}[wanted]
+        assert place(edge["on"]["created_at"]) == f"lock_order_threads.py:{made}"
+        assert place(edge["at"]) == "lock_order_threads.py:13"
+        owner = holder(edge)
+        assert (owner["process"], owner["thread"]) == ("MainProcess", other)
+        # A bare threading.Lock records no holder: read from `with first:` (line 11).
+        assert owner["inferred"] is True
+        assert place(owner["at"]) == "lock_order_threads.py:11"
+        assert owner["since_s"] is None
+    main = edge_of(doc, "MainProcess", "MainThread")
+    assert main["on"]["kind"] == "thread" and main["on"]["label"] == "Thread-A"
+    assert place(main["at"]) == "lock_order_threads.py:22"
+    (said,) = [s for s in doc["explanation"] if s.startswith("Deadlock:")]
+    assert said == (
+        "Deadlock: Thread-A holds lock a (taken at lock_order_threads.py:11, inferred from its "
+        "with block) and waits for lock b at lock_order_threads.py:13; Thread-B holds lock b "
+        "(taken at lock_order_threads.py:11, inferred from its with block) and waits for lock a "
+        "at lock_order_threads.py:13. This is lock-order inversion between threads: take the "
+        "locks in one order in every thread."
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_join_before_draining_a_queue_is_a_deadlock_through_the_feeder(method: str) -> None:
+    doc = run("queue_join_before_get.py", method)
+    assert doc["outcome"] == "hang"
+    assert doc["deadlock"] == {
+        "cycle": ["MainProcess", "Process-1", "Process-1/QueueFeederThread"],
+        "kind": "queue-join",
+    }
+    join = edge_of(doc, "MainProcess", "MainThread")
+    assert join["on"]["kind"] == "process" and join["on"]["label"] == "Process-1"
+    assert place(join["at"]) == "queue_join_before_get.py:14"
+    assert holder(join)["process"] == "Process-1"
+    exiting = edge_of(doc, "Process-1", "MainThread")
+    assert exiting["on"]["kind"] == "thread" and exiting["on"]["label"] == "QueueFeederThread"
+    assert holder(exiting)["thread"] == "QueueFeederThread"
+    feeder = edge_of(doc, "Process-1", "QueueFeederThread")
+    assert feeder["on"]["kind"] == "pipe" and feeder["on"]["label"] == "q"
+    assert place(feeder["on"]["created_at"]) == "queue_join_before_get.py:11"
+    reader = holder(feeder)
+    assert (reader["process"], reader["thread"], reader["inferred"]) == (
+        "MainProcess",
+        "MainThread",
+        True,
+    )
+    (said,) = [s for s in doc["explanation"] if s.startswith("Deadlock:")]
+    assert said == (
+        "Deadlock: MainProcess joins Process-1 at queue_join_before_get.py:14 before reading "
+        "queue q (made at queue_join_before_get.py:11); Process-1 cannot end until its "
+        "QueueFeederThread has written what it put into the queue's pipe, which only "
+        "MainProcess would read. This is joining before draining a Queue: get() the items "
+        "before join() (or call cancel_join_thread())."
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_script_that_ends_has_no_deadlock(method: str) -> None:
+    doc = run("locks_nested_ok.py", method)
+    assert doc["outcome"] == "ok"
+    assert doc["waits"] == [] and doc["deadlock"] is None
+    assert not any("eadlock" in s for s in doc["explanation"])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_wait_behind_a_sleep_is_a_graph_without_a_deadlock(method: str) -> None:
+    doc = run("waits_for_sleep.py", method)
+    assert doc["outcome"] == "hang"  # the child sleeps 60 s holding the lock
+    assert doc["deadlock"] is None
+    assert not any("eadlock" in s for s in doc["explanation"])
+    edge = edge_of(doc, "MainProcess", "MainThread")
+    assert edge["on"]["kind"] == "lock" and edge["on"]["label"] == "lock"
+    assert place(edge["at"]) == "waits_for_sleep.py:18"
+    owner = holder(edge)
+    assert (owner["process"], owner["thread"], owner["inferred"]) == (
+        "Process-1",
+        "MainThread",
+        False,
+    )
+    assert place(owner["at"]) == "waits_for_sleep.py:8"
+    (said,) = [s for s in doc["explanation"] if s.startswith("Waits when stopped:")]
+    assert "MainProcess waits for lock lock (made at waits_for_sleep.py:14) at " in said
+    assert "held by Process-1 for " in said and "(taken at waits_for_sleep.py:8)" in said
+
+
+def shown(lang: str) -> list[str]:
+    done = cli(
+        "run",
+        str(SCRIPTS / "lock_order_threads.py"),
+        "--start-method",
+        "fork",
+        "--timeout",
+        str(HANG_S),
+        "--lang",
+        lang,
+        "--plain",
+        env={"COLUMNS": "250"},
+    )
+    return [" ".join(line.split()) for line in done.stdout.splitlines()]
+
+
+def test_the_hang_table_has_a_waits_for_column() -> None:
+    lines = shown("en")
+    (header,) = [line for line in lines if line.startswith("process thread blocked in")]
+    assert header.endswith("waits for")
+    rows = [line for line in lines if " in transfer lock " in line]
+    assert sorted(row.split(" in transfer ")[1] for row in rows) == [
+        "lock a ← Thread-A (inferred)",
+        "lock b ← Thread-B (inferred)",
+    ]
+
+
+def test_the_deadlock_is_said_in_chinese() -> None:
+    # The panel wraps the Chinese sentence anywhere: compared without its frame and spaces.
+    text = "".join("".join(line.strip("│").split()) for line in shown("zh"))
+    for said in (
+        "死锁：Thread-A 持有锁 a（在 lock_order_threads.py:11 获得，由 with 块推断）",
+        "并在 lock_order_threads.py:13 等待锁 b",
+        "这是线程间的加锁顺序颠倒：让所有线程按同一顺序获取这些锁。",
+    ):
+        assert "".join(said.split()) in text
+
+
+def _snapshot(timeout: float | None) -> dict[str, Any]:
+    """One process, two threads, each holding the lock the other waits for."""
+    waits = [
+        {"thread": name, "ident": ident, "kind": "lock", "key": want, "label": want,
+         "since_ns": 0, "at": "/s.py:9", "timeout": timeout if ident == 1 else None,
+         "inferred": False}
+        for name, ident, want in (("T1", 1, "obj:b"), ("T2", 2, "obj:a"))
+    ]  # fmt: skip
+    held = [
+        {"key": key, "label": "", "created_at": None, "thread": name, "ident": ident,
+         "since_ns": None, "at": "/s.py:7", "inferred": True}
+        for name, ident, key in (("T1", 1, "obj:a"), ("T2", 2, "obj:b"))
+    ]  # fmt: skip
+    threads = [{"ident": 1, "name": "T1"}, {"ident": 2, "name": "T2"}]
+    return {"pid": 5, "process": "MainProcess", "threads": threads, "waits": waits, "held": held}
+
+
+def test_a_loop_through_a_timed_wait_is_no_deadlock() -> None:
+    from concdemo.core.waits import build
+
+    edges, deadlock = build({5: _snapshot(None)}, {}, 10**9)
+    assert deadlock == {"cycle": ["T1", "T2"], "kind": "lock-order"}
+    assert [h["inferred"] for e in edges for h in e["held_by"]] == [True, True]
+    # T1's acquire has a timeout: it will give up by itself, so nothing is stuck for good.
+    edges, deadlock = build({5: _snapshot(5.0)}, {}, 10**9)
+    assert deadlock is None
+    assert [e["timed"] for e in edges] == [True, False]
