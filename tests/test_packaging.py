@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import concdemo
-from concdemo.catalogue import catalog
+from concdemo.catalogue import catalog, files
 from concdemo.i18n import LANGS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ def test_scenarios_ship_inside_the_installed_package() -> None:
     package = Path(concdemo.__file__).resolve().parent
     assert package != REPO / "concdemo", f"concdemo imported from the source tree: {package}"
     assert package.parent.name == "site-packages"
-    root = catalog.scenarios_root()
+    root = files.scenarios_root()
     assert root == package / "scenarios"
     shipped = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
     source = {
@@ -39,7 +39,7 @@ def test_scenarios_ship_inside_the_installed_package() -> None:
 
 
 def test_no_scenario_file_or_folder_shadows_a_stdlib_module() -> None:
-    root = catalog.scenarios_root()
+    root = files.scenarios_root()
     for path in root.rglob("*"):
         if "__pycache__" in path.parts:
             continue
@@ -48,7 +48,7 @@ def test_no_scenario_file_or_folder_shadows_a_stdlib_module() -> None:
 
 
 def test_every_scenario_folder_has_metadata_and_every_script_a_variant() -> None:
-    root = catalog.scenarios_root()
+    root = files.scenarios_root()
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "__pycache__"):
         scenario = catalog.read_scenario(folder)
         listed = {v.name for v in scenario.variants}
@@ -64,7 +64,7 @@ def test_every_scenario_folder_has_metadata_and_every_script_a_variant() -> None
 
 
 def test_header_parsing_agrees_with_the_whole_file() -> None:
-    for path in catalog.scenarios_root().rglob("*.py"):
+    for path in files.scenarios_root().rglob("*.py"):
         assert catalog._literals(path) == catalog._literals(path, whole=True), path
 
 

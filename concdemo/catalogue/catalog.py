@@ -9,13 +9,13 @@ in a cache (``concdemo.catalogue.catalog_cache``) until the file changes.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from concdemo.base.errors import UsageError
+from concdemo.catalogue import files
 from concdemo.i18n import Message, did_you_mean
 
 OUTCOMES = ("ok", "error", "hang", "crash")
@@ -166,19 +166,6 @@ def module_available(name: str) -> bool:
         return False
 
 
-@cache
-def scenarios_root() -> Path:
-    """The shipped scenarios (inside the installed package) or the source tree's.
-
-    Found once per process: resolving the path costs a few system calls per
-    component, and `concdemo list` asks for it twice (load, signature)."""
-    package = Path(__file__).resolve().parents[1]  # concdemo/
-    for candidate in (package / "scenarios", package.parent / "scenarios"):
-        if (candidate).is_dir():
-            return candidate
-    raise RuntimeError(f"concdemo's scenarios are missing (looked in {package})")
-
-
 _BODY_STARTS = ("def ", "class ", "async def ", "if __name__", "@")
 
 
@@ -257,9 +244,7 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
     name = about["NAME"]
     defaults = set(about.get("DEFAULTS", ()))
     by_name: dict[str, Variant] = {}
-    for script in sorted(folder.glob("*.py")):
-        if script.name == "about.py" or script.name.startswith("_"):
-            continue
+    for script in files.scenario_files(folder)[1:]:
         vdoc, meta = _cached_literals(script, literals)
         if "VARIANT" not in meta:
             continue
@@ -296,31 +281,9 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
     )
 
 
-ENV_EXTRA_SCENARIOS = "CONCDEMO_SCENARIO_PATH"
-
-
-def roots() -> list[Path]:
-    """The shipped scenarios, then any folders named in CONCDEMO_SCENARIO_PATH."""
-    extra = [
-        Path(p).resolve() for p in os.environ.get(ENV_EXTRA_SCENARIOS, "").split(os.pathsep) if p
-    ]
-    return [scenarios_root(), *extra]
-
-
 def load() -> dict[str, Scenario]:
     """Every scenario, in catalogue order (the folders' numeric prefixes)."""
-    return _load(tuple(roots()))
-
-
-def signature() -> tuple[Any, ...]:
-    """Every file the catalogue was read from, with its size and times: equal
-    signatures mean the same catalogue (what a rendered listing may be kept by)."""
-    folders = tuple(roots())
-    _load(folders)
-    return _signatures[folders]
-
-
-_signatures: dict[tuple[Path, ...], tuple[Any, ...]] = {}
+    return _load(tuple(files.roots()))
 
 
 @cache
@@ -330,18 +293,11 @@ def _load(folders: tuple[Path, ...]) -> dict[str, Scenario]:
     literals = LiteralCache()
     found: dict[str, Scenario] = {}
     for root in folders:
-        abouts = sorted(root.glob("*/about.py"), key=lambda p: _order_key(p.parent.name))
-        for about in abouts:
-            scenario = read_scenario(about.parent, literals)
+        for folder in files.scenario_folders(root):
+            scenario = read_scenario(folder, literals)
             found.setdefault(scenario.name, scenario)
     literals.save()
-    _signatures[folders] = (tuple(str(f) for f in folders), *literals.seen)
     return found
-
-
-def _order_key(folder_name: str) -> tuple[int, str]:
-    prefix, _, rest = folder_name.partition("_")
-    return (int(prefix), rest) if prefix.isdigit() else (10**6, folder_name)
 
 
 def get(name: str) -> Scenario:

@@ -79,10 +79,8 @@ class LiteralCache:
         loaded = read(_file())
         self._entries: dict[str, Entry] = loaded if isinstance(loaded, dict) else {}
         self._changed = False
-        self.seen: list[tuple[str, Stamp]] = []  # every file asked about, in order
 
     def get(self, path: Path, current: Stamp) -> tuple[str, dict[str, Any]] | None:
-        self.seen.append((str(path), current))
         entry = self._entries.get(str(path))
         if entry is None or entry[0] != current:
             return None
