@@ -38,18 +38,18 @@ from concdemo.wire.channel import ENV_RUN_DIR as ENV_RUN_DIR
 from concdemo.wire.channel import ENV_START_METHOD as ENV_START_METHOD
 from concdemo.wire.channel import ENV_T0 as ENV_T0
 from concdemo.wire.channel import encode
-from concdemo.wire.process import open_stack_file, process_name, reporting, state
+from concdemo.wire.process import (
+    open_stack_file,
+    process_name,
+    reporting,
+    running_greenlet_lane,
+    state,
+)
 
 
 def _task_name() -> str:
     """The greenlet, or else the thread, that is running now."""
-    greenlet = sys.modules.get("greenlet")
-    if greenlet is not None:
-        current = greenlet.getcurrent()
-        if current.parent is not None:  # not a thread's main greenlet
-            label = getattr(current, "concdemo_label", None) or getattr(current, "name", None)
-            return str(label) if label else f"greenlet-{id(current) & 0xFFFF:04x}"
-    return str(_threading().current_thread().name)
+    return running_greenlet_lane() or str(_threading().current_thread().name)
 
 
 def _threading() -> Any:

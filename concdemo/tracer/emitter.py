@@ -45,12 +45,9 @@ def task_name() -> str:
 
 def thread_name() -> str:
     """The greenlet, else the thread, running now, without importing anything."""
-    greenlet = sys.modules.get("greenlet")
-    if greenlet is not None:
-        current = greenlet.getcurrent()
-        if current.parent is not None:  # not a thread's main greenlet
-            label = getattr(current, "concdemo_label", None) or getattr(current, "name", None)
-            return str(label) if label else f"greenlet-{id(current) & 0xFFFF:04x}"
+    lane = this_process.running_greenlet_lane()
+    if lane is not None:
+        return lane
     threading = sys.modules.get("threading")
     if threading is None:
         return "MainThread"  # no other thread can exist before threading is imported

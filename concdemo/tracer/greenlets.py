@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import BLOCKED_NS, _now, emit, emit_call, mark, short
+from concdemo.wire.process import greenlet_lane
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -19,14 +20,12 @@ if TYPE_CHECKING:
 
 
 def current_greenlet_name(glet: Any) -> str:
-    label = getattr(glet, "concdemo_label", None) or getattr(glet, "name", None)
-    if label:
-        return str(label)
-    if getattr(glet, "parent", None) is None:
-        return "main"
-    if type(glet).__name__ == "Hub":  # gevent's event loop
-        return "Hub"
-    return f"greenlet-{id(glet) & 0xFFFF:04x}"
+    if not (getattr(glet, "concdemo_label", None) or getattr(glet, "name", None)):
+        if getattr(glet, "parent", None) is None:
+            return "main"
+        if type(glet).__name__ == "Hub":  # gevent's event loop
+            return "Hub"
+    return greenlet_lane(glet)
 
 
 def patch_greenlet(module: ModuleType) -> None:

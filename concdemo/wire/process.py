@@ -65,6 +65,22 @@ def process_name() -> str:
     return str(current().name)
 
 
+def greenlet_lane(glet: Any) -> str:
+    """A greenlet's lane: its label (``probe.label``), else its name (gevent's), else an id."""
+    label = getattr(glet, "concdemo_label", None) or getattr(glet, "name", None)
+    return str(label) if label else f"greenlet-{id(glet) & 0xFFFF:04x}"
+
+
+def running_greenlet_lane() -> str | None:
+    """The lane of the greenlet running now; None in a thread's own main greenlet,
+    or where greenlet was never imported (nothing is imported to find out)."""
+    greenlet = sys.modules.get("greenlet")
+    if greenlet is None:
+        return None
+    current = greenlet.getcurrent()
+    return None if current.parent is None else greenlet_lane(current)
+
+
 def open_stack_file() -> None:
     """Let the CLI ask this process where it is blocked (faulthandler, on SIGUSR1).
 
