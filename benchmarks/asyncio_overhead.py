@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tracer_overhead import _bare_env, _traced_env
+from harness import bare_env, printed, traced_process_env
 
 SLEEP0_SCRIPT = """
 import asyncio, sys, time
@@ -85,7 +85,7 @@ def sleep0(repeat: int, folder: Path, n: int = 100_000) -> dict[str, float]:
     script.write_text(SLEEP0_SCRIPT)
     times: dict[str, list[float]] = {"bare": [], "traced": []}
     for _ in range(repeat):
-        for mode, env in (("bare", _bare_env()), ("traced", _traced_env("/dev/null"))):
+        for mode, env in (("bare", bare_env()), ("traced", traced_process_env())):
             done = subprocess.run(
                 [sys.executable, str(script), str(n)],
                 capture_output=True,
@@ -103,18 +103,16 @@ def example(repeat: int, folder: Path) -> dict[str, float]:
     times: dict[str, list[float]] = {"bare": [], "traced": []}
     for _ in range(repeat):
         done = subprocess.run(
-            [sys.executable, str(script)], capture_output=True, text=True, env=_bare_env()
+            [sys.executable, str(script)], capture_output=True, text=True, env=bare_env()
         )
         times["bare"].append(_elapsed(done.stdout.splitlines()))
         cli = subprocess.run(
             [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
             capture_output=True,
             text=True,
-            env=_bare_env(),
+            env=bare_env(),
         )
-        run = json.loads(cli.stdout)["runs"][0]
-        lines = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
-        times["traced"].append(_elapsed(lines))
+        times["traced"].append(_elapsed(printed(json.loads(cli.stdout)["runs"][0])))
     return _summary(times)
 
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
-from concdemo.tracer.env import traced_env
+from harness import bare_and_traced, bare_env, traced_process_env
 
 HEAVY_SCRIPT = """
 import multiprocessing
@@ -96,48 +95,14 @@ print("RESULT " + json.dumps(results))
 """
 
 
-def _bare_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("CONCDEMO_")}
-
-
-def _traced_env() -> dict[str, str]:
-    env = _bare_env()
-    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = traced_env(env, paths, "fork", given=False)
-    env["CONCDEMO_EVENTS"] = "/dev/null"
-    return env
+def _healthy(run: dict[str, Any]) -> None:
+    assert run["outcome"] == "ok" and run.get("deadlock") is None, run["outcome"]
 
 
 def heavy(repeat: int, folder: Path) -> dict[str, float]:
     script = folder / "lock_heavy.py"
     script.write_text(HEAVY_SCRIPT)
-    inside: dict[str, list[float]] = {"bare": [], "traced": []}
-    outside: dict[str, list[float]] = {"bare": [], "traced": []}
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, str(script)], capture_output=True, text=True, env=_bare_env()
-        )
-        outside["bare"].append(time.perf_counter() - start)
-        inside["bare"].append(float(done.stdout.split()[-1]))
-        cli = subprocess.run(
-            [sys.executable, "-m", "concdemo", "run", str(script), "--json"],
-            capture_output=True,
-            text=True,
-            env=_bare_env(),
-        )
-        run = json.loads(cli.stdout)["runs"][0]
-        assert run["outcome"] == "ok" and run.get("deadlock") is None, run["outcome"]
-        lines = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
-        inside["traced"].append(float(lines[-1].split()[-1]))
-        outside["traced"].append(run["wall_s"])
-    doc = {}
-    for name, samples in (("script", inside), ("process", outside)):
-        bare, traced = statistics.median(samples["bare"]), statistics.median(samples["traced"])
-        doc[f"{name}_bare_s"] = round(bare, 4)
-        doc[f"{name}_traced_s"] = round(traced, 4)
-        doc[f"{name}_ratio"] = round(traced / bare, 3)
-    return doc
+    return bare_and_traced(script, repeat, check=_healthy)
 
 
 def pairs(repeat: int, folder: Path, n: int = 100_000) -> dict[str, dict[str, float]]:
@@ -146,7 +111,7 @@ def pairs(repeat: int, folder: Path, n: int = 100_000) -> dict[str, dict[str, fl
     rounds: list[dict[str, dict[str, float]]] = []
     for _ in range(repeat):
         found: dict[str, dict[str, float]] = {}
-        for mode, env in (("bare", _bare_env()), ("traced", _traced_env())):
+        for mode, env in (("bare", bare_env()), ("traced", traced_process_env())):
             done = subprocess.run(
                 [sys.executable, str(script), str(n)],
                 capture_output=True,
