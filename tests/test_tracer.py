@@ -671,3 +671,14 @@ def test_pool_workers_its_with_block_terminated_are_said_to_be_stopped_not_faile
         assert run["explanation"][1:] == ([said + ", ".join(stopped) + "."] if stopped else []), (
             where
         )
+
+
+def test_a_worker_the_script_killed_is_not_said_to_be_stopped_by_its_pool() -> None:
+    """The broken executor terminates its workers, the one the script already killed
+    by SIGHUP too: that one died of the script's signal, and no sentence may say its
+    executor stopped it."""
+    for where, run in ok_as_bare("pool_worker_killed_by_script.py"):
+        workers = [p for p in run["processes"] if p["name"] != "MainProcess"]
+        assert [p["exitcode"] for p in workers] == [-signal.SIGHUP], where
+        said = " ".join(run["explanation"])
+        assert "Stopped by" not in said and "SIGHUP" in said, (where, said)

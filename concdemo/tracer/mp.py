@@ -16,6 +16,7 @@ as a Pool's calls are.
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import sys
 from _thread import get_ident
@@ -124,13 +125,13 @@ def patch_process(module: ModuleType) -> None:
 
         return start
 
-    def make_stop(original: Callable[..., Any]) -> Callable[..., Any]:
+    def make_stop(original: Callable[..., Any], signum: int) -> Callable[..., Any]:
         def stop(self: Any) -> Any:
             # A pool stopping its own workers (Pool.terminate(), which leaving its
             # with-block calls): noted for the exit its Popen will see, not reported.
             module = caller_module()
             if module.startswith(_INTERNAL) and self.pid is not None:
-                _stopped_by[self.pid] = module
+                _stopped_by[self.pid] = (module, signum)
             return original(self)
 
         return stop
@@ -152,14 +153,14 @@ def patch_process(module: ModuleType) -> None:
     _wrap(cls, "_bootstrap", make_bootstrap)
     _wrap(cls, "start", make_start)
     _wrap(cls, "join", make_join)
-    _wrap(cls, "terminate", make_stop)
-    _wrap(cls, "kill", make_stop)
+    _wrap(cls, "terminate", lambda original: make_stop(original, signal.SIGTERM))
+    _wrap(cls, "kill", lambda original: make_stop(original, signal.SIGKILL))
 
 
 # Children this process started, pid -> name, for the exit its Popen sees, and
 # those that multiprocessing or concurrent.futures itself stopped -> which one.
 _started: dict[int, str] = {}
-_stopped_by: dict[int, str] = {}
+_stopped_by: dict[int, tuple[str, int]] = {}  # pid -> (library, the signal its call sends)
 
 
 def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,8 +177,11 @@ def _make_poll(original: Callable[..., Any]) -> Callable[..., Any]:
         if known is None and code is not None:
             detail = {"child": _started.get(self.pid), "child_pid": self.pid, "exitcode": code}
             stopped_by = _stopped_by.get(self.pid)
-            if stopped_by is not None:
-                detail["stopped_by"] = stopped_by
+            # Stopped by that call only if it died of the signal the call sends: a
+            # child the script had killed otherwise (its own SIGHUP), and that the
+            # library then "terminated" dead, was not stopped by the library.
+            if stopped_by is not None and code == -stopped_by[1]:
+                detail["stopped_by"] = stopped_by[0]
             emit("child-exit", detail)
         return code
 
