@@ -88,7 +88,7 @@ def test_a_scripts_explanation_names_its_own_error_whole_and_its_childs_as_a_fac
     assert (run["error"]["type"], run["error"]["process"]) == ("KeyError", "MainProcess")
     assert run["explanation"] == [
         "KeyError ended MainProcess ('main'); the error above says where.",
-        "1 process(es) ended with an exception (shown in red above).",
+        "1 process ended with an exception (shown in red above).",
         "Process-1 ended with ValueError (bad input 7) and exit code 1.",
     ]
 

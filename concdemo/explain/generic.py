@@ -92,15 +92,26 @@ INSTEAD = [
         when=lambda f: f.checks_failed > 0,
     ),
     Line(
-        "{unexpected_count} process(es) ended with an exception the story does not foresee "
+        "{unexpected_count} process ended with an exception the story does not foresee "
         "(shown in red above).",
         "有 {unexpected_count} 个进程因故事之外的异常而结束（上面红色显示）。",
-        when=lambda f: f.unexpected_count > 0 and not f.script,
+        when=lambda f: f.unexpected_count == 1 and not f.script,
     ),
     Line(
-        "{unexpected_count} process(es) ended with an exception (shown in red above).",
+        "{unexpected_count} processes ended with an exception the story does not foresee "
+        "(shown in red above).",
+        "有 {unexpected_count} 个进程因故事之外的异常而结束（上面红色显示）。",
+        when=lambda f: f.unexpected_count > 1 and not f.script,
+    ),
+    Line(
+        "{unexpected_count} process ended with an exception (shown in red above).",
         "有 {unexpected_count} 个进程因异常而结束（上面红色显示）。",
-        when=lambda f: f.unexpected_count > 0 and f.script,
+        when=lambda f: f.unexpected_count == 1 and f.script,
+    ),
+    Line(
+        "{unexpected_count} processes ended with an exception (shown in red above).",
+        "有 {unexpected_count} 个进程因异常而结束（上面红色显示）。",
+        when=lambda f: f.unexpected_count > 1 and f.script,
     ),
 ]
 
