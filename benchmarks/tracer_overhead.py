@@ -81,7 +81,7 @@ def probe_events():
     for n in range(N):
         probe.event("x", n=n)
 results = {"pipe send+recv": timed(pipe), "queue put+get": timed(queue)}
-if "concdemo.probe" in sys.modules:  # traced: the probe's own cost per event, same run
+if "concdemo.tracer.core" in sys.modules:  # traced: the probe's own cost per event, same run
     results["probe.event (reference)"] = timed(probe_events)
 real = sys.stdout
 results["print"] = timed(prints)
