@@ -14,7 +14,7 @@ from typing import Any
 
 from concdemo.core import unreported
 
-from conftest import HERE, validate
+from conftest import HERE, cli, validate
 
 SCRIPTS = HERE / "fixtures" / "scripts"
 
@@ -466,3 +466,21 @@ def test_the_summary_says_what_the_tracer_summarised(tmp_path: Path) -> None:
     calls, rest = said[0].split(" task calls in ")
     assert 2_000 <= int(calls.replace(",", "")) <= 3_000
     assert rest.endswith(" spans; counts and totals exact"), said
+
+
+def test_a_printed_line_that_never_reached_the_output_is_said_to_have_not() -> None:
+    # The daemon's line is reported at print() but dies in its buffer when the daemon
+    # is stopped; bare it is lost too. The event stays (it was printed), and a
+    # sentence says it never reached the output, so the run's text is true.
+    done = cli("run", str(SCRIPTS / "daemon_unflushed.py"), "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "ok", run["error"]
+    printed = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
+    assert sorted(printed) == ["daemon started", "main done"]
+    said = " ".join(run["explanation"])
+    assert "1 printed line(s) never reached the run's output" in said, said
+    assert "'daemon started'" in said and "'main done'" not in said, said
+    # A script whose lines all arrive gets no such sentence.
+    whole = cli("run", str(SCRIPTS / "threads_print.py"), "--json")
+    (plain,) = json.loads(whole.stdout)["runs"]
+    assert "never reached" not in " ".join(plain["explanation"])

@@ -33,11 +33,17 @@ _CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class Unreported:
-    """Lines of one stream that no event reports."""
+    """Lines of one stream that no event reports, and reported lines it never got."""
 
     lines: int
     first: list[str] = field(default_factory=list)
     by_count: bool = False  # the stream was big: counted, not matched (a lower bound)
+    # Lines print() reported that never reached the stream: still in a process's
+    # buffer when it ended (a daemon child killed), or sent elsewhere by the script.
+    # Named only when every line of the stream was matched whole: where threads'
+    # writes mixed, the characters left over cannot be told apart for sure.
+    unwritten: int = 0
+    unwritten_first: list[str] = field(default_factory=list)
 
 
 def leftover(raw: bytes, reported: Iterable[tuple[str, bool]]) -> Unreported:
@@ -77,7 +83,10 @@ def leftover(raw: bytes, reported: Iterable[tuple[str, bool]]) -> Unreported:
         missing += 1
         if len(first) < SHOWN:
             first.append(line)
-    return Unreported(missing, first)
+    if unmatched:
+        return Unreported(missing, first)
+    never = [line for line, left in counts.items() for _ in range(left)]
+    return Unreported(missing, first, unwritten=len(never), unwritten_first=never[:SHOWN])
 
 
 def _newlines(path: Path) -> int:

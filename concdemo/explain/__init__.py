@@ -147,14 +147,20 @@ def _blocked(result: RunResult, lang: str) -> str | None:
 def _unreported(result: RunResult) -> dict[str, Any]:
     """Facts of a script's output lines that no event reports (none: no fact)."""
     found = list(result.unreported.values())
+    facts: dict[str, Any] = {}
+    never = sum(u.unwritten for u in found)
+    if never:
+        shown = [f"'{line}'" for u in found for line in u.unwritten_first]
+        more = ", …" if never > len(shown) else ""
+        facts.update(unwritten_lines=never, unwritten_shown=", ".join(shown) + more)
     total = sum(u.lines for u in found)
     if not total:
-        return {}
+        return facts
     if any(u.by_count for u in found):
-        return {"unreported_at_least": total}
+        return facts | {"unreported_at_least": total}
     first = [f"'{line}'" for u in found for line in u.first]
     more = ", …" if total > len(first) else ""
-    return {"unreported_lines": total, "unreported_shown": ", ".join(first) + more}
+    return facts | {"unreported_lines": total, "unreported_shown": ", ".join(first) + more}
 
 
 def _phase_lines(result: RunResult, lang: str) -> list[str]:

@@ -207,6 +207,13 @@ UNREPORTED = [
         "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它们"
         "（输出很大：只计数，没有逐行核对）。",
     ),
+    Line(
+        "{unwritten_lines} printed line(s) never reached the run's output (still in the "
+        "buffer of a process that ended, or sent elsewhere by the script): {unwritten_shown}.",
+        "有 {unwritten_lines} 行打印的内容没有到达这次运行的输出"
+        "（进程结束时仍留在缓冲区中，或被脚本送到了别处）：{unwritten_shown}。",
+        when=lambda f: f.unwritten_lines > 0,
+    ),
 ]
 
 # A script's child that did not end with exit code 0: a fact of the run, never its
