@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from proctree import RunProcesses, subreaper
+
 HERE = Path(__file__).resolve().parent
 FIXTURE_SCENARIOS = HERE / "fixtures" / "scenarios"
 
@@ -29,6 +31,19 @@ _CLEARED = (
     "CONCDEMO_PARAMS",
     "CONCDEMO_START_METHOD",
 )
+
+
+@pytest.fixture
+def run_procs() -> Iterator[RunProcesses]:
+    """The processes of the CLI runs a test makes, found as a subreaper and, whatever
+    the test's end, killed and reaped (the tmux tests, whose runs are the terminal's
+    children, have their own)."""
+    procs = RunProcesses()
+    with subreaper():
+        try:
+            yield procs
+        finally:
+            procs.kill_and_reap()
 
 
 @pytest.fixture(scope="session")

@@ -14,17 +14,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from concdemo.core.receiver import Reader
 from concdemo.wire.channel import PIPE_BUF, REPAIRED_KEY, Writer, encode
 
 from conftest import _CLEARED, FIXTURE_SCENARIOS, cli, validate
-from proctree import RunProcesses, subreaper, watching
+from proctree import RunProcesses, watching
 
 GRACE_S = 3.0
 
@@ -36,16 +33,6 @@ def _strict_json(text: str) -> Any:
         raise ValueError(f"not JSON: {constant}")
 
     return json.loads(text, parse_constant=refuse)
-
-
-@pytest.fixture
-def run_procs() -> Iterator[RunProcesses]:
-    procs = RunProcesses()
-    with subreaper():
-        try:
-            yield procs
-        finally:
-            procs.kill_and_reap()
 
 
 def _abuse(

@@ -17,14 +17,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
 from conftest import _CLEARED, FIXTURE_SCENARIOS, cli_json, start_methods
-from proctree import Proc, RunProcesses, describe, gone, subreaper, watching
+from proctree import Proc, RunProcesses, describe, gone, watching
 
 METHODS = start_methods()
 TRACKED_METHODS = [m for m in ("spawn", "forkserver") if m in METHODS]
@@ -40,16 +39,6 @@ FIXTURE_ENDINGS = {
     "stubborn": "hang",
     "queue-hang": "hang",
 }
-
-
-@pytest.fixture
-def run_procs() -> Iterator[RunProcesses]:
-    procs = RunProcesses()
-    with subreaper():
-        try:
-            yield procs
-        finally:
-            procs.kill_and_reap()
 
 
 def _main_pids(doc: dict[str, Any]) -> dict[int, str]:

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,9 @@ import pytest
 from concdemo.core import rundirs
 
 from conftest import _CLEARED, FIXTURE_SCENARIOS, cli
-from proctree import RunProcesses, read, subreaper, watching
+from proctree import RunProcesses, read, watching
 
 _BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
-
-
-@pytest.fixture
-def run_procs() -> Iterator[RunProcesses]:
-    procs = RunProcesses()
-    with subreaper():
-        try:
-            yield procs
-        finally:
-            procs.kill_and_reap()
 
 
 def _hanging_cli(procs: RunProcesses, temp: Path) -> subprocess.Popen[str]:
