@@ -70,3 +70,25 @@ def bare_and_traced(
         doc[f"{name}_traced_s"] = round(traced, 4)
         doc[f"{name}_ratio"] = round(traced / bare, 3)
     return doc
+
+
+def result_rounds(script: Path, repeat: int, *args: str) -> list[dict[str, dict[str, float]]]:
+    """Rounds of a script that prints ``RESULT {name: figure}``, run bare then traced
+    (events to /dev/null) each round: per round, name -> {"bare": x, "traced": y}
+    (a name the script measures only when traced has no "bare")."""
+    rounds: list[dict[str, dict[str, float]]] = []
+    for _ in range(repeat):
+        found: dict[str, dict[str, float]] = {}
+        for mode, env in (("bare", bare_env()), ("traced", traced_process_env())):
+            done = subprocess.run(
+                [sys.executable, str(script), *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+            for name, figure in json.loads(line[7:]).items():
+                found.setdefault(name, {})[mode] = figure
+        rounds.append(found)
+    return rounds

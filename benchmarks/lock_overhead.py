@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness import bare_and_traced, bare_env, traced_process_env
+from harness import bare_and_traced, result_rounds
 
 HEAVY_SCRIPT = """
 import multiprocessing
@@ -108,21 +108,7 @@ def heavy(repeat: int, folder: Path) -> dict[str, float]:
 def pairs(repeat: int, folder: Path, n: int = 100_000) -> dict[str, dict[str, float]]:
     script = folder / "pairs.py"
     script.write_text(PAIRS_SCRIPT)
-    rounds: list[dict[str, dict[str, float]]] = []
-    for _ in range(repeat):
-        found: dict[str, dict[str, float]] = {}
-        for mode, env in (("bare", bare_env()), ("traced", traced_process_env())):
-            done = subprocess.run(
-                [sys.executable, str(script), str(n)],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
-            line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-            for name, ns in json.loads(line[7:]).items():
-                found.setdefault(name, {})[mode] = ns
-        rounds.append(found)
+    rounds = result_rounds(script, repeat, str(n))
     doc: dict[str, dict[str, float]] = {}
     for name in rounds[0]:
         bare = [r[name]["bare"] for r in rounds]

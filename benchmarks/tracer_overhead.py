@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import bare_and_traced, bare_env, traced_process_env
+from harness import bare_and_traced, bare_env, result_rounds, traced_process_env
 
 POOL_SCRIPT = """
 import time
@@ -103,21 +103,7 @@ def per_call(repeat: int, folder: Path, n: int = 5000) -> dict[str, dict[str, fl
     rounds (this VM's cores change speed from second to second) cancels out."""
     script = folder / "calls.py"
     script.write_text(CALLS_SCRIPT)
-    rounds: list[dict[str, dict[str, float]]] = []
-    for _ in range(repeat):
-        found: dict[str, dict[str, float]] = {}
-        for mode, env in (("bare", bare_env()), ("traced", traced_process_env())):
-            done = subprocess.run(
-                [sys.executable, str(script), str(n)],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
-            line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-            for name, us in json.loads(line[7:]).items():
-                found.setdefault(name, {})[mode] = us
-        rounds.append(found)
+    rounds = result_rounds(script, repeat, str(n))
     doc: dict[str, dict[str, float]] = {}
     for name in rounds[0]:
         traced = [r[name]["traced"] for r in rounds]
