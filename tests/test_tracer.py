@@ -643,6 +643,21 @@ def test_gevent_threadpool_workers_are_lanes_with_their_sleeps() -> None:
         assert lanes[worker][:3] == ["thread-start", "sleep-start", "sleep-end"], worker
 
 
+def test_children_gevent_reaps_itself_have_their_real_exit_codes() -> None:
+    """gevent's subprocess under monkey-patching (gevent's examples/processes.py):
+    its loop reaps the children in C, so no waitpid sees them. Each is still a
+    process of the run with its real exit code: a shell's 3 (no tracer of its
+    own), a traced Python's 5 (its own end says nothing of it), a kill's -9."""
+    method = start_methods()[0]
+    run = traced("gevent_children.py", method)[method]
+    outcome, lines = bare("gevent_children.py", None)
+    assert (run["outcome"], outcome) == ("ok", "ok")
+    assert printed(run) == lines == ["exit codes 3 5 -9"]
+    main = next(e["pid"] for e in run["events"] if e["kind"] == "stdout")  # the script
+    children = [p["exitcode"] for p in run["processes"] if p["pid"] != main]
+    assert sorted(children, key=str) == [-9, 3, 5]
+
+
 def test_a_sleep_handed_to_any_thread_as_its_task_is_shown_in_that_thread() -> None:
     """time.sleep itself as a Thread's target, a ThreadPoolExecutor's or a
     multiprocessing ThreadPool's task, or a bare _thread's: the library calls it,

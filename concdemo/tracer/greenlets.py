@@ -1,4 +1,5 @@
-"""greenlet switches and gevent's spawn, sleep, joinall and monkey.patch_all.
+"""greenlet switches and gevent's spawn, sleep, joinall, monkey.patch_all and
+the children its loop reaps.
 
 Patched when the script imports greenlet or gevent, never earlier: a gevent
 script must be able to patch before anything else is imported.
@@ -112,6 +113,30 @@ def patch_gevent_monkey(module: Any) -> None:
         return result
 
     module.patch_all = mark(gevent_patch_all, patch_all)
+
+
+def patch_gevent_os(module: Any) -> None:
+    """A child gevent watches (its ``subprocess``, a monkey-patched ``os.fork``
+    or ``posix_spawn``): gevent's loop reaps it itself, in C, and hands the
+    status to ``_on_child``, so no ``waitpid`` of the script's or ours sees the
+    exit. There, a ``child-exit`` event with its real exit code (negative for a
+    signal), as ``Popen.poll`` gives for multiprocessing's children (mp.py).
+    ``_watch_child`` looks ``_on_child`` up as it starts each watcher."""
+    on_child = getattr(module, "_on_child", None)
+    if on_child is None or getattr(on_child, "_concdemo", False):
+        return
+    import os
+
+    def _on_child(watcher: Any, callback: Any) -> Any:
+        try:
+            code = os.waitstatus_to_exitcode(watcher.rstatus)
+        except (TypeError, ValueError):  # a stopped (traced) child: not an exit
+            code = None
+        if code is not None:
+            emit("child-exit", {"child": None, "child_pid": watcher.pid, "exitcode": code})
+        return on_child(watcher, callback)
+
+    module._on_child = mark(_on_child, on_child)
 
 
 _SOCKET_CALLS = ("connect", "accept", "recv", "recv_into", "send", "sendall")

@@ -37,6 +37,7 @@ PATCHES = {
     "gevent": ("concdemo.tracer.greenlets", "patch_gevent"),
     "gevent.threadpool": ("concdemo.tracer.greenlets", "patch_gevent_threadpool"),
     "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
+    "gevent.os": ("concdemo.tracer.greenlets", "patch_gevent_os"),
     "gevent._socketcommon": ("concdemo.tracer.greenlets", "patch_gevent_socket"),
     "asyncio": ("concdemo.tracer.aio", "patch_asyncio"),
 }
