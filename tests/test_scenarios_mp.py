@@ -118,14 +118,17 @@ def test_global_queue_is_shared_only_under_fork(queue_runs: Runs, method: str) -
     created = events(run, "module-level Queue() created")
     put = first(run, "put")
     assert put["process"] != "MainProcess"
+    said = [s for s in run["explanation"] if s.startswith("The module-level line")]
     if method == "fork":
         assert len(created) == 1  # only the parent ran the module
+        assert said and said[0].startswith("The module-level line q = Queue() ran in 1 process: ")
         got = first(run, "get")
         assert got["detail"]["item"] == [11, "hello", True]
         assert put["t"] <= got["t"]
     else:
         # The parent and one re-import (the child's, or the fork server's) made a queue each.
         assert len(created) == 2
+        assert said and said[0].startswith("The module-level line q = Queue() ran in 2 processes: ")
         assert {e["detail"]["module"] for e in created} == {"__main__", "__mp_main__"}
         assert not events(run, "get")
         main_stack = [s for s in run["stacks"] if s["process"] == "MainProcess"]

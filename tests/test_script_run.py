@@ -93,6 +93,26 @@ def test_a_scripts_explanation_names_its_own_error_whole_and_its_childs_as_a_fac
     ]
 
 
+def test_an_exception_without_a_message_is_named_without_empty_parentheses(
+    tmp_path: Path,
+) -> None:
+    """A bare ``assert`` raises AssertionError with an empty message: the sentence
+    names the exception alone, not "AssertionError ended MainProcess ()"."""
+    script = tmp_path / "bare_assert.py"
+    script.write_text("assert 1 + 1 == 3\n")
+    done = cli_in(tmp_path, "run", str(script), "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert (run["outcome"], run["error"]["type"], run["error"]["message"]) == (
+        "error",
+        "AssertionError",
+        "",
+    )
+    assert run["explanation"] == [
+        "AssertionError ended MainProcess; the error above says where.",
+        "1 process ended with an exception (shown in red above).",
+    ]
+
+
 def test_run_dash_m_runs_a_module_from_the_current_directory(tmp_path: Path) -> None:
     package = tmp_path / "demo_pkg"
     package.mkdir()
@@ -226,7 +246,7 @@ def test_output_without_a_final_newline_or_around_sys_stdout_is_not_lost(tmp_pat
     ]
     # The child's text ran into "after the child" in the stream: still matched.
     assert run["explanation"][1:] == [
-        "3 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
+        "3 lines of output did not go through sys.stdout or sys.stderr (os.write, "
         "sys.stdout.buffer, a program that is not Python), so no event shows them: "
         "'by os.write', 'by the buffer \\xff', 'by sh'."
     ]
@@ -282,8 +302,8 @@ def test_threads_printing_at_once_each_get_their_own_whole_lines(tmp_path: Path)
         "MainThread": ["main thread"],
     }
     assert run["explanation"][1:] == [
-        "1 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
-        "sys.stdout.buffer, a program that is not Python), so no event shows them: "
+        "1 line of output did not go through sys.stdout or sys.stderr (os.write, "
+        "sys.stdout.buffer, a program that is not Python), so no event shows it: "
         "'around sys.stdout'."
     ]
 
@@ -315,7 +335,7 @@ def test_large_output_is_checked_by_count(tmp_path: Path) -> None:
     (run,) = json.loads(done.stdout)["runs"]
     assert len(lines(run, "stdout")) == 60_000
     assert run["explanation"][1:] == [
-        "At least 2 line(s) of output did not go through sys.stdout or sys.stderr (os.write, "
+        "At least 2 lines of output did not go through sys.stdout or sys.stderr (os.write, "
         "sys.stdout.buffer, a program that is not Python), so no event shows them (counted, "
         "not matched: the output was large)."
     ]
@@ -479,7 +499,7 @@ def test_a_printed_line_that_never_reached_the_output_is_said_to_have_not() -> N
     printed = [e["detail"]["line"] for e in run["events"] if e["kind"] == "stdout"]
     assert sorted(printed) == ["daemon started", "main done"]
     said = " ".join(run["explanation"])
-    assert "1 printed line(s) never reached the run's output" in said, said
+    assert "1 printed line never reached the run's output" in said, said
     assert "'daemon started'" in said and "'main done'" not in said, said
     # A script whose lines all arrive gets no such sentence.
     whole = cli("run", str(SCRIPTS / "threads_print.py"), "--json")

@@ -16,7 +16,13 @@ EXPECTED_END = [
     Line(
         "{error_type} ended {error_process}, as {subject} expects: {error_message}.",
         "{error_type} 结束了 {error_process}，这正是{subject}预期的：{error_message}。",
-        when=lambda f: f.outcome == "error",
+        when=lambda f: f.outcome == "error" and f.error_message,
+    ),
+    # An exception with an empty message (a bare `assert`): no empty quote of it.
+    Line(
+        "{error_type} ended {error_process}, as {subject} expects.",
+        "{error_type} 结束了 {error_process}，这正是{subject}预期的。",
+        when=lambda f: f.outcome == "error" and not f.error_message,
     ),
 ]
 
@@ -48,7 +54,18 @@ INSTEAD = [
         "{error_type} 结束了 {error_process}（{error_message}），"
         "所以{subject}要演示的内容在这次运行中没有发生；"
         "上面的错误信息指出了位置。",
-        when=lambda f: f.outcome == "error" and f.expected != "error" and not f.script,
+        when=lambda f: (
+            f.outcome == "error" and f.expected != "error" and not f.script and f.error_message
+        ),
+    ),
+    Line(
+        "{error_type} ended {error_process}, so what {subject} demonstrates did not happen "
+        "on this run; the error above says where.",
+        "{error_type} 结束了 {error_process}，所以{subject}要演示的内容在这次运行中没有发生；"
+        "上面的错误信息指出了位置。",
+        when=lambda f: (
+            f.outcome == "error" and f.expected != "error" and not f.script and not f.error_message
+        ),
     ),
     Line(
         "{error_process} ended with {error_message}; a script is expected to exit cleanly.",
@@ -58,7 +75,16 @@ INSTEAD = [
     Line(
         "{error_type} ended {error_process} ({error_message}); the error above says where.",
         "{error_type} 结束了 {error_process}（{error_message}）；上面的错误信息指出了位置。",
-        when=lambda f: f.outcome == "error" and f.script and f.error_type != "exit",
+        when=lambda f: (
+            f.outcome == "error" and f.script and f.error_type != "exit" and f.error_message
+        ),
+    ),
+    Line(
+        "{error_type} ended {error_process}; the error above says where.",
+        "{error_type} 结束了 {error_process}；上面的错误信息指出了位置。",
+        when=lambda f: (
+            f.outcome == "error" and f.script and f.error_type != "exit" and not f.error_message
+        ),
     ),
     Line(
         "{error_process} was killed ({error_message}) before the story could end.",
@@ -82,7 +108,17 @@ INSTEAD = [
         "is not the error {subject} demonstrates.",
         "运行如预期以{outcome_shown}结束，"
         "但 {error_type}（{error_message}）不是{subject}要演示的错误。",
-        when=lambda f: f.outcome == f.expected == "error" and not f.error_foreseen,
+        when=lambda f: (
+            f.outcome == f.expected == "error" and not f.error_foreseen and f.error_message
+        ),
+    ),
+    Line(
+        "The run ended with {outcome_shown} as expected, but {error_type} "
+        "is not the error {subject} demonstrates.",
+        "运行如预期以{outcome_shown}结束，但 {error_type} 不是{subject}要演示的错误。",
+        when=lambda f: (
+            f.outcome == f.expected == "error" and not f.error_foreseen and not f.error_message
+        ),
     ),
     Line(
         "{checks_failed} of the {checks_total} checks failed (marked ✗ above), so the "
@@ -191,28 +227,54 @@ LOOP_BLOCK_LATE = Line(
 # A script's output that went around sys.stdout/sys.stderr (core/unreported.py).
 UNREPORTED = [
     Line(
-        "{unreported_lines} line(s) of output did not go through sys.stdout or sys.stderr "
+        "{unreported_lines} line of output did not go through sys.stdout or sys.stderr "
+        "(os.write, sys.stdout.buffer, a program that is not Python), so no event shows "
+        "it: {unreported_shown}.",
+        "有 {unreported_lines} 行输出没有经过 sys.stdout 或 sys.stderr"
+        "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它："
+        "{unreported_shown}。",
+        when=lambda f: f.unreported_lines == 1,
+    ),
+    Line(
+        "{unreported_lines} lines of output did not go through sys.stdout or sys.stderr "
         "(os.write, sys.stdout.buffer, a program that is not Python), so no event shows "
         "them: {unreported_shown}.",
         "有 {unreported_lines} 行输出没有经过 sys.stdout 或 sys.stderr"
         "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它们："
         "{unreported_shown}。",
-        when=lambda f: f.unreported_lines > 0,
+        when=lambda f: f.unreported_lines > 1,
     ),
     Line(
-        "At least {unreported_at_least} line(s) of output did not go through sys.stdout or "
+        "At least {unreported_at_least} line of output did not go through sys.stdout or "
+        "sys.stderr (os.write, sys.stdout.buffer, a program that is not Python), so no "
+        "event shows it (counted, not matched: the output was large).",
+        "至少有 {unreported_at_least} 行输出没有经过 sys.stdout 或 sys.stderr"
+        "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它"
+        "（输出很大：只计数，没有逐行核对）。",
+        when=lambda f: f.unreported_at_least == 1,
+    ),
+    Line(
+        "At least {unreported_at_least} lines of output did not go through sys.stdout or "
         "sys.stderr (os.write, sys.stdout.buffer, a program that is not Python), so no "
         "event shows them (counted, not matched: the output was large).",
         "至少有 {unreported_at_least} 行输出没有经过 sys.stdout 或 sys.stderr"
         "（os.write、sys.stdout.buffer 或不是 Python 的程序），所以没有事件显示它们"
         "（输出很大：只计数，没有逐行核对）。",
+        when=lambda f: f.unreported_at_least > 1,
     ),
     Line(
-        "{unwritten_lines} printed line(s) never reached the run's output (still in the "
+        "{unwritten_lines} printed line never reached the run's output (still in the "
         "buffer of a process that ended, or sent elsewhere by the script): {unwritten_shown}.",
         "有 {unwritten_lines} 行打印的内容没有到达这次运行的输出"
         "（进程结束时仍留在缓冲区中，或被脚本送到了别处）：{unwritten_shown}。",
-        when=lambda f: f.unwritten_lines > 0,
+        when=lambda f: f.unwritten_lines == 1,
+    ),
+    Line(
+        "{unwritten_lines} printed lines never reached the run's output (still in the "
+        "buffer of a process that ended, or sent elsewhere by the script): {unwritten_shown}.",
+        "有 {unwritten_lines} 行打印的内容没有到达这次运行的输出"
+        "（进程结束时仍留在缓冲区中，或被脚本送到了别处）：{unwritten_shown}。",
+        when=lambda f: f.unwritten_lines > 1,
     ),
 ]
 

@@ -13,8 +13,12 @@ def _hung(f):
 
 STORIES = {
     "global-queue": [
-        Line("The module-level line q = Queue() ran in {made} process(es): {made_by}.",
-             "模块级的 q = Queue() 这一行在 {made} 个进程中运行过：{made_by}。"),
+        Line("The module-level line q = Queue() ran in {made} process: {made_by}.",
+             "模块级的 q = Queue() 这一行在 {made} 个进程中运行过：{made_by}。",
+             when=lambda f: f.made == 1),
+        Line("The module-level line q = Queue() ran in {made} processes: {made_by}.",
+             "模块级的 q = Queue() 这一行在 {made} 个进程中运行过：{made_by}。",
+             when=lambda f: f.made != 1),
         Line("Under {start_method} the child is a copy of the parent, module-level queue included: it put {put_item} into the parent's own queue and get() received it, so the article's claim does not hold here.",
              "在 {start_method} 下，子进程是父进程的副本，模块级的队列也一样：子进程把 {put_item} 放进了父进程自己的队列，get() 收到了它，所以文章的说法在这里不成立。",
              when=_ok),
