@@ -5,7 +5,7 @@
 Each ``*.py`` in FOLDER (not its subfolders) is a case, run under ``fork`` and,
 where its text uses multiprocessing or a ProcessPoolExecutor, ``spawn`` too:
 
-- bare: ``python SCRIPT.py`` (under spawn, a ``sitecustomize`` on PYTHONPATH
+- bare, twice: ``python SCRIPT.py`` (under spawn, a ``sitecustomize`` on PYTHONPATH
   makes spawn the default the way ``--start-method`` does, without the
   script's own ``set_start_method`` being refused);
 - traced: ``concdemo run SCRIPT.py --json --start-method M --timeout S``.
@@ -20,7 +20,9 @@ Both run in a fresh empty working directory, in a session of their own. Compared
   the lines differ but their characters do not (``text=`` in the table), the
   same text was broken into lines differently: writers that ran at once
   interleaved their pieces in the bare stream ("WorkerWorker" then two empty
-  lines), which concdemo reports as each writer's own whole lines;
+  lines), which concdemo reports as each writer's own whole lines; ``varies``:
+  a second bare run printed other lines than the first (timings in the output:
+  polling dots, iteration counts), so no traced run could be held to either;
 - survivors: processes of the run's session still alive after it ended (they
   are then killed and reaped, and counted);
 - files left behind: anything in the working directory or FOLDER that was not
@@ -78,6 +80,7 @@ class Case:
     method: str
     bare: Side
     traced: Side
+    bare_again: Side  # a second bare run: does the script's own output vary?
 
     @property
     def outcome_matches(self) -> bool:
@@ -93,7 +96,10 @@ class Case:
     def compared(self, stream: str) -> str:
         if self.lines_match(stream):
             return "="
-        return "text=" if self.text_matches(stream) else "DIFF"
+        if self.text_matches(stream):
+            return "text="
+        again = _masked(getattr(self.bare_again, stream))
+        return "DIFF" if again == _masked(getattr(self.bare, stream)) else "varies"
 
 
 def _masked(lines: list[str]) -> collections.Counter[str]:
@@ -101,7 +107,8 @@ def _masked(lines: list[str]) -> collections.Counter[str]:
 
 
 def _chars(lines: list[str]) -> collections.Counter[str]:
-    return collections.Counter("".join(_MASK.sub("#", line) for line in lines))
+    # Digit by digit: two writers' "1" and "1" run together bare as "11".
+    return collections.Counter(re.sub(r"\d", "#", "".join(lines)))
 
 
 def _session_survivors(sid: int) -> list[int]:
@@ -192,10 +199,11 @@ def sweep(folder: Path, timeout: float, skip: dict[str, str], concdemo: str) -> 
                         [str(site), *filter(None, [env.get("PYTHONPATH")])]
                     )
                 bare = _run([sys.executable, str(script)], env, timeout, folder)
+                bare_again = _run([sys.executable, str(script)], env, timeout, folder)
                 command = [concdemo, "run", str(script), "--json", "--start-method", method]
                 command += ["--timeout", str(timeout)]
                 traced = _traced_side(_run(command, dict(os.environ), timeout + 30, folder))
-                cases.append(Case(script.name, method, bare, traced))
+                cases.append(Case(script.name, method, bare, traced, bare_again))
                 print(f"  {script.name} [{method}] done", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(site, ignore_errors=True)
@@ -252,7 +260,10 @@ def summary(cases: list[Case], skip: dict[str, str]) -> dict[str, Any]:
         "stderr_matches": sum(c.lines_match("stderr") for c in cases),
         "stdout_same_text_other_lines": sum(c.compared("stdout") == "text=" for c in cases),
         "stderr_same_text_other_lines": sum(c.compared("stderr") == "text=" for c in cases),
-        "survivors": sum(c.bare.survivors + c.traced.survivors for c in cases),
+        "bare_varies": sum("varies" in (c.compared("stdout"), c.compared("stderr")) for c in cases),
+        "survivors": sum(
+            c.bare.survivors + c.traced.survivors + c.bare_again.survivors for c in cases
+        ),
         "left_behind": {
             f"{c.script} [{c.method}]": {"bare": c.bare.left_behind, "traced": c.traced.left_behind}
             for c in cases
