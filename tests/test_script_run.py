@@ -188,6 +188,19 @@ def test_a_child_forked_by_hand_is_seen_and_reaped(tmp_path: Path) -> None:
     assert [e["kind"] for e in child] == ["process-start", "stdout"]
     assert child[0]["detail"] == {"start_method": "os.fork", "parent": main}
     assert lines(run, "stdout")[-1] == "child exit 3"
+    # Its exit code, as the script's os.waitpid saw it (it had none).
+    assert {p["pid"]: p["exitcode"] for p in run["processes"]} == {main: 0, child[0]["pid"]: 3}
+
+
+def test_children_started_by_subprocess_have_their_real_exit_codes(tmp_path: Path) -> None:
+    """A Python started by subprocess is traced, and its own end cannot know its
+    exit code (it was listed with 0 for an exit 5); a program that is not Python
+    is no process of the run's own (no lane), as before."""
+    done = cli_in(tmp_path, "run", str(SCRIPTS / "subprocess_children.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert lines(run, "stdout") == ["python 5", "shell 3"]
+    assert sorted(p["exitcode"] for p in run["processes"]) == [0, 5]
 
 
 def test_compare_times_scripts_against_each_other(tmp_path: Path) -> None:

@@ -265,6 +265,10 @@ def with_unreported_children(events: EventStore) -> EventStore:
         pid, code = event.detail.get("child_pid"), event.detail.get("exitcode")
         if not isinstance(pid, int) or pid in reported:
             continue
+        if event.detail.get("child") is None:
+            # Reaped by os.waitpid or gevent: a program that is not Python (ls, a
+            # shell) was never a process of the run's own; a Python reported itself.
+            continue
         reported.add(pid)
         name = str(event.detail.get("child") or f"pid {pid}")
         detail = {"exitcode": code, "seen_by": event.pid}

@@ -88,11 +88,12 @@ def install() -> None:
     """Called once per fresh interpreter, from the boot ``sitecustomize``."""
     if _state.writer is None:
         return  # not under concdemo: nothing to report to
-    from concdemo.tracer import hooks, output, threads
+    from concdemo.tracer import hooks, output, reaping, threads
 
     role = _role()
     os.register_at_fork(after_in_child=_after_fork_in_child)
     hooks.install()
+    reaping.install()
     threads.install_sleep()
     if sys.version_info >= (3, 12):
         from concdemo.tracer import generators
