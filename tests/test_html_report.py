@@ -470,3 +470,23 @@ def test_report_of_a_scenario_run_has_the_chinese_explanation_when_it_matches(
     text = html.from_document(doc, "pipe.json")
     assert '<ul lang="zh-Hans"' not in text
     assert '<p lang="zh-Hans" class="note">' in text
+
+
+def test_report_of_a_saved_script_run_has_the_chinese_explanation(page: Any,
+                                                                  tmp_path: Path) -> None:
+    """`run PATH.py --json`, then `report`: the page switches to the Chinese
+    explanation as the CLI would say it, sentence for sentence."""
+    result = cli("run", str(SCRIPTS / "children_fail.py"), "--json")
+    assert result.returncode == 0, result.stderr
+    doc, out = tmp_path / "script.json", tmp_path / "script.html"
+    doc.write_text(result.stdout)
+    english = json.loads(result.stdout)["runs"][0]["explanation"]
+    assert cli("report", str(doc), "--html", str(out)).returncode == 0
+    opened = Opened(page, out)
+    page.click('button[data-set-lang="zh"]')
+    chinese = page.locator('ul.explanation[lang="zh-Hans"] li')
+    assert chinese.count() == len(english) >= 2  # the outcome, then each child's end
+    assert chinese.first.inner_text() == "运行以“正常”结束，符合本脚本的预期。"
+    assert "以退出码 1 结束" in page.locator('ul.explanation[lang="zh-Hans"]').inner_text()
+    assert page.locator('p.note[lang="zh-Hans"]').count() == 0
+    assert opened.errors == []
