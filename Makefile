@@ -23,7 +23,7 @@ demo: install
 # install`): installed with apt when missing and when we may (root with apt), with
 # fonts-dejavu-core, the font of the reference screenshots (tests/golden/html/).
 test: $(BIN)/python
-	@{ command -v chromium >/dev/null 2>&1 && fc-list | grep -q DejaVuSans; } \
+	@{ command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } \
 		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq \
 		&& apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
 		|| echo "chromium or fonts-dejavu-core is missing: browser tests will be skipped (apt-get install chromium fonts-dejavu-core)"

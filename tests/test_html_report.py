@@ -519,6 +519,9 @@ def _timeline_png(page: Any, text: str, folder: Path) -> bytes:
 
 
 def _default_font() -> str:
+    """The font fontconfig gives for sans-serif, as chromium asks it here."""
+    if shutil.which("fc-match") is None:
+        return "unknown (no fc-match)"
     found = subprocess.run(["fc-match", "sans-serif"], capture_output=True, text=True,
                            check=False)
     return found.stdout
@@ -534,7 +537,8 @@ def test_each_recorded_run_looks_like_its_reference(page: Any, recorded: Path,
     if "DejaVuSans" not in _default_font():
         # The references are drawn in DejaVu Sans, which .ci/run and make test install
         # (fonts-dejavu-core); another font family is a different picture, not noise.
-        pytest.skip("the references are drawn in DejaVu Sans: apt-get install fonts-dejavu-core")
+        pytest.skip(f"the references are drawn in DejaVu Sans, sans-serif here is "
+                    f"{_default_font().strip()}: apt-get install fonts-dejavu-core")
     text = html.from_document(json.loads(recorded.read_text()), recorded.name)
     png = _timeline_png(page, text, tmp_path)
     reference = REFERENCES / f"{recorded.stem}.png"
