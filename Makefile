@@ -20,11 +20,13 @@ demo: install
 
 # A plain (non-editable) install: the tests exercise exactly what users get.
 # The --html report's browser tests use the system's chromium (never `playwright
-# install`): installed with apt when missing and when we may (root with apt).
+# install`): installed with apt when missing and when we may (root with apt), with
+# fonts-dejavu-core, the font of the reference screenshots (tests/golden/html/).
 test: $(BIN)/python
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-		|| echo "chromium is missing: the browser tests will be skipped (apt-get install chromium)"
+	@{ command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq \
+		&& apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
+		|| echo "chromium or fonts-dejavu-core is missing: browser tests will be skipped (apt-get install chromium fonts-dejavu-core)"
 	$(BIN)/python -m pip install --quiet ".[test,cluster]"
 	$(BIN)/ruff check concdemo scenarios tests benchmarks scripts
 	$(BIN)/mypy

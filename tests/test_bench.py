@@ -7,6 +7,7 @@ measured (no failed command, no missing view or channel) and is shown, not its v
 from __future__ import annotations
 
 import io
+import shutil
 from typing import Any
 
 import pytest
@@ -111,3 +112,34 @@ def test_an_unknown_section_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "'ipcc'" in result.stderr and "ipc" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_only_html_json_carries_the_report_figures_of_issue_18() -> None:
+    # 10,000 events, one sample, ten pan steps: a few seconds.
+    doc = cli_json("bench", "--only", "html", "--quick", "--repeat", "1", timeout=300)
+    assert doc["_exit"] == 0
+    validate(doc, "bench-1")
+    html = doc["html"]
+    assert html["events"] >= 10_000  # two processes of 5,000 and their own events
+    assert html["targets"] == {"file_mb": 10, "drawn_ms": 3000, "pan_p95_ms": 50,
+                               "write_ratio": 1.5}
+    assert 0 < html["file_mb"] < 10 and html["json_s"] > 0 and html["html_s"] > 0
+    if shutil.which("chromium") is None:
+        pytest.skip("no chromium: the browser figures are the next test's case")
+    assert html["browser_missing"] is None and html["page_errors"] == 0
+    assert html["drawn_ms"] > 0 and html["pan_p95_ms"] >= html["pan_median_ms"] >= 0
+
+
+def test_bench_html_without_a_browser_says_so_in_one_line() -> None:
+    # No chromium on PATH (the CLI runs by its absolute sys.executable).
+    result = cli("bench", "--only", "html", "--quick", "--repeat", "1",
+                 env={"PATH": "/nonexistent"}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    missing = [line for line in result.stdout.splitlines() if "no browser figures" in line]
+    assert len(missing) == 1 and "chromium (apt-get install chromium) is missing" in missing[0]
+    assert "file size" in result.stdout and "Traceback" not in result.stderr
+    doc = cli_json("bench", "--only", "html", "--quick", "--repeat", "1",
+                   env={"PATH": "/nonexistent"}, timeout=300)
+    validate(doc, "bench-1")
+    assert doc["html"]["browser_missing"] == "chromium (apt-get install chromium)"
+    assert doc["html"]["drawn_ms"] is None and doc["html"]["pan_p95_ms"] is None

@@ -2,14 +2,22 @@
 in Debian's Chromium through pytest-playwright (one browser for the session).
 
 The page exposes a read-only state, ``window.concdemoReport.runs[n].state()``, so
-the tests ask what the timeline shows instead of reading pixels.
+the tests ask what the timeline shows instead of reading pixels. Pixels are checked
+once per recorded document (tests/fixtures/runs/): its timeline's screenshot against
+tests/golden/html/NAME.png, with the tolerance of tests/pixels.py. After a change to
+the drawing that is meant, rewrite them with
+``UPDATE_GOLDEN=1 pytest tests/test_html_report.py -k reference`` and look at them.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +29,8 @@ from conftest import cli
 HERE = Path(__file__).parent
 SCRIPTS = HERE / "fixtures" / "scripts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REFERENCES = HERE / "golden" / "html"  # UPDATE_GOLDEN=1 rewrites them
+RECORDED = sorted((HERE / "fixtures" / "runs").glob("*.json"))
 MARKUP = "</script><script>alert(1)</script>"
 
 pw = pytest.importorskip("playwright.sync_api")
@@ -470,3 +480,129 @@ def test_report_of_a_scenario_run_has_the_chinese_explanation_when_it_matches(
     text = html.from_document(doc, "pipe.json")
     assert '<ul lang="zh-Hans"' not in text
     assert '<p lang="zh-Hans" class="note">' in text
+
+
+def test_report_of_a_saved_script_run_has_the_chinese_explanation(page: Any,
+                                                                  tmp_path: Path) -> None:
+    """`run PATH.py --json`, then `report`: the page switches to the Chinese
+    explanation as the CLI would say it, sentence for sentence."""
+    result = cli("run", str(SCRIPTS / "children_fail.py"), "--json")
+    assert result.returncode == 0, result.stderr
+    doc, out = tmp_path / "script.json", tmp_path / "script.html"
+    doc.write_text(result.stdout)
+    english = json.loads(result.stdout)["runs"][0]["explanation"]
+    assert cli("report", str(doc), "--html", str(out)).returncode == 0
+    opened = Opened(page, out)
+    page.click('button[data-set-lang="zh"]')
+    chinese = page.locator('ul.explanation[lang="zh-Hans"] li')
+    assert chinese.count() == len(english) >= 2  # the outcome, then each child's end
+    assert chinese.first.inner_text() == "运行以“正常”结束，符合本脚本的预期。"
+    assert "以退出码 1 结束" in page.locator('ul.explanation[lang="zh-Hans"]').inner_text()
+    assert page.locator('p.note[lang="zh-Hans"]').count() == 0
+    assert opened.errors == []
+
+
+# --- screenshots against references -------------------------------------------
+
+
+def _timeline_png(page: Any, text: str, folder: Path) -> bytes:
+    """The first run's timeline (lane labels, axis, lanes) as a PNG, at a fixed
+    viewport and scale, with no hover and no caret."""
+    path = folder / "page.html"
+    path.write_text(text, encoding="utf-8")
+    page.set_viewport_size({"width": 1100, "height": 700})
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.concdemoReport && window.concdemoReport.ready")
+    page.mouse.move(0, 0)
+    png: bytes = page.locator(".tl-wrap >> nth=0").screenshot(animations="disabled", caret="hide")
+    return png
+
+
+def _default_font() -> str:
+    """The font fontconfig gives for sans-serif, as chromium asks it here."""
+    if shutil.which("fc-match") is None:
+        return "unknown (no fc-match)"
+    found = subprocess.run(["fc-match", "sans-serif"], capture_output=True, text=True,
+                           check=False)
+    return found.stdout
+
+
+@pytest.mark.parametrize("recorded", RECORDED, ids=[p.stem for p in RECORDED])
+def test_each_recorded_run_looks_like_its_reference(page: Any, recorded: Path,
+                                                    tmp_path: Path) -> None:
+    import pixels
+
+    from concdemo.export import html
+
+    if "DejaVuSans" not in _default_font():
+        # The references are drawn in DejaVu Sans, which .ci/run and make test install
+        # (fonts-dejavu-core); another font family is a different picture, not noise.
+        pytest.skip(f"the references are drawn in DejaVu Sans, sans-serif here is "
+                    f"{_default_font().strip()}: apt-get install fonts-dejavu-core")
+    text = html.from_document(json.loads(recorded.read_text()), recorded.name)
+    png = _timeline_png(page, text, tmp_path)
+    reference = REFERENCES / f"{recorded.stem}.png"
+    if os.environ.get("UPDATE_GOLDEN"):
+        REFERENCES.mkdir(exist_ok=True)
+        reference.write_bytes(png)
+        (REFERENCES / "chromium.txt").write_text(page.context.browser.version + "\n")
+    assert reference.exists(), f"missing {reference}; run with UPDATE_GOLDEN=1"
+    difference = pixels.compare(reference.read_bytes(), png)
+    if not difference.same:
+        (tmp_path / "got.png").write_bytes(png)
+        made_with = (REFERENCES / "chromium.txt").read_text().strip()
+        pytest.fail(f"{recorded.stem}: {difference} (got: {tmp_path / 'got.png'}; the "
+                    f"references were made with Chromium {made_with}, this is "
+                    f"{page.context.browser.version}; if the change is meant, "
+                    f"UPDATE_GOLDEN=1 rewrites them)")
+
+
+def _with_asset(text: str, name: str, old: str, new: str) -> str:
+    """The page with its viewer.js or viewer.css changed, and the CSP's hash of it
+    too (or the browser would not apply it)."""
+    from importlib import resources
+
+    code = resources.files("concdemo.export.html").joinpath(name).read_text(encoding="utf-8")
+    assert old in code
+    changed = code.replace(old, new)
+    tag = "script" if name.endswith(".js") else "style"
+
+    def digest(code: str) -> str:
+        return base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+
+    assert f"<{tag}>{code}</{tag}>" in text and digest(code) in text
+    return (text.replace(f"<{tag}>{code}</{tag}>", f"<{tag}>{changed}</{tag}>")
+            .replace(digest(code), digest(changed)))
+
+
+def test_the_reference_comparison_fails_on_a_real_change_only(page: Any,
+                                                              tmp_path: Path) -> None:
+    """The queue run against its reference: text moved by a fraction of a pixel
+    passes; two process colours swapped, or a lane missing, fail."""
+    import pixels
+
+    from concdemo.export import html
+
+    recorded = HERE / "fixtures" / "runs" / "queue.json"
+    reference = (REFERENCES / "queue.png").read_bytes()
+    doc = json.loads(recorded.read_text())
+    text = html.from_document(doc, recorded.name)
+    assert pixels.compare(reference, _timeline_png(page, text, tmp_path)).same
+
+    moved = _with_asset(text, "viewer.css", ".tl-lane { padding-left: 16px;",
+                        ".tl-lane { padding-left: 16.35px;")
+    moved = _with_asset(moved, "viewer.js", 'ctx.font = "10px system-ui',
+                        'ctx.font = "10.2px system-ui')
+    nudged = pixels.compare(reference, _timeline_png(page, moved, tmp_path))
+    assert nudged.same and nudged.out > 0, nudged  # different pixels, within tolerance
+
+    swapped = _with_asset(text, "viewer.js", '"#0097a7", "#ab47bc"', '"#ab47bc", "#0097a7"')
+    colours = pixels.compare(reference, _timeline_png(page, swapped, tmp_path))
+    assert not colours.same and colours.size == colours.other_size, colours
+
+    kept = [e for e in doc["runs"][0]["events"] if e["process"] != "Process-1"]
+    assert len(kept) < len(doc["runs"][0]["events"])
+    doc["runs"][0]["events"] = kept  # the child's lane (and its header) gone
+    lane = pixels.compare(reference,
+                          _timeline_png(page, html.from_document(doc, recorded.name), tmp_path))
+    assert not lane.same, lane

@@ -8,7 +8,11 @@ Sections (``--only`` picks some):
   json, live on a pseudo-terminal), against the same script with a bare reader
   draining the channel; with the scenario's own wall time and the CLI's peak RSS;
 - ipc: round-trip latency and one-way throughput of the IPC channels
-  (``concdemo.commands.ipc_bench``).
+  (``concdemo.commands.ipc_bench``);
+- html: the ``--html`` report of a burst: file size, drawn-after-load time and pan
+  draw time in headless chromium, writing time against ``--json``
+  (``concdemo.commands.html_bench``; without chromium or Playwright, the browser
+  figures are None and the document says what is missing).
 
 Figures for the README and closing notes, not pass/fail tests: the machine's
 noise decides them, so each is a median over several runs, the commands of a
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-SECTIONS = ("startup", "run", "channel", "burst", "ipc")
+SECTIONS = ("startup", "run", "channel", "burst", "ipc", "html")
 FLOOR_IMPORT = "import typer, rich.console"
 BURST_SCENARIOS = Path(__file__).resolve().parents[1] / "bench_scenarios"
 BARE_POOL = """
@@ -363,6 +367,37 @@ def ipc_in_fresh_interpreter(repeat: int, scale: float) -> dict[str, Any]:
     return result
 
 
+_HTML_MAIN = (
+    "import json, sys\n"
+    "from concdemo.commands import html_bench\n"
+    "json.dump(html_bench.measure(*map(int, sys.argv[1:5])), sys.stdout)\n"
+)
+
+
+def html_in_fresh_interpreter(
+    events: int, processes: int, repeat: int, pans: int
+) -> dict[str, Any]:
+    """``html_bench.measure`` in a new interpreter that finds the ``bench`` scenario:
+    the burst's events live there, not in this process's memory."""
+    extra = os.environ.get("CONCDEMO_SCENARIO_PATH", "")
+    env = _env(
+        CONCDEMO_SCENARIO_PATH=os.pathsep.join(p for p in (str(BURST_SCENARIOS), extra) if p)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _HTML_MAIN, str(events), str(processes), str(repeat), str(pans)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the HTML report measurement failed: {last}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
 def measure(
     quick: bool = False, repeat: int | None = None, only: tuple[str, ...] = SECTIONS
 ) -> dict[str, Any]:
@@ -387,6 +422,14 @@ def measure(
     if "ipc" in only:
         doc["ipc"] = ipc_in_fresh_interpreter(
             repeat=repeat or (1 if quick else 5), scale=0.05 if quick else 1.0
+        )
+    if "html" in only:
+        # 1,000,000 events (issue 18's size) as two processes of 500,000.
+        doc["html"] = html_in_fresh_interpreter(
+            events=5_000 if quick else 500_000,
+            processes=2,
+            repeat=repeat or (1 if quick else 3),
+            pans=10 if quick else 60,
         )
     doc["load_average"]["after"] = round(os.getloadavg()[0], 2)
     return doc

@@ -445,12 +445,15 @@ def bench(
         None, "--repeat", min=1, help="Samples per figure (default 10 start-ups, 5 or 3 others)."
     ),
     only: list[str] = typer.Option(
-        [], "--only", help="A section to measure (repeatable): startup, run, channel, burst, ipc."
+        [],
+        "--only",
+        help="A section to measure (repeatable): startup, run, channel, burst, ipc, html.",
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Measure what concdemo costs (start-up, a run, the event channel, a burst through
-    each view) and what the IPC channels cost, on this machine."""
+    each view, the --html report of a burst) and what the IPC channels cost, on this
+    machine."""
     from concdemo.commands import bench as benchmark
 
     _use_lang(lang)

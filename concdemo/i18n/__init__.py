@@ -549,6 +549,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "; each end on a core of its own ({first} and {second})",
         "；两端各占一个核心（{first} 和 {second}）",
     ),
+    "bench_html_title": _m(
+        "The --html report of a burst of {events:,} events (median of {repeat})",
+        "{events:,} 个事件的突发写成的 --html 报告（{repeat} 次的中位数）",
+    ),
+    "bench_html_file": _m("file size", "文件大小"),
+    "bench_html_write": _m("writing it, against --json", "写入用时，与 --json 相比"),
+    "bench_html_drawn": _m("timeline drawn after load (headless chromium)",
+                           "加载后画出时间线（无界面 chromium）"),
+    "bench_html_pan": _m("a pan frame, 95th percentile", "平移一帧，第 95 百分位"),
+    "bench_html_no_browser": _m(
+        "no browser figures: {missing} is missing", "没有浏览器数据：缺少 {missing}"
+    ),
+    "col_figure": _m("figure", "指标"),
+    "col_measured": _m("measured", "测得"),
+    "col_target": _m("target", "目标"),
     "bench_channel": _m(
         "Event channel: {emit:.2f} µs per event for the writer; {rate:,} events/s received;"
         " {lost:,} of {events:,} lost",

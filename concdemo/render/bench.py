@@ -113,6 +113,31 @@ def _us(value: float) -> str:
     return f"{value / 1000:,.1f} ms" if value >= 1000 else f"{value:,.1f} µs"
 
 
+def _html_table(html: dict[str, Any]) -> list[RenderableType]:
+    """Each figure of issue 18 next to its target; the browser's in one line when
+    there is no browser to measure them in."""
+    targets = html["targets"]
+    table = Table(
+        title=tr("bench_html_title", events=html["events"], repeat=html["repeat"]),
+        title_justify="left",
+        header_style="bold",
+    )
+    for key in ("col_figure", "col_measured", "col_target"):
+        table.add_column(tr(key), justify="left" if key == "col_figure" else "right")
+    table.add_row(tr("bench_html_file"), f"{html['file_mb']:.2f} MB",
+                  f"≤ {targets['file_mb']} MB")
+    table.add_row(tr("bench_html_write"),
+                  f"{html['html_s']:.2f} s ({html['write_ratio']:.2f}× {html['json_s']:.2f} s)",
+                  f"≤ {targets['write_ratio']}×")
+    if html["browser_missing"] is not None:
+        return [table, Text(tr("bench_html_no_browser", missing=html["browser_missing"]))]
+    table.add_row(tr("bench_html_drawn"), f"{html['drawn_ms']:,.0f} ms",
+                  f"≤ {targets['drawn_ms']:,} ms")
+    table.add_row(tr("bench_html_pan"), f"{html['pan_p95_ms']:.1f} ms",
+                  f"≤ {targets['pan_p95_ms']} ms")
+    return [table]
+
+
 def bench_tables(doc: dict[str, Any]) -> list[RenderableType]:
     parts: list[RenderableType] = [
         Text(tr("bench_title", python=doc["python"], cpus=doc["cpus"]), style="bold"),
@@ -149,4 +174,6 @@ def bench_tables(doc: dict[str, Any]) -> list[RenderableType]:
         parts.append(_burst_table(doc["burst"]))
     if "ipc" in doc:
         parts.append(_ipc_table(doc["ipc"]))
+    if "html" in doc:
+        parts.extend(_html_table(doc["html"]))
     return parts

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from concdemo.catalogue.run_spec import RunSpec
     from concdemo.core.runner import RunResult
 
 # An event's key: pid, process, task, kind, span ("", start, end), as the store keys it.
@@ -121,22 +123,20 @@ def views_from_doc(doc: Any, source: str) -> list[RunView]:
 
 
 def _chinese(run: dict[str, Any], english: list[str]) -> list[str] | None:
-    """The explanation in Chinese, from a scenario's run rebuilt from its document,
-    and only if the English made the same way is the document's own word for word
-    (so each Chinese sentence says what the English one does); else None."""
+    """The explanation in Chinese, from the run (a scenario's or a script's) rebuilt
+    from its document, and only if the English made the same way is the document's
+    own word for word (so each Chinese sentence says what the English one does);
+    else None."""
     from concdemo.base.errors import UsageError
-    from concdemo.catalogue import catalog
-    from concdemo.catalogue.run_spec import RunSpec
     from concdemo.core.completeness import Gap
     from concdemo.core.events import Event
     from concdemo.core.runner import RunResult
     from concdemo.explain import explain
 
-    if not run.get("scenario") or not english:
-        return None  # a script's run: its spec is not in the document
+    if not english:
+        return None
     try:
-        variant = catalog.get(run["scenario"]).variant(run["variant"])
-        spec = RunSpec(variant, run["start_method"], dict(run["params"]), run["timeout_s"])
+        spec = _spec(run)
         events = []
         for n, e in enumerate(run["events"]):
             detail = dict(e.get("detail") or {})
@@ -154,12 +154,33 @@ def _chinese(run: dict[str, Any], english: list[str]) -> list[str] | None:
             stderr_tail=run.get("stderr", ""), signals_sent=run.get("signals_sent", []),
             gaps=[Gap(**g) for g in run.get("incomplete", [])],
             unresponsive=run.get("unresponsive", []),
+            waits=run.get("waits", []), deadlock=run.get("deadlock"),
         )
         if explain(result, "en") != english:
             return None
         return explain(result, "zh")
     except (UsageError, KeyError, TypeError, ValueError, AttributeError):
         return None  # a scenario this install does not have, or an older document
+
+
+def _spec(run: dict[str, Any]) -> RunSpec:
+    """The spec the document's run was made from. A script's run (``"scenario":
+    null``) is rebuilt from its path (or ``-m MODULE``) and arguments without
+    looking at the disk: the script need not be here any more, and a script's
+    explanation uses no more of its spec than that it is a script."""
+    from concdemo.catalogue import catalog
+    from concdemo.catalogue.run_spec import RunSpec
+    from concdemo.catalogue.target import Script
+
+    params, timeout_s = dict(run["params"]), run["timeout_s"]
+    if run.get("scenario"):
+        variant = catalog.get(run["scenario"]).variant(run["variant"])
+        return RunSpec(variant, run["start_method"], params, timeout_s)
+    label, argv = str(run["script"]), tuple(str(a) for a in run.get("argv", []))
+    module = label[3:] if label.startswith("-m ") else None
+    script = Script(label=label, path=None if module else label, module=module, argv=argv,
+                    cwd=os.getcwd())
+    return RunSpec(script.variant(), run["start_method"], params, timeout_s, script)
 
 
 def _rows_of_doc(events: list[Any], run: int) -> Iterator[tuple[float, Key, str]]:
