@@ -281,8 +281,10 @@ def patch_asyncio(module: ModuleType) -> None:
         if task is None or not isinstance(task, task_types):
             here.handle = self  # the callback that may make a future done (woke())
             t0 = _now()
-            run(self)
-            here.handle = None
+            try:
+                run(self)
+            finally:  # (run() lets only SystemExit and KeyboardInterrupt out)
+                here.handle = None
             if _now() - t0 >= LOOP_BLOCKED_NS:
                 callback_blocked(self, t0)
             return
