@@ -17,6 +17,12 @@ user's coroutines are never wrapped and the Task class never replaced
   (3.12+) runs inside it, with no handle: it is reported from there.
 - ``Queue.put_nowait``/``get_nowait``, which ``put``/``get`` call: each item's
   put and the get that received it share a link.
+- ``BaseEventLoop.call_soon``, through which a done future schedules the
+  wakeup of the task awaiting it: who made it done (a task's step, a timer, an
+  I/O readiness, an executor's result) becomes a ``wake`` event linked to the
+  end of that task's await span; a cancelled future's caller of ``cancel()``
+  is what the task's end says cancelled it.
+- ``BaseEventLoop.run_in_executor``: the work is a linked span where it ran.
 
 Nothing is emitted for a step that neither waited, blocked nor ended, so a
 ``sleep(0)`` loop pays only the wrapper.
