@@ -23,11 +23,11 @@ EARLY_S = 0.020
 LATE_S = 0.050
 
 
-def run_as_bare(script: str) -> dict[str, Any]:
-    """The traced run, once found to end ok printing what the bare run prints."""
-    method = start_methods()[0]
-    run = traced(script, method)[method]
-    outcome, lines = bare(script, None)
+def run_as_bare(script: str, method: str | None = None) -> dict[str, Any]:
+    """The traced run, once found to end ok printing what the bare run prints
+    (with ``method``, both runs under that start method)."""
+    run = traced(script, method or start_methods()[0])[method or start_methods()[0]]
+    outcome, lines = bare(script, method)
     assert (run["outcome"], outcome) == ("ok", "ok"), script
     assert printed(run) == lines, script
     return run
@@ -144,7 +144,14 @@ def test_a_cancelled_task_ends_cancelled_and_a_failing_one_raised() -> None:
         for lane, events in task_lanes(run).items()
         if events[-1]["kind"] == "task-done"
     }
-    assert ends["MainThread/sleeper sleeper()"] == {"outcome": "cancelled"}
+    # main() called task.cancel() on the line after its sleep(0.05)
+    source = (SCRIPTS / "asyncio_cancel.py").read_text().splitlines()
+    cancel_line = next(n for n, text in enumerate(source, 1) if "task.cancel()" in text)
+    assert ends["MainThread/sleeper sleeper()"] == {
+        "outcome": "cancelled",
+        "cancelled_by": "Task-1",
+        "cancelled_at": f"asyncio_cancel.py:{cancel_line}",
+    }
     assert ends["MainThread/failing failing()"] == {
         "outcome": "raised",
         "error": "ValueError",
@@ -195,7 +202,12 @@ def test_a_failing_task_group_ends_its_tasks_raised_and_cancelled() -> None:
     lanes = task_lanes(run)
     ends = {lane: events[-1]["detail"] for lane, events in lanes.items()}
     assert ends["MainThread/bad bad()"]["outcome"] == "raised"
-    assert ends["MainThread/slow slow()"] == {"outcome": "cancelled"}
+    # the group cancelled slow() when bad() ended raising (its done callback)
+    assert ends["MainThread/slow slow()"] == {
+        "outcome": "cancelled",
+        "cancelled_by": "bad",
+        "cancelled_via": "TaskGroup._abort",
+    }
     assert ends["MainThread/Task-1 main()"] == {"outcome": "returned"}
     assert "TaskGroup" in [on for on, _ in awaits(lanes["MainThread/Task-1 main()"])]
 
@@ -211,3 +223,120 @@ def test_a_queue_handing_over_many_items_is_counted_not_sent_item_by_item() -> N
         assert sent[kind] + summarised.get(kind, 0) == 20_000, (kind, sent, summarised)
         assert sent[kind] <= 1_000, sent  # 500 kept per key (budget.KEEP); margin 2x
     assert len(run["events"]) < 5_000
+
+
+def line_of(script: str, text: str) -> int:
+    source = (SCRIPTS / script).read_text().splitlines()
+    return next(n for n, line in enumerate(source, 1) if text in line)
+
+
+def wake_of(run: dict[str, Any], lane: str, on: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the wake event, the await-end it links to) of the one wait of ``lane``
+    on ``on`` (on a loaded machine other waits of 1 ms or more show too)."""
+    wakes = {e["link"]: e for e in run["events"] if e["kind"] == "wake"}
+    events = [e for e in run["events"] if e["task"] == lane]
+    (end,) = [
+        end
+        for start, end in zip(
+            [e for e in events if e["kind"] == "await-start"],
+            [e for e in events if e["kind"] == "await-end"],
+            strict=True,
+        )
+        if start["detail"]["on"] == on
+    ]
+    assert "link" in end, end  # the tracer saw what woke it
+    return wakes[end["link"]], end  # a KeyError: an await-end linked to no wake
+
+
+def test_a_future_another_task_resolved_links_its_set_result_to_the_step_it_woke() -> None:
+    run = run_as_bare("asyncio_wake.py")
+    wake, end = wake_of(run, "MainThread/waiter waiter()", "future Future")
+    assert wake["task"] == "MainThread/setter setter()"
+    assert wake["detail"] == {
+        "by": "task",
+        "by_task": "setter",
+        "done": "set_result",
+        "task": "waiter",
+    }
+    assert end["detail"]["woken_by"] == "task"
+    assert wake["t"] <= end["t"]
+    # setter's sleep(0.05) then set_result: the waiter waited about that long
+    assert 0.05 - EARLY_S <= end["detail"]["waited_s"] <= 0.05 + LATE_S
+    wake, _ = wake_of(run, "MainThread/failer failer()", "future Future")
+    assert (wake["task"], wake["detail"]["done"]) == ("MainThread/setter setter()", "set_exception")
+
+
+def test_a_timer_links_to_the_step_its_sleep_resumed() -> None:
+    run = run_as_bare("asyncio_wake.py")
+    wake, end = wake_of(run, "MainThread/sleeper sleeper()", "asyncio.sleep(0.1)")
+    # the timer fired in the loop's own lane (its thread), not in a task's
+    assert wake["task"] == "MainThread"
+    assert wake["detail"]["by"] == "timer"
+    assert wake["detail"]["callback"] == "_set_result_unless_cancelled"
+    assert 0.1 - EARLY_S <= end["detail"]["waited_s"] <= 0.1 + LATE_S
+
+
+def test_a_stream_read_over_a_socket_is_woken_by_the_io_readiness() -> None:
+    run = run_as_bare("asyncio_stream.py")
+    lane = "MainThread/client client()"
+    wake, end = wake_of(run, lane, "stream read")
+    assert wake["detail"]["by"] == "io", wake
+    assert "_read_ready" in wake["detail"]["callback"]
+    assert wake["task"] == "MainThread"
+    # the server's handler wrote its line after sleep(0.1)
+    assert 0.1 - EARLY_S <= end["detail"]["waited_s"] <= 0.1 + LATE_S
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_run_in_executor_links_its_await_to_the_work_in_the_thread_and_the_process(
+    method: str,
+) -> None:
+    if method not in start_methods():
+        pytest.skip(f"no {method} here")
+    run = run_as_bare("asyncio_executor.py", method)
+    main = "MainThread/Task-1 main()"
+    starts = {
+        e["detail"]["func"]: e
+        for e in run["events"]
+        if e["task"] == main and e["kind"] == "await-start" and "func" in e["detail"]
+    }
+    assert set(starts) == {"blocking_work", "square"}, starts
+    works = {e["link"]: e for e in run["events"] if e["kind"] == "task-start"}
+    # the thread pool's work: on the worker thread's lane, in this process
+    thread = starts["blocking_work"]
+    assert thread["detail"]["on"] == "run_in_executor(blocking_work)"
+    work = works[thread["link"]]  # a KeyError: the await links to no work
+    assert work["task"].startswith("worker") and work["pid"] == thread["pid"]
+    assert work["detail"]["func"] == "blocking_work"
+    # the process pool's: in the worker process, reported once (not also as a submit)
+    process = starts["square"]
+    assert process["detail"]["on"] == "run_in_executor(square)"
+    work = works[process["link"]]
+    assert work["pid"] != process["pid"] and work["detail"]["func"] == "square"
+    assert [e for e in run["events"] if e["kind"] == "submit"] == []
+    # each await woke when the pool handed its result back to the loop
+    ends = [e for e in run["events"] if e["task"] == main and e["kind"] == "await-end"]
+    assert {e["detail"].get("woken_by") for e in ends} >= {"executor"}
+
+
+def test_a_cancelled_task_ends_saying_who_cancelled_it_and_where() -> None:
+    run = run_as_bare("asyncio_who_cancelled.py")
+    ends = {
+        lane: events[-1]["detail"]
+        for lane, events in task_lanes(run).items()
+        if events[-1]["kind"] == "task-done"
+    }
+    victim_at = f"asyncio_who_cancelled.py:{line_of('asyncio_who_cancelled.py', 'victim.cancel()')}"
+    assert ends["MainThread/victim sleeper()"] == {
+        "outcome": "cancelled",
+        "cancelled_by": "boss",
+        "cancelled_at": victim_at,
+    }
+    # outer() awaited inner: main's wrapper.cancel() cancelled both
+    outer_at = f"asyncio_who_cancelled.py:{line_of('asyncio_who_cancelled.py', 'wrapper.cancel()')}"
+    for lane in ("MainThread/inner sleeper()", "MainThread/outer outer()"):
+        assert ends[lane] == {
+            "outcome": "cancelled",
+            "cancelled_by": "Task-1",
+            "cancelled_at": outer_at,
+        }, lane

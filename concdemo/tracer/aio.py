@@ -17,6 +17,12 @@ user's coroutines are never wrapped and the Task class never replaced
   (3.12+) runs inside it, with no handle: it is reported from there.
 - ``Queue.put_nowait``/``get_nowait``, which ``put``/``get`` call: each item's
   put and the get that received it share a link.
+- ``BaseEventLoop.call_soon``, through which a done future schedules the
+  wakeup of the task awaiting it: who made it done (a task's step, a timer, an
+  I/O readiness, an executor's result) becomes a ``wake`` event linked to the
+  end of that task's await span; a cancelled future's caller of ``cancel()``
+  is what the task's end says cancelled it.
+- ``BaseEventLoop.run_in_executor``: the work is a linked span where it ran.
 
 Nothing is emitted for a step that neither waited, blocked nor ended, so a
 ``sleep(0)`` loop pays only the wrapper.
@@ -25,6 +31,8 @@ Nothing is emitted for a step that neither waited, blocked nor ended, so a
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from typing import TYPE_CHECKING
 
 from concdemo.tracer import emitter
@@ -39,7 +47,8 @@ from concdemo.tracer.core import (
     task_name,
     thread_name,
 )
-from concdemo.tracer.links import new_link
+from concdemo.tracer.links import TaskCall, new_link
+from concdemo.tracer.mp import _func_name, _run_task
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,6 +64,7 @@ _THRESHOLD_MS = LOOP_BLOCKED_NS // 1_000_000  # told in each event: the summary 
 
 _ATTR = "_concdemo_aio"  # our state on a Task (C tasks take instance attributes)
 _LINKS = "_concdemo_links"  # on a Queue: id(item) -> the links of its pending puts
+_WORK = "_concdemo_work"  # on run_in_executor's future: what runs, and its link
 
 _LIBRARY_MARKS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
@@ -62,7 +72,7 @@ _LIBRARY_MARKS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.s
 class _Task:
     """What we know of one task: its lane, and the wait its last step ended in."""
 
-    __slots__ = ("first", "info", "lane", "link", "quiet", "wait_from", "wait_on")
+    __slots__ = ("cancel", "first", "info", "lane", "link", "quiet", "wait_from", "wait_on", "woke")
 
     def __init__(self, lane: str, link: str | None, info: dict[str, Any], quiet: bool) -> None:
         self.lane = lane
@@ -73,6 +83,10 @@ class _Task:
         self.first = not quiet
         self.wait_from = 0  # when the last step ended suspended on a future
         self.wait_on: dict[str, Any] = {}
+        # what made the awaited future done, as it did: (its lane, when, how);
+        # told as a ``wake`` event linked to the wait's end, if the wait is shown
+        self.woke: tuple[str, int, dict[str, Any]] | None = None
+        self.cancel: dict[str, Any] | None = None  # who called cancel(), where
 
 
 def _is_library(filename: str) -> bool:
@@ -157,6 +171,9 @@ def patch_asyncio(module: ModuleType) -> None:
             elif kind is not None:
                 on = kind
         if on is None:
+            work = getattr(waiter, _WORK, None)
+            if work is not None:  # run_in_executor's future: the work's link
+                return {**work, **where(chain)}
             if isinstance(waiter, task_types):
                 on = f"task {waiter.get_name()} {_coro_name(waiter.get_coro())}()"
             elif gathering is not None and isinstance(waiter, gathering):
@@ -199,17 +216,29 @@ def patch_asyncio(module: ModuleType) -> None:
             detail["link"] = state.link
         emit("first-step", detail, t_ns=t0, task=state.lane)
 
-    def waited(state: _Task, t0: int) -> None:
+    def waited(task: Any, state: _Task, t0: int) -> None:
         start = state.wait_from
         state.wait_from = 0
+        woke = state.woke
+        state.woke = None
         if t0 - start >= BLOCKED_NS:
             waited_s = (t0 - start) / 1e9
             end: dict[str, Any] = {"waited_s": round(waited_s, 6)}
             late = waited_s - state.wait_on.get("seconds", waited_s)
             if late >= LATE_S:  # a sleep that woke late: something held the loop
                 end["late_s"] = round(late, 6)
+            if woke is not None:
+                # Only now, with the wait shown: a wake whose wait is too short to
+                # show costs no event (a sleep(0) loop never gets here at all).
+                lane, when, how = woke
+                link = new_link(_state.pid)
+                emit("wake", {**how, "task": task.get_name(), "link": link}, t_ns=when, task=lane)
+                end["link"] = link
+                end["woken_by"] = how["by"]
             emit("await-start", state.wait_on, "start", start, state.lane)
             emit("await-end", end, "end", t0, state.lane)
+        elif "link" in state.wait_on:  # run_in_executor's work, too quick for a span
+            emit("run_in_executor", state.wait_on, t_ns=start, task=state.lane)
 
     def after_step(task: Any, state: _Task, t0: int, t1: int) -> None:
         """After an eager first step; ``_run`` does the same inline (every step)."""
@@ -238,7 +267,7 @@ def patch_asyncio(module: ModuleType) -> None:
     def ended(task: Any, state: _Task, t1: int) -> None:
         detail: dict[str, Any]
         if task.cancelled():
-            detail = {"outcome": "cancelled"}
+            detail = {"outcome": "cancelled", **(state.cancel or {})}
         else:
             # _exception, not exception(): that would mark the error as retrieved
             # and silence asyncio's "Task exception was never retrieved".
@@ -256,8 +285,12 @@ def patch_asyncio(module: ModuleType) -> None:
     def _run(self: Any) -> None:
         task = getattr(self._callback, "__self__", None)
         if task is None or not isinstance(task, task_types):
+            here.handle = self  # the callback that may make a future done (woke())
             t0 = _now()
-            run(self)
+            try:
+                run(self)
+            finally:  # (run() lets only SystemExit and KeyboardInterrupt out)
+                here.handle = None
             if _now() - t0 >= LOOP_BLOCKED_NS:
                 callback_blocked(self, t0)
             return
@@ -267,7 +300,7 @@ def patch_asyncio(module: ModuleType) -> None:
             if state is None:  # made by Task(...) itself, not through create_task
                 state = register(task, None, task.get_coro())
             if state.wait_from:
-                waited(state, t0)
+                waited(task, state, t0)
             elif state.first:
                 first_step(task, state, t0)
         except Exception:  # a slip of ours must never break the script's loop
@@ -313,6 +346,113 @@ def patch_asyncio(module: ModuleType) -> None:
         )
 
     events.Handle._run = mark(_run, run)
+    here = threading.local()  # per loop thread: the plain callback running now
+    here.handle = None
+    run_code = _run.__code__
+    timer_type = events.TimerHandle
+
+    def resolver(loop: Any) -> tuple[str, dict[str, Any]]:
+        """Who is making a future done now: a task's step, or a plain callback
+        (a timer, an I/O readiness, an executor's result, another)."""
+        current = current_task(loop)
+        if current is not None:
+            state = getattr(current, _ATTR, None)
+            lane = thread_name() if state is None or state.quiet else state.lane
+            return lane, {"by": "task", "by_task": current.get_name()}
+        handle = getattr(here, "handle", None)
+        if handle is None:
+            return thread_name(), {"by": "call"}
+        callback = handle._callback
+        name = str(getattr(callback, "__qualname__", None) or type(callback).__name__)
+        args = handle._args
+        if args and isinstance(args[0], task_types):  # gather's: a child task ended
+            return thread_name(), {"by": "task-done", "by_task": args[0].get_name()}
+        if type(handle) is timer_type or isinstance(handle, timer_type):
+            by = "timer"
+        elif "_read_ready" in name or "_sock_" in name or "_accept_connection" in name:
+            by = "io"  # the selector found the socket ready: a read/accept completing
+        elif name.endswith("_set_state"):  # _chain_future's, from the pool's thread
+            by = "executor"  # run_in_executor's work done in its thread or process
+        else:
+            by = "callback"
+        return thread_name(), {"by": by, "callback": name}
+
+    def woke(loop: Any, callback: Any, future: Any, caller: Any) -> None:
+        """A task's awaited future is done: remember who did it (and who
+        cancelled, if it was cancelled) for the task's next step."""
+        try:
+            found_waker(loop, callback, future, caller)
+        except Exception:  # a slip of ours must never fail the script's call_soon
+            return
+
+    def found_waker(loop: Any, callback: Any, future: Any, caller: Any) -> None:
+        task = getattr(callback, "__self__", None)
+        if task is None or not isinstance(task, task_types):
+            return
+        state = getattr(task, _ATTR, None)
+        if state is None or state.quiet or not state.wait_from:
+            return
+        now = _now()
+        lane, how = resolver(loop)
+        if future.cancelled():
+            how["done"] = "cancel"
+            if state.cancel is None:
+                state.cancel = canceller(future, caller, how)
+        elif isinstance(future, task_types):
+            how["done"] = "task-done"
+        elif getattr(future, "_exception", None) is not None:
+            how["done"] = "set_exception"
+        else:
+            how["done"] = "set_result"
+        state.woke = (lane, now, how)
+
+    def canceller(future: Any, caller: Any, how: dict[str, Any]) -> dict[str, Any] | None:
+        """Who called cancel(): the frame that called it (C's cancel runs no
+        Python frame of its own), or, for an awaited task that ended cancelled,
+        whoever cancelled that one. A cascade from a step's end has none."""
+        if isinstance(future, task_types):
+            inner = getattr(future, _ATTR, None)
+            return None if inner is None else inner.cancel
+        if caller is None or caller.f_code is run_code:
+            return None
+        found: dict[str, Any] = {"cancelled_by": how.get("by_task") or thread_name()}
+        frame = caller
+        if frame.f_code.co_filename.startswith(asyncio_dir):
+            code = frame.f_code
+            found["cancelled_via"] = str(getattr(code, "co_qualname", code.co_name))
+        while frame is not None and frame.f_code.co_filename.startswith(asyncio_dir):
+            frame = frame.f_back
+        if frame is not None and frame.f_code is not run_code:
+            found["cancelled_at"] = f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+        return found
+
+    call_soon: Callable[..., Any] = base.BaseEventLoop.call_soon
+
+    def soon(self: Any, callback: Any, *args: Any, context: Any = None) -> Any:
+        handle = call_soon(self, callback, *args, context=context)
+        if args:  # a future's done callback (a task's step has no argument)
+            woke(self, callback, args[0], sys._getframe(1))
+        return handle
+
+    def soon_inline(self: Any, callback: Any, *args: Any, context: Any = None) -> Any:
+        """``call_soon``'s own body (the same in 3.10-3.13), then ours: every
+        task step is scheduled through it, and a wrapper's extra call cost a
+        ``sleep(0)`` loop 0.16x of bare (1.20x -> 1.36x, benchmarks/)."""
+        self._check_closed()
+        if self._debug:
+            self._check_thread()
+            self._check_callback(callback, "call_soon")
+        handle = self._call_soon(callback, args, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]
+        if args:  # a future's done callback (a task's step has no argument)
+            woke(self, callback, args[0], sys._getframe(1))
+        return handle
+
+    # Only where call_soon is that body, checked by the names it uses; elsewhere
+    # the wrapper, slower but right.
+    inline = call_soon.__code__.co_names == _CALL_SOON_NAMES
+    base.BaseEventLoop.call_soon = mark(soon_inline if inline else soon, call_soon)
 
     create_task: Callable[..., Any] = base.BaseEventLoop.create_task
 
@@ -335,7 +475,62 @@ def patch_asyncio(module: ModuleType) -> None:
         return task
 
     base.BaseEventLoop.create_task = mark(create, create_task)
+    _patch_run_in_executor(base.BaseEventLoop)
     _patch_queue(module.queues.Queue)
+
+
+# The attributes BaseEventLoop.call_soon uses in 3.10-3.13 (its body, which
+# soon_inline repeats).
+_CALL_SOON_NAMES = (
+    "_check_closed",
+    "_debug",
+    "_check_thread",
+    "_check_callback",
+    "_call_soon",
+    "_source_traceback",
+)
+
+
+def _patch_run_in_executor(loop_class: Any) -> None:
+    """``run_in_executor``: the work item runs as a linked ``task`` span where it
+    ran, and the future awaited for it carries the link, so the await span says
+    run_in_executor and points to the work. A thread pool's work is the span
+    ``mp._run_task`` reports for a process pool's task, in the worker thread; a
+    process pool's is that task itself (``TaskCall``, which mp.py's ``submit``
+    passes on unwrapped). The user's function is called as it is, once."""
+    original: Callable[..., Any] = loop_class.run_in_executor
+
+    def run_in_executor(self: Any, executor: Any, func: Any, *args: Any) -> Any:
+        call: Callable[..., Any]
+        try:
+            link = new_link(_state.pid)
+            pool = executor if executor is not None else self._default_executor
+            process = sys.modules.get("concurrent.futures.process")  # never imported by us
+            if process is not None and isinstance(pool, process.ProcessPoolExecutor):
+                call, call_args = TaskCall(func, link), args
+            elif pool is None or _is_thread_pool(pool):
+                call, call_args = _run_task, (TaskCall(func, link), args, {})
+            else:  # an executor of the script's own making: the call as it is
+                call, call_args, link = func, args, ""
+            name = _func_name(func)
+        except Exception:  # a slip of ours must never fail the script's call
+            return original(self, executor, func, *args)
+        future = original(self, executor, call, *call_args)
+        work = {"on": f"run_in_executor({name})", "func": name}
+        if link:
+            work["link"] = link
+        try:
+            setattr(future, _WORK, work)
+        except Exception:  # a future type without attributes: no label
+            return future
+        return future
+
+    loop_class.run_in_executor = mark(run_in_executor, original)
+
+
+def _is_thread_pool(pool: Any) -> bool:
+    thread = sys.modules.get("concurrent.futures.thread")
+    return thread is not None and isinstance(pool, thread.ThreadPoolExecutor)
 
 
 def _ran_eagerly(coro: Any) -> bool:
@@ -348,23 +543,29 @@ def _ran_eagerly(coro: Any) -> bool:
 def _wait_kinds(module: Any) -> dict[Any, str]:
     """The code objects of asyncio's own awaits, by what they wait for."""
     found: dict[Any, str] = {}
-    names = {
-        "asyncio.sleep": (module.tasks, "sleep"),
-        "asyncio.wait_for": (module.tasks, "wait_for"),
-        "asyncio.wait": (module.tasks, "_wait"),
-        "Queue.get": (module.queues.Queue, "get"),
-        "Queue.put": (module.queues.Queue, "put"),
-        "Lock.acquire": (module.locks.Lock, "acquire"),
-        "Event.wait": (module.locks.Event, "wait"),
-        "Condition.wait": (module.locks.Condition, "wait"),
-        "Semaphore.acquire": (module.locks.Semaphore, "acquire"),
-        "Barrier.wait": (getattr(module.locks, "Barrier", None), "_block"),
-        "TaskGroup": (getattr(module, "TaskGroup", None), "__aexit__"),
-        "stream read": (module.streams.StreamReader, "_wait_for_data"),
-        "stream drain": (module.streams.StreamWriter, "drain"),
-        "asyncio.to_thread": (getattr(module, "threads", None), "to_thread"),
-    }
-    for label, (owner, attribute) in names.items():
+    names = (
+        ("asyncio.sleep", module.tasks, "sleep"),
+        ("asyncio.wait_for", module.tasks, "wait_for"),
+        ("asyncio.wait", module.tasks, "_wait"),
+        ("Queue.get", module.queues.Queue, "get"),
+        ("Queue.put", module.queues.Queue, "put"),
+        ("Lock.acquire", module.locks.Lock, "acquire"),
+        ("Event.wait", module.locks.Event, "wait"),
+        ("Condition.wait", module.locks.Condition, "wait"),
+        ("Semaphore.acquire", module.locks.Semaphore, "acquire"),
+        ("Barrier.wait", getattr(module.locks, "Barrier", None), "_block"),
+        ("TaskGroup", getattr(module, "TaskGroup", None), "__aexit__"),
+        ("stream read", module.streams.StreamReader, "_wait_for_data"),
+        ("stream drain", module.streams.StreamWriter, "drain"),
+        ("socket read", module.selector_events.BaseSelectorEventLoop, "sock_recv"),
+        ("socket read", module.selector_events.BaseSelectorEventLoop, "sock_recv_into"),
+        ("socket accept", module.selector_events.BaseSelectorEventLoop, "sock_accept"),
+        ("socket connect", module.selector_events.BaseSelectorEventLoop, "sock_connect"),
+        ("socket send", module.selector_events.BaseSelectorEventLoop, "sock_sendall"),
+        ("open_connection", module.streams, "open_connection"),
+        ("asyncio.to_thread", getattr(module, "threads", None), "to_thread"),
+    )
+    for label, owner, attribute in names:
         code = getattr(getattr(owner, attribute, None), "__code__", None)
         if code is not None:
             found[code] = label

@@ -910,7 +910,9 @@ def patch_futures(module: ModuleType) -> None:
 
     def make_submit(original: Callable[..., Any]) -> Callable[..., Any]:
         def submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-            if caller_module().startswith("concurrent.futures."):  # map's chunks
+            # map's chunks; or asyncio's run_in_executor, whose work is a TaskCall
+            # already (tracer/aio.py: its await links to it)
+            if type(fn) is TaskCall or caller_module().startswith("concurrent.futures."):
                 return original(self, fn, *args, **kwargs)
             return handed_over(
                 "submit", fn, lambda task: original(self, task, *args, **kwargs), args=short(args)
