@@ -8,13 +8,19 @@ ENV_TRACE = "CONCDEMO_TRACE"  # "1" in a traced script's processes
 ENV_TRACE_START_METHOD = "CONCDEMO_TRACE_START_METHOD"  # --start-method, when given
 ENV_TRACE_HOME = "CONCDEMO_TRACE_HOME"  # where concdemo itself can be imported from
 ENV_TRACE_OWN_DIR = "CONCDEMO_TRACE_OWN_DIR"  # the script's own code lives here
+ENV_LOOP_BLOCK_MS = "CONCDEMO_LOOP_BLOCK_MS"  # --loop-block-ms, when given (tracer/aio.py)
 
 _HERE = os.path.dirname(os.path.realpath(__file__))
 BOOT_DIR = os.path.join(_HERE, "boot")
 
 
 def traced_env(
-    env: dict[str, str], pythonpath: list[str], start_method: str, given: bool, own_dir: str = ""
+    env: dict[str, str],
+    pythonpath: list[str],
+    start_method: str,
+    given: bool,
+    own_dir: str = "",
+    loop_block_ms: float | None = None,
 ) -> dict[str, str]:
     """``env`` with the boot directory first on PYTHONPATH and the tracer switched on.
 
@@ -31,4 +37,8 @@ def traced_env(
         env[ENV_TRACE_START_METHOD] = start_method
     else:
         env.pop(ENV_TRACE_START_METHOD, None)
+    if loop_block_ms is not None:
+        env[ENV_LOOP_BLOCK_MS] = repr(loop_block_ms)
+    else:  # one left in the CLI's own environment is not the user's choice for this run
+        env.pop(ENV_LOOP_BLOCK_MS, None)
     return env
