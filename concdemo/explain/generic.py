@@ -159,7 +159,7 @@ DROPPED = Line(
 # asyncio steps that held their loop past the tracer's threshold (explain/loop.py): the first line
 # that has all its facts is shown. The line named is where the step ended (the
 # await after the blocking call), so it is said as such.
-_TIMES_EN = {1: "1 time", 2: "{loop_blocks} times"}
+_TIMES_EN = {1: "{loop_blocks} time", 2: "{loop_blocks} times"}
 _BLOCKED_EN = (
     "The asyncio loop was blocked {times} (a step holding it {loop_block_threshold_ms} ms or "
     "more), longest {loop_block_longest_ms} ms by {loop_block_by}"
@@ -175,7 +175,7 @@ _BLOCKED_HOW = [
         " calling {loop_block_call}, in a step that ended at {loop_block_at}",
         "调用 {loop_block_call} 造成，该步结束于 {loop_block_at}",
     ),
-    (" in a step that ended at {loop_block_at}", "造成，该步结束于 {loop_block_at}"),
+    (", in a step that ended at {loop_block_at}", "造成，该步结束于 {loop_block_at}"),
     ("", "造成"),
 ]
 LOOP_BLOCKED = [

@@ -37,10 +37,9 @@ def loop_block_facts(result: RunResult) -> dict[str, Any]:
     }
     if "threshold_ms" in detail:
         found["loop_block_threshold_ms"] = detail["threshold_ms"]
-    if detail.get("coro"):
-        found["loop_block_by"] = f"{detail['coro']}()"
-    elif detail.get("callback"):
-        found["loop_block_by"] = f"{detail['callback']}()"
+    by = _by(longest)
+    if by:
+        found["loop_block_by"] = by
     if detail.get("file") and detail.get("line"):
         found["loop_block_at"] = f"{detail['file']}:{detail['line']}"
     end = longest.t + held
@@ -127,14 +126,23 @@ def _block(result: RunResult, block: Event) -> Block:
             if since < end:
                 delayed.append(Delayed(_coro(e.task), round((e.t - since) * 1000), None))
     delayed.sort(key=lambda d: -d.ms)
-    by = block.detail.get("coro") or block.detail.get("callback") or "?"
     return Block(
-        by=f"{by}()",
+        by=_by(block) or "?",
         at_s=block.t,
         held_ms=round(held * 1000),
         delayed=delayed[:_MOST_DELAYED],
         more=max(0, len(delayed) - _MOST_DELAYED),
     )
+
+
+def _by(block: Event) -> str | None:
+    """The task whose step held the loop, by its lane's coroutine (the event's
+    ``coro`` is the function its step ended in: aiohttp's, deep in an await), or
+    the callback that held it."""
+    if "/" in block.task and block.task.endswith(")"):
+        return _coro(block.task)
+    callback = block.detail.get("callback")
+    return f"{callback}()" if callback else None
 
 
 def _coro(lane: str) -> str:

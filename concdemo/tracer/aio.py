@@ -39,8 +39,9 @@ from concdemo.tracer.core import (
     task_name,
     thread_name,
 )
-from concdemo.tracer.env import ENV_LOOP_BLOCK_MS
+from concdemo.tracer.env import ENV_LOOP_BLOCK_MS, ENV_TRACE_OWN_DIR
 from concdemo.tracer.links import new_link
+from concdemo.wire import process as this_process
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,7 +87,9 @@ class _Task:
         self.wait_on: dict[str, Any] = {}
 
 
-def _is_library(filename: str) -> bool:
+def _is_library(filename: str, own_dir: str = "") -> bool:
+    if own_dir and os.path.abspath(filename).startswith(own_dir):
+        return False  # a scenario's own code, even where the package is installed
     if filename.startswith("<"):
         return True
     if any(mark in filename for mark in _LIBRARY_MARKS):
@@ -127,6 +130,8 @@ def patch_asyncio(module: ModuleType) -> None:
     if getattr(run, "_concdemo", False):
         return
     blocked_ns = _loop_blocked_ns()
+    own = os.environ.get(ENV_TRACE_OWN_DIR, "")
+    own_dir = os.path.join(os.path.abspath(own), "") if own else ""
     threshold_ms = blocked_ns / 1_000_000  # told in each event: the summary says it
     if threshold_ms == int(threshold_ms):
         threshold_ms = int(threshold_ms)
@@ -187,7 +192,7 @@ def patch_asyncio(module: ModuleType) -> None:
         name = _coro_name(coro)
         info = {
             "coro": name,
-            "library": code is None or _is_library(code.co_filename),
+            "library": code is None or _is_library(code.co_filename, own_dir),
         }
         if code is not None and os.path.abspath(code.co_filename) == loop_file:
             state = _Task(thread_name(), None, info, True)
@@ -316,6 +321,7 @@ def patch_asyncio(module: ModuleType) -> None:
         return None if state is None or state.quiet else state.lane
 
     emitter.running_lane = running_lane
+    this_process.running_task_lane = running_lane  # the probe's events too (a scenario's)
 
     def callback_blocked(handle: Any, t0: int) -> None:
         held = _now() - t0
