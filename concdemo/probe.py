@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
+from concdemo.wire import process as _process
+
 # The environment names live with the wire (the CLI reads them there); the
 # "X as X" form re-exports them for scenario code: ``from concdemo.probe import ENV_T0``.
 from concdemo.wire.channel import ENV_CLI_PID as ENV_CLI_PID
@@ -48,7 +50,13 @@ from concdemo.wire.process import (
 
 
 def _task_name() -> str:
-    """The greenlet, or else the thread, that is running now."""
+    """The asyncio task (when the tracer's asyncio part runs here: a variant's
+    TRACE), else the greenlet, else the thread, that is running now."""
+    task_lane = _process.running_task_lane
+    if task_lane is not None:
+        lane = task_lane()
+        if lane:
+            return lane
     return running_greenlet_lane() or str(_threading().current_thread().name)
 
 

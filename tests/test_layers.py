@@ -124,3 +124,23 @@ def test_a_traced_scripts_processes_load_no_part_of_the_cli(method: str) -> None
     for who, loaded in printed.items():
         assert "concdemo.tracer.core" in loaded, loaded  # traced for real
         assert _outside(loaded) == [], f"{who} loaded {_outside(loaded)}"
+
+
+def test_a_variant_asking_for_the_asyncio_tracer_gets_only_that_part() -> None:
+    # TRACE = ["asyncio"]: asyncio is patched, nothing else of the tracer's (its
+    # probe reports the rest), and the probe's events go to the task's lane.
+    doc = cli_json("run", "fixture", "--variant", "asyncio-only", fixtures=True)
+    (run,) = doc["runs"]
+    assert run["outcome"] == "ok", run
+    (hooks,) = [e["detail"] for e in run["events"] if e["kind"] == "hooks"]
+    assert hooks == {
+        "Handle._run": True,
+        "time.sleep": False,
+        "stdout": False,
+        "tracer.threads": False,
+        "tracer.output": False,
+    }
+    (inside,) = [e for e in run["events"] if e["kind"] == "inside"]
+    assert inside["task"] == "MainThread/worker work()"
+    first_steps = {e["task"] for e in run["events"] if e["kind"] == "first-step"}
+    assert "MainThread/worker work()" in first_steps

@@ -101,10 +101,13 @@ def test_asyncio_crawler_fetches_every_page_in_its_task_lane_at_once() -> None:
     assert crawler_servers() <= before, "the local server outlived the run"
     fetches = spans(run, "fetch")
     assert len(fetches) == 8
-    # A lane per asyncio task, named after it, all in the one process and thread.
-    assert sorted(start["task"] for start, _ in fetches) == sorted(
-        f"fetch-{n}" for n in range(1, 9)
-    )
+    # A lane per asyncio task, the tracer's (the variant's TRACE: no probe code
+    # names it), all in the one process and thread; the probe's fetch span in it.
+    lanes = [f"MainThread/fetch-{n} get_page()" for n in range(1, 9)]
+    assert sorted(start["task"] for start, _ in fetches) == sorted(lanes)
+    first_steps = [e for e in run["events"] if e["kind"] == "first-step"]
+    assert set(lanes) <= {e["task"] for e in first_steps}
+    assert all("link" in e for e in first_steps)  # each from its create_task
     assert {start["pid"] for start, _ in fetches} == {main_pid(run)}
     statuses = sorted(end["detail"]["status"] for _, end in fetches)
     assert set(statuses) <= {200, 500} and 500 in statuses  # failures are events, not crashes
@@ -124,14 +127,32 @@ def test_async_await_producer_and_consumer_take_strict_turns_in_task_lanes() -> 
     run = only(
         run_cli("yield", "--variant", "async-await", "--param", "items=4", "--param", "delay=0.05")
     )
+    # The lanes are the tracer's (the variant's TRACE): each task's, named by the
+    # task and its coroutine; the probe's events (the article's lines) are in them.
+    producer, consumer = "MainThread/producer produce()", "MainThread/consumer consumer()"
     turns = [
         (e["task"], e["detail"]["n"]) for e in run["events"] if e["kind"] in ("produce", "consume")
     ]
-    assert turns == [(who, n) for n in range(1, 5) for who in ("producer", "consumer")]
+    assert turns == [(who, n) for n in range(1, 5) for who in (producer, consumer)]
     replies = [e["detail"]["msg"] for e in run["events"] if e["kind"] == "return"]
     assert replies == ["[PRODUCER] Consumer return: 200 OK"] * 4
+    # The consumer's sleeps are the tracer's await spans; no probe span repeats them.
+    assert not [e for e in run["events"] if e["kind"].startswith("sleep-")]
+    sleeps = [
+        (start, end)
+        for start, end in zip(
+            [e for e in run["events"] if e["kind"] == "await-start" and e["task"] == consumer],
+            [e for e in run["events"] if e["kind"] == "await-end" and e["task"] == consumer],
+            strict=True,
+        )
+        if start["detail"]["on"] == "asyncio.sleep(0.05)"
+    ]
+    # Each item put and the get that received it are linked (4 items, 4 answers, None).
+    puts = {e["link"]: e["task"] for e in run["events"] if e["kind"] == "put"}
+    gets = {e["link"]: e["task"] for e in run["events"] if e["kind"] == "get"}
+    assert len(puts) == 9 and puts.keys() == gets.keys()
+    assert sorted(puts.values()) == sorted([producer] * 5 + [consumer] * 4)
     # Each sleep ends before the producer hears back: the lanes never overlap.
-    sleeps = spans(run, "sleep")
     answers = [e for e in run["events"] if e["kind"] == "return"]
     assert len(sleeps) == 4
     for (_, sleep_end), answer in zip(sleeps, answers, strict=True):

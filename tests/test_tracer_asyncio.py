@@ -6,13 +6,14 @@ is its bare output."""
 from __future__ import annotations
 
 import collections
+import json
 import sys
 from typing import Any
 
 import pytest
 from test_tracer import SCRIPTS, bare, printed, traced
 
-from conftest import start_methods
+from conftest import cli, start_methods
 
 # A sleep's span runs from the end of the step that began it to the start of the
 # step it woke: never shorter than the sleep by more than that step's tail (20 ms
@@ -132,9 +133,117 @@ def test_a_blocking_sleep_in_a_coroutine_is_one_loop_block_naming_it() -> None:
     ]
     assert ticker_late >= 0.2
     explained = " ".join(run["explanation"])
-    assert "The asyncio loop was blocked 1 time(s)" in explained
-    assert f"by fetch() at asyncio_blocking.py:{sleep_line + 1} (time.sleep)" in explained
-    assert "Sleeps that woke late because of it: ticker() +" in explained
+    assert "The asyncio loop was blocked 1 time (a step holding it 20 ms or more)" in explained
+    assert (
+        "by fetch() calling time.sleep, in a step that ended at "
+        f"asyncio_blocking.py:{sleep_line + 1}"
+    ) in explained
+    # which task could not run meanwhile, and by how much (the run's own figure)
+    late_ms = round(ticker_late * 1000)
+    assert (
+        "tasks that were due had to wait: ticker() "
+        f"(asyncio.sleep(0.05) woke {late_ms} ms late)."
+    ) in explained
+
+
+def test_each_block_says_which_tasks_it_kept_waiting_and_by_how_much() -> None:
+    run = run_as_bare("asyncio_blocking_twice.py")
+    # two time.sleep(0.15) in main(): 2 blocks of >= 0.13 s (20 ms of margin);
+    # shorter ones are a loaded machine's slow steps
+    blocks = [
+        e for e in run["events"] if e["kind"] == "loop-blocked" and e["detail"]["held_s"] >= 0.13
+    ]
+    assert len(blocks) == 2, blocks
+    explained = run["explanation"]
+    assert any("The asyncio loop was blocked " in s and " times " in s for s in explained)
+    told = [s for s in explained if s.startswith("While main() held the loop for ")]
+    assert len(told) == 2, explained
+    first_step = next(
+        e for e in run["events"] if e["kind"] == "first-step" and e["task"].endswith(" worker()")
+    )
+    (create,) = [
+        e
+        for e in run["events"]
+        if e["kind"] == "create_task" and e.get("link") == first_step["link"]
+    ]
+    waited_ms = round((first_step["t"] - create["t"]) * 1000)
+    assert waited_ms >= 130  # created, then the 0.15 s block before its first step
+    assert f"worker() (its first step came {waited_ms} ms after create_task)" in told[0]
+    (late,) = [
+        e["detail"]["late_s"]
+        for e in run["events"]
+        if e["kind"] == "await-end" and "late_s" in e["detail"] and e["task"].endswith(" ticker()")
+    ]
+    assert f"ticker() (asyncio.sleep(0.02) woke {round(late * 1000)} ms late)" in told[1]
+    assert "ticker()" not in told[0] and "worker()" not in told[1]
+
+
+def explain_with(script: str, *options: str, lang: str = "en") -> tuple[dict[str, Any], str]:
+    """The run of ``script`` with extra ``run`` options, and its explanation
+    (``--json`` keeps English: the Chinese one is read from the plain output)."""
+    done = cli("run", str(SCRIPTS / script), *options, "--json")
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    if lang == "en":
+        return run, " ".join(run["explanation"])
+    plain = cli("run", str(SCRIPTS / script), *options, "--plain", "--lang", lang)
+    # the explanation's box: its lines joined as they were wrapped (no spaces in Chinese)
+    boxed = [line.strip(" │") for line in plain.stdout.splitlines() if line.startswith("│")]
+    return run, "".join(boxed)
+
+
+def test_loop_block_ms_sets_the_threshold_and_the_summary_says_it() -> None:
+    # time.sleep(0.3) holds the loop 300 ms: under a 500 ms threshold no block
+    # at all (nothing else in the script comes near 500 ms)
+    run, explained = explain_with("asyncio_blocking.py", "--loop-block-ms", "500")
+    assert [e for e in run["events"] if e["kind"] == "loop-blocked"] == []
+    assert "loop was blocked" not in explained
+    run, explained = explain_with("asyncio_blocking.py", "--loop-block-ms", "150")
+    blocks = [e for e in run["events"] if e["kind"] == "loop-blocked"]
+    assert len(blocks) == 1 and blocks[0]["detail"]["threshold_ms"] == 150, blocks
+    assert "blocked 1 time (a step holding it 150 ms or more)" in explained
+    _, chinese = explain_with("asyncio_blocking.py", "--loop-block-ms", "150", lang="zh")
+    assert "某一步占用它 150 毫秒或更久" in chinese
+    assert "ticker()（asyncio.sleep(0.05) 晚醒" in chinese
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf"])
+def test_a_bad_loop_block_ms_is_a_one_line_usage_error(value: str) -> None:
+    done = cli("run", str(SCRIPTS / "asyncio_blocking.py"), f"--loop-block-ms={value}")
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert f"not {value}" in line and "e.g. --loop-block-ms 50" in line
+    assert done.stdout == ""
+
+
+def test_loop_block_ms_is_refused_for_a_scenario() -> None:
+    done = cli("run", "yield", "--loop-block-ms", "50")
+    assert done.returncode == 2
+    assert "--loop-block-ms is for scripts" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_loop_the_tracer_cannot_patch_is_said_to_be_unseen() -> None:
+    run = run_as_bare("asyncio_foreign_loop.py")
+    # its main() held it 100 ms with time.sleep: nothing of that loop is seen,
+    # and the explanation says so instead of a verdict on its blocks
+    assert [e["detail"] for e in run["events"] if e["kind"] == "loop-not-traced"] == [
+        {"loop": "__main__.ForeignLoop"}
+    ]
+    assert not [e for e in run["events"] if e["kind"] in ("loop-blocked", "first-step")]
+    explained = " ".join(run["explanation"])
+    assert "Tasks ran on a __main__.ForeignLoop event loop, whose machinery the tracer" in explained
+    assert "whether that loop was blocked are not seen in this run" in explained
+    assert "loop was blocked 1" not in explained
+
+
+def test_uvloop_is_said_to_be_unseen() -> None:
+    pytest.importorskip("uvloop")
+    run = run_as_bare("asyncio_uvloop.py")
+    assert [e["detail"] for e in run["events"] if e["kind"] == "loop-not-traced"] == [
+        {"loop": "uvloop.Loop"}
+    ]
+    assert "Tasks ran on a uvloop.Loop event loop" in " ".join(run["explanation"])
 
 
 def test_a_cancelled_task_ends_cancelled_and_a_failing_one_raised() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from concdemo.base.errors import UsageError
 from concdemo.catalogue import catalog, params
 from concdemo.catalogue.catalog import START_METHODS, Variant
@@ -90,6 +92,16 @@ def script_runs(script: Script, start_method: str | None, timeout_s: float | Non
     ]
 
 
+def _loop_block_ms(value: float) -> float:
+    """--loop-block-ms: a positive, finite number of milliseconds."""
+    if not 0 < value < float("inf"):
+        raise UsageError(
+            f"--loop-block-ms must be a positive number of milliseconds, not {value:g};"
+            " e.g. --loop-block-ms 50."
+        )
+    return value
+
+
 def runs_for(
     name: str | None,
     module: str | None,
@@ -98,6 +110,7 @@ def runs_for(
     start_method: str | None,
     param_pairs: list[str],
     timeout_s: float | None,
+    loop_block_ms: float | None = None,
 ) -> list[RunSpec]:
     """`run`'s positional arguments and options -> the runs to make.
 
@@ -118,9 +131,16 @@ def runs_for(
         else:
             assert name is not None
             script = script_from_path(name, list(args), given)
+        if loop_block_ms is not None:
+            script = dataclasses.replace(script, loop_block_ms=_loop_block_ms(loop_block_ms))
         return script_runs(script, start_method, timeout_s)
     if name is None:
         raise UsageError("Name a scenario (see `concdemo list`), a script (demo.py) or -m MODULE.")
+    if loop_block_ms is not None:
+        raise UsageError(
+            "--loop-block-ms is for scripts (concdemo run demo.py --loop-block-ms 50),"
+            " not scenarios."
+        )
     if args:
         raise UsageError(
             f"Unexpected argument '{args[0]}': scenarios take --param KEY=VALUE;"

@@ -35,6 +35,9 @@ class Script:
     # Only a start method given on the command line is imposed on the script;
     # without one it keeps the platform's default, untouched.
     start_method_given: bool = False
+    # --loop-block-ms: an asyncio step holding its loop this long is a block
+    # (None: the tracer's default).
+    loop_block_ms: float | None = None
 
     def command(self, python: str) -> list[str]:
         if self.module is not None:

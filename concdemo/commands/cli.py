@@ -313,6 +313,12 @@ def run(
     ),
     html: str | None = typer.Option(None, "--html", metavar="FILE", help=HTML_HELP),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    loop_block_ms: float | None = typer.Option(
+        None,
+        "--loop-block-ms",
+        metavar="MS",
+        help="Scripts: an asyncio step holding its loop this long is a block (default 20).",
+    ),
 ) -> None:
     """Run a scenario's variants, or any script (traced), in a subprocess; show what happens."""
     from concdemo.catalogue import plan
@@ -321,7 +327,8 @@ def run(
     _use_lang(lang)
     with usage_errors():
         specs = plan.runs_for(
-            scenario, module, list(args or []), variant, start_method, param, timeout
+            scenario, module, list(args or []), variant, start_method, param, timeout,
+            loop_block_ms,
         )
         _check_step(step, as_json, plain)
         from concdemo.export import Outputs

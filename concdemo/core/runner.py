@@ -311,9 +311,17 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
             spec.start_method,
             spec.script.start_method_given,
             own_dir=str(spec.variant.path.parent),
+            loop_block_ms=spec.script.loop_block_ms,
         )
     if package_parent not in paths:
-        env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
+        paths = [package_parent, *paths]
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    if spec.variant.trace:
+        from concdemo.tracer.env import traced_parts_env
+
+        return traced_parts_env(
+            env, paths, spec.variant.trace, own_dir=str(spec.variant.path.parent)
+        )
     return env
 
 

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from concdemo.explain import generic, template, waits
 from concdemo.explain.facts import derive, finished_phases
-from concdemo.explain.loop import loop_block_facts
+from concdemo.explain.loop import loop_block_facts, loop_blocks, loop_not_traced_facts
 from concdemo.explain.template import Facts, Line, render_all
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
     more["blocked_all"] = _blocked(result, lang)
     more.update(_unreported(result))
     more.update(loop_block_facts(result))
+    more.update(loop_not_traced_facts(result))
     module = templates(variant.path.parent)
     extra = getattr(module, "extra_facts", None)
     if extra is not None:
@@ -119,6 +120,31 @@ def facts_of(result: RunResult, lang: str = "en") -> Facts:
             if template.STRICT:
                 raise
     return facts.with_values(**more)
+
+
+def _block_delays(result: RunResult, facts: Facts, lang: str) -> list[str]:
+    """For each loop block (the longest, when many): the tasks it kept waiting."""
+    zh = lang == "zh"
+    sentences = []
+    for block in loop_blocks(result):
+        told = []
+        for d in block.delayed:
+            if d.sleep:
+                text = generic.DELAYED_SLEEP[zh].format(coro=d.coro, sleep=d.sleep, ms=d.ms)
+            else:
+                text = generic.DELAYED_FIRST[zh].format(coro=d.coro, ms=d.ms)
+            told.append(text)
+        if block.more:
+            told.append(generic.DELAYED_MORE[zh].format(n=block.more))
+        line = generic.LOOP_BLOCK_DELAYED if told else generic.LOOP_BLOCK_NONE_DUE
+        values = facts.with_values(
+            block_by=block.by,
+            block_ms=block.held_ms,
+            block_at_s=block.at_s,
+            block_delayed=("、" if zh else ", ").join(told),
+        )
+        sentences += render_all([line], values, lang)
+    return sentences
 
 
 _MOST_NAMED = 3  # processes named per place; more are shown as "…"
@@ -266,7 +292,8 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
                 sentences.append(note)
     sentences += _child_ends(result, lang)
     sentences += render_all(generic.LOOP_BLOCKED, facts, lang)[:1]
-    sentences += render_all([generic.LOOP_BLOCK_LATE], facts, lang)
+    sentences += _block_delays(result, facts, lang)
+    sentences += render_all([generic.LOOP_NOT_TRACED], facts, lang)
     sentences += render_all([generic.DROPPED], facts, lang)
     sentences += render_all(generic.UNREPORTED, facts, lang)
     return sentences

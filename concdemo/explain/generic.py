@@ -193,35 +193,65 @@ DROPPED = Line(
 )
 
 # asyncio steps that held their loop past the tracer's threshold (explain/loop.py): the first line
-# that has all its facts is shown.
+# that has all its facts is shown. The line named is where the step ended (the
+# await after the blocking call), so it is said as such.
+_TIMES_EN = {1: "{loop_blocks} time", 2: "{loop_blocks} times"}
 _BLOCKED_EN = (
-    "The asyncio loop was blocked {loop_blocks} time(s) (a step holding it "
-    "{loop_block_threshold_ms} ms or more), longest {loop_block_longest_ms} ms by "
+    "The asyncio loop was blocked {times} (a step holding it {loop_block_threshold_ms} ms or "
+    "more), longest {loop_block_longest_ms} ms by {loop_block_by}"
 )
 _BLOCKED_ZH = (
     "asyncio 事件循环被阻塞了 {loop_blocks} 次（某一步占用它 {loop_block_threshold_ms} "
-    "毫秒或更久），最长一次 {loop_block_longest_ms} 毫秒，由 "
+    "毫秒或更久），最长一次 {loop_block_longest_ms} 毫秒，由 {loop_block_by}"
 )
 _MEANWHILE_EN = ": no other task of that loop could run meanwhile."
 _MEANWHILE_ZH = "：其间该循环的其他任务都无法运行。"
+_BLOCKED_HOW = [
+    (
+        " calling {loop_block_call}, in a step that ended at {loop_block_at}",
+        "调用 {loop_block_call} 造成，该步结束于 {loop_block_at}",
+    ),
+    (", in a step that ended at {loop_block_at}", "造成，该步结束于 {loop_block_at}"),
+    ("", "造成"),
+]
 LOOP_BLOCKED = [
     Line(
-        _BLOCKED_EN + "{loop_block_by} at {loop_block_at} ({loop_block_call})" + _MEANWHILE_EN,
-        _BLOCKED_ZH + "{loop_block_at} 处的 {loop_block_by} 造成（{loop_block_call}）"
-        + _MEANWHILE_ZH,
-    ),
-    Line(
-        _BLOCKED_EN + "{loop_block_by} at {loop_block_at}" + _MEANWHILE_EN,
-        _BLOCKED_ZH + "{loop_block_at} 处的 {loop_block_by} 造成" + _MEANWHILE_ZH,
-    ),
-    Line(
-        _BLOCKED_EN + "{loop_block_by}" + _MEANWHILE_EN,
-        _BLOCKED_ZH + "{loop_block_by} 造成" + _MEANWHILE_ZH,
-    ),
+        _BLOCKED_EN.replace("{times}", times) + en + _MEANWHILE_EN,
+        _BLOCKED_ZH + zh + _MEANWHILE_ZH,
+        when=(lambda f: f.loop_blocks == 1) if many == 1 else (lambda f: f.loop_blocks > 1),
+    )
+    for en, zh in _BLOCKED_HOW
+    for many, times in _TIMES_EN.items()
 ]
-LOOP_BLOCK_LATE = Line(
-    "Sleeps that woke late because of it: {loop_block_late}.",
-    "因此晚醒的 sleep：{loop_block_late}。",
+
+# Per block (explain/loop.py's Block): the tasks of that loop it kept waiting.
+LOOP_BLOCK_DELAYED = Line(
+    "While {block_by} held the loop for {block_ms} ms (from {block_at_s:.2f} s), tasks "
+    "that were due had to wait: {block_delayed}.",
+    "{block_by} 占用事件循环 {block_ms} 毫秒期间（从 {block_at_s:.2f} 秒起），"
+    "已到期的任务只能等待：{block_delayed}。",
+)
+LOOP_BLOCK_NONE_DUE = Line(
+    "While {block_by} held the loop for {block_ms} ms (from {block_at_s:.2f} s), the run shows "
+    "no sleep of that loop coming due and no new task waiting for its first step.",
+    "{block_by} 占用事件循环 {block_ms} 毫秒期间（从 {block_at_s:.2f} 秒起），"
+    "这次运行没有显示该循环有到期的 sleep，也没有等待第一步的新任务。",
+)
+# One delayed task, in LOOP_BLOCK_DELAYED's list.
+DELAYED_SLEEP = ("{coro} ({sleep} woke {ms} ms late)", "{coro}（{sleep} 晚醒 {ms} 毫秒）")
+DELAYED_FIRST = (
+    "{coro} (its first step came {ms} ms after create_task)",
+    "{coro}（create_task 之后 {ms} 毫秒才开始第一步）",
+)
+DELAYED_MORE = ("{n} more", "另有 {n} 个")
+
+# A loop whose machinery the tracer could not patch (uvloop): say what is not
+# seen, so that no sentence about its tasks or blocks is taken for the whole truth.
+LOOP_NOT_TRACED = Line(
+    "Tasks ran on a {loop_not_traced} event loop, whose machinery the tracer cannot patch: "
+    "their lanes, awaits, links and whether that loop was blocked are not seen in this run.",
+    "有任务运行在 {loop_not_traced} 事件循环上，追踪器无法修补它的机制："
+    "这次运行看不到这些任务的泳道、await 和链接，也看不到该循环是否被阻塞。",
 )
 
 # A script's output that went around sys.stdout/sys.stderr (core/unreported.py).

@@ -47,8 +47,10 @@ from concdemo.tracer.core import (
     task_name,
     thread_name,
 )
+from concdemo.tracer.env import ENV_LOOP_BLOCK_MS, ENV_TRACE_OWN_DIR
 from concdemo.tracer.links import TaskCall, new_link
 from concdemo.tracer.mp import _func_name, _run_task
+from concdemo.wire import process as this_process
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,11 +58,21 @@ if TYPE_CHECKING:
     from typing import Any
 
 # A step (or callback) that held the loop this long is reported: no other task
-# or callback of that loop could run meanwhile.
+# or callback of that loop could run meanwhile. `run PATH.py --loop-block-ms N`
+# sets it through the environment (read once, when asyncio is patched).
 LOOP_BLOCKED_NS = 20_000_000
 # A sleep that ended this much after its delay is reported as late.
 LATE_S = 0.005
-_THRESHOLD_MS = LOOP_BLOCKED_NS // 1_000_000  # told in each event: the summary says it
+
+
+def _loop_blocked_ns() -> int:
+    """The threshold the CLI passed (validated there); the default otherwise."""
+    given = os.environ.get(ENV_LOOP_BLOCK_MS, "")
+    try:
+        ms = float(given)
+    except ValueError:
+        return LOOP_BLOCKED_NS
+    return int(ms * 1_000_000) if ms > 0 else LOOP_BLOCKED_NS
 
 _ATTR = "_concdemo_aio"  # our state on a Task (C tasks take instance attributes)
 _LINKS = "_concdemo_links"  # on a Queue: id(item) -> the links of its pending puts
@@ -89,7 +101,9 @@ class _Task:
         self.cancel: dict[str, Any] | None = None  # who called cancel(), where
 
 
-def _is_library(filename: str) -> bool:
+def _is_library(filename: str, own_dir: str = "") -> bool:
+    if own_dir and os.path.abspath(filename).startswith(own_dir):
+        return False  # a scenario's own code, even where the package is installed
     if filename.startswith("<"):
         return True
     if any(mark in filename for mark in _LIBRARY_MARKS):
@@ -129,6 +143,12 @@ def patch_asyncio(module: ModuleType) -> None:
     run: Callable[[Any], None] = events.Handle._run
     if getattr(run, "_concdemo", False):
         return
+    blocked_ns = _loop_blocked_ns()
+    own = os.environ.get(ENV_TRACE_OWN_DIR, "")
+    own_dir = os.path.join(os.path.abspath(own), "") if own else ""
+    threshold_ms = blocked_ns / 1_000_000  # told in each event: the summary says it
+    if threshold_ms == int(threshold_ms):
+        threshold_ms = int(threshold_ms)
     task_types = tuple({tasks.Task, getattr(tasks, "_PyTask", tasks.Task)})
     asyncio_dir = os.path.dirname(os.path.abspath(tasks.__file__)) + os.sep
     # The loop's own coroutines (asyncio.run's shutdown_asyncgens and
@@ -189,7 +209,7 @@ def patch_asyncio(module: ModuleType) -> None:
         name = _coro_name(coro)
         info = {
             "coro": name,
-            "library": code is None or _is_library(code.co_filename),
+            "library": code is None or _is_library(code.co_filename, own_dir),
         }
         if code is not None and os.path.abspath(code.co_filename) == loop_file:
             state = _Task(thread_name(), None, info, True)
@@ -242,7 +262,7 @@ def patch_asyncio(module: ModuleType) -> None:
 
     def after_step(task: Any, state: _Task, t0: int, t1: int) -> None:
         """After an eager first step; ``_run`` does the same inline (every step)."""
-        if t1 - t0 >= LOOP_BLOCKED_NS:
+        if t1 - t0 >= blocked_ns:
             emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
         waiter = task._fut_waiter
         if waiter is not None:
@@ -256,7 +276,7 @@ def patch_asyncio(module: ModuleType) -> None:
         line it is suspended at; a step that finished the task has none)."""
         detail = {
             "held_s": round((t1 - t0) / 1e9, 6),
-            "threshold_ms": _THRESHOLD_MS,
+            "threshold_ms": threshold_ms,
             "task": task.get_name(),
             "coro": state.info["coro"],
         }
@@ -291,7 +311,7 @@ def patch_asyncio(module: ModuleType) -> None:
                 run(self)
             finally:  # (run() lets only SystemExit and KeyboardInterrupt out)
                 here.handle = None
-            if _now() - t0 >= LOOP_BLOCKED_NS:
+            if _now() - t0 >= blocked_ns:
                 callback_blocked(self, t0)
             return
         state = getattr(task, _ATTR, None)
@@ -311,7 +331,7 @@ def patch_asyncio(module: ModuleType) -> None:
         # after_step, inlined: this is the path of every step of every task
         t1 = _now()
         try:
-            if t1 - t0 >= LOOP_BLOCKED_NS:
+            if t1 - t0 >= blocked_ns:
                 emit("loop-blocked", blocked(task, state, t0, t1), t_ns=t0, task=state.lane)
             waiter = task._fut_waiter
             if waiter is not None:
@@ -334,6 +354,7 @@ def patch_asyncio(module: ModuleType) -> None:
         return None if state is None or state.quiet else state.lane
 
     emitter.running_lane = running_lane
+    this_process.running_task_lane = running_lane  # the probe's events too (a scenario's)
 
     def callback_blocked(handle: Any, t0: int) -> None:
         held = _now() - t0
@@ -341,7 +362,7 @@ def patch_asyncio(module: ModuleType) -> None:
         name = getattr(callback, "__qualname__", None) or type(callback).__name__
         emit(
             "loop-blocked",
-            {"held_s": round(held / 1e9, 6), "threshold_ms": _THRESHOLD_MS, "callback": str(name)},
+            {"held_s": round(held / 1e9, 6), "threshold_ms": threshold_ms, "callback": str(name)},
             t_ns=t0,
         )
 
@@ -477,6 +498,37 @@ def patch_asyncio(module: ModuleType) -> None:
     base.BaseEventLoop.create_task = mark(create, create_task)
     _patch_run_in_executor(base.BaseEventLoop)
     _patch_queue(module.queues.Queue)
+    _watch_running_loops(module)
+
+
+def _watch_running_loops(module: Any) -> None:
+    """A loop whose machinery is not asyncio's (uvloop's Cython loop, another C
+    loop) runs its tasks without ``Handle._run`` or ``create_task``: nothing of
+    them is seen. Every loop sets itself running through ``_set_running_loop``
+    (uvloop takes it from asyncio when it is imported, after us), so such a loop
+    is told once per kind, and the explanation says what it could not see."""
+    events: Any = module.events
+    set_running: Callable[[Any], None] = events._set_running_loop
+    if getattr(set_running, "_concdemo", False):
+        return
+    ours = module.base_events.BaseEventLoop
+    told: set[type] = set()
+
+    def set_running_loop(loop: Any) -> None:
+        set_running(loop)
+        kind = type(loop)
+        if loop is None or kind in told or isinstance(loop, ours):
+            return
+        told.add(kind)
+        try:
+            emit("loop-not-traced", {"loop": f"{kind.__module__}.{kind.__qualname__}"})
+        except Exception:  # a slip of ours must never stop the script's loop
+            told.discard(kind)
+
+    wrapped = mark(set_running_loop, set_running)
+    events._set_running_loop = wrapped
+    if getattr(module, "_set_running_loop", None) is set_running:
+        module._set_running_loop = wrapped
 
 
 # The attributes BaseEventLoop.call_soon uses in 3.10-3.13 (its body, which

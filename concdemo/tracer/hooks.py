@@ -44,7 +44,7 @@ PATCHES = {
 
 
 def _patch(name: str, module: ModuleType) -> None:
-    ours, function = PATCHES[name]
+    ours, function = PATCHES[name]  # a subset's entries are PATCHES' own
     __import__(ours)
     getattr(sys.modules[ours], function)(module)
 
@@ -85,9 +85,11 @@ class PostImportFinder:
         return spec
 
 
-def install() -> None:
-    for name in PATCHES:
+def install(only: Sequence[str] | None = None) -> None:
+    """Every hook, or ``only`` those of the modules named."""
+    patches = PATCHES if only is None else {n: PATCHES[n] for n in only if n in PATCHES}
+    for name in patches:
         module = sys.modules.get(name)
         if module is not None:  # already imported (not at start-up, but be safe)
             _patch(name, module)
-    sys.meta_path.insert(0, PostImportFinder(PATCHES))
+    sys.meta_path.insert(0, PostImportFinder(patches))

@@ -84,6 +84,16 @@ def _report_uncaught() -> None:
     sys.excepthook = report_uncaught
 
 
+def install_parts(parts: list[str]) -> None:
+    """Only these module hooks (``asyncio``), in a scenario's process that reports
+    through its probe: the rest of the tracer would duplicate what the probe says."""
+    if _state.writer is None:
+        return  # not under concdemo: nothing to report to
+    from concdemo.tracer import hooks
+
+    hooks.install(only=parts)
+
+
 def install() -> None:
     """Called once per fresh interpreter, from the boot ``sitecustomize``."""
     if _state.writer is None:

@@ -15,10 +15,13 @@ import contextlib
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from concdemo.wire.channel import ENV_CLI_PID, ENV_EVENTS, ENV_RUN_DIR, ENV_T0, Writer
 from concdemo.wire.gate import ENV_GATE, Gate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STACK_SIGNAL_NAME = "SIGUSR1"
 _STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
@@ -69,6 +72,12 @@ def greenlet_lane(glet: Any) -> str:
     """A greenlet's lane: its label (``probe.label``), else its name (gevent's), else an id."""
     label = getattr(glet, "concdemo_label", None) or getattr(glet, "name", None)
     return str(label) if label else f"greenlet-{id(glet) & 0xFFFF:04x}"
+
+
+# Set by the tracer's asyncio part (tracer/aio.py) in a process it runs in: the
+# lane of the asyncio task running now in this thread, if any. The probe files
+# its events there too, so a scenario's own events share the task's lane.
+running_task_lane: Callable[[], str | None] | None = None
 
 
 def running_greenlet_lane() -> str | None:

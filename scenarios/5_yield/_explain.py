@@ -34,7 +34,22 @@ def extra_facts(result, facts):
         "alternated": _held(result, "PRODUCER and CONSUMER strictly alternate"),
         "none_ended_consumer": _held(result, "the None ended the consumer task"),
     }
+    if result.spec.variant.name == "async-await":
+        found["sleep_done"] = _sleeps_done(result)
     replies = [e.detail.get("msg", "") for e in result.events if e.kind == "return"]
     if replies:
         found["reply"] = repr(replies[-1].rpartition(": ")[2])
     return found
+
+
+def _sleeps_done(result):
+    """The consumer's asyncio.sleep awaits that ended (the tracer's await spans:
+    TRACE = ["asyncio"]), the generator's probe sleep spans' counterpart."""
+    on = {}
+    done = 0
+    for e in result.events:
+        if e.kind == "await-start":
+            on[e.task] = str(e.detail.get("on", ""))
+        elif e.kind == "await-end" and on.get(e.task, "").startswith("asyncio.sleep("):
+            done += 1
+    return done

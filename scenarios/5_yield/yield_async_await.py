@@ -9,6 +9,9 @@ for the other, so the consumer's sleeps add up item after item, as in the
 generator version, even though asyncio.sleep does not block the thread. A None
 on the queue ends the consumer, as c.close() ended the generator.
 """
+# The lanes, each await (the consumer's asyncio.sleep, each Queue.get/put that
+# waited) and the put -> get links are the tracer's (TRACE): no probe code draws
+# them. The probe's events say what the tracer cannot: the article's lines.
 
 import asyncio
 import time
@@ -18,14 +21,10 @@ from concdemo import probe
 VARIANT = "async-await"
 CLAIMS = ["X2"]
 EXPECT = "ok"
+TRACE = ["asyncio"]
 
 turns = []  # who ran, in order: the checks below read it
 replies = []
-
-
-def lane():
-    """The running task's name ("producer" or "consumer"): its lane in the timeline."""
-    return asyncio.current_task().get_name()
 
 
 async def consumer(items, answers, delay):
@@ -34,19 +33,18 @@ async def consumer(items, answers, delay):
         if n is None:
             return  # the producer is done (the generator's c.close())
         turns.append(("CONSUMER", n))
-        probe.event("consume", task=lane(), n=n, msg=f"[CONSUMER] ←← Consuming {n}...")
-        with probe.span("sleep", task=lane(), seconds=delay):
-            await asyncio.sleep(delay)  # the article's time.sleep(1), scaled by delay
+        probe.event("consume", n=n, msg=f"[CONSUMER] ←← Consuming {n}...")
+        await asyncio.sleep(delay)  # the article's time.sleep(1), scaled by delay
         await answers.put("200 OK")
 
 
 async def produce(items, answers, count):
     for n in range(1, count + 1):
         turns.append(("PRODUCER", n))
-        probe.event("produce", task=lane(), n=n, msg=f"[PRODUCER] →→ Producing {n}...")
+        probe.event("produce", n=n, msg=f"[PRODUCER] →→ Producing {n}...")
         await items.put(n)  # like c.send(n) ...
         cr = await answers.get()  # ... and waiting for what the consumer hands back
-        probe.event("return", task=lane(), n=n, msg=f"[PRODUCER] Consumer return: {cr}")
+        probe.event("return", n=n, msg=f"[PRODUCER] Consumer return: {cr}")
         replies.append(cr)
     await items.put(None)
 

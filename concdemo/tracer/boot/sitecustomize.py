@@ -12,7 +12,10 @@ import sys
 def _boot() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    if os.environ.get("CONCDEMO_TRACE") != "1":
+    # CONCDEMO_TRACE_PARTS: a scenario that reports through its probe and asks for
+    # these parts of the tracer only (its variant's TRACE), e.g. "asyncio".
+    parts = os.environ.get("CONCDEMO_TRACE_PARTS", "")
+    if os.environ.get("CONCDEMO_TRACE") != "1" and not parts:
         return
     if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
         # multiprocessing's resource tracker outlives the script to clean up
@@ -33,7 +36,10 @@ def _boot() -> None:
         if home and sys.path and sys.path[0] == home:
             del sys.path[0]
     try:
-        tracer.install()
+        if os.environ.get("CONCDEMO_TRACE") == "1":
+            tracer.install()
+        else:
+            tracer.install_parts(parts.split(","))
     except Exception as exc:  # never let the tracer stop the script from running
         sys.stderr.write(f"concdemo tracer: not tracing this process ({exc!r})\n")
 
