@@ -342,3 +342,24 @@ def test_a_script_that_sets_its_own_sigusr1_handler_keeps_it_and_the_graph() -> 
         "mine",
     ]
     assert doc["deadlock"] == {"cycle": ["MainProcess"], "kind": "event-never-set"}
+
+
+ERRORS = {
+    # Not hangs (design note, section 5): the error the script gets, and the pitfall said.
+    "pool_join_no_close.py": "MainProcess called Pool.join() before close(): join() waits for "
+    "workers that would never stop, so it refuses (ValueError). Call pool.close() (or "
+    "pool.terminate()) first, then pool.join().",
+    "manager_gone.py": "MainProcess's call through a Manager's proxy raised BrokenPipeError "
+    "because the manager's process SyncManager-1 had ended (exit code -9): a Manager whose "
+    "process is gone. Keep the manager's process alive until the last call through its proxies "
+    "(inside `with Manager() as manager:`, in the process that outlives them).",
+}
+
+
+@pytest.mark.parametrize(("script", "method"), [(s, m) for s in ERRORS for m in METHODS])
+def test_pool_join_without_close_and_a_gone_manager_are_said_as_the_errors_they_are(
+    script: str, method: str
+) -> None:
+    doc = run(script, method)
+    assert doc["outcome"] == "error" and doc["deadlock"] is None and doc["waits"] == []
+    assert ERRORS[script] in doc["explanation"]

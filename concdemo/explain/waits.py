@@ -275,3 +275,53 @@ def sentences(result: RunResult, lang: str) -> list[str]:
     except (StopIteration, KeyError, ValueError):
         pass  # the loop lacks an edge the pitfall needs: tell the graph instead
     return _graph(_loop_edges(result), lang, deadlock=True)
+
+
+# Raised where a manager's connection broke: its process is gone.
+_BROKEN = ("BrokenPipeError", "EOFError", "ConnectionRefusedError", "ConnectionResetError")
+
+
+def error_pitfalls(result: RunResult, lang: str) -> list[str]:
+    """Two pitfalls that end in an error, not a hang (design note §5): Pool.join()
+    without close() (ValueError since 3.7), and a call through a Manager's proxy
+    after the manager's process ended. Said only when the run's own events show it."""
+    said: list[str] = []
+    gone: dict[str, int] = {}  # a manager process that ended -> its exit code
+    for event in result.events:
+        detail = event.detail
+        if event.kind == "child-exit" and "Manager" in str(detail.get("child", "")):
+            if detail.get("exitcode"):
+                gone[str(detail["child"])] = int(detail["exitcode"])
+            continue
+        if event.kind != "error":
+            continue
+        kind, message = detail.get("type"), str(detail.get("message", ""))
+        if kind == "ValueError" and message == "Pool is still running":
+            said.append(_POOL_JOIN[lang].format(process=event.process))
+        elif kind in _BROKEN and gone:
+            manager, code = next(iter(gone.items()))
+            said.append(
+                _MANAGER_GONE[lang].format(
+                    process=event.process, error=kind, manager=manager, code=code
+                )
+            )
+    return said
+
+
+_POOL_JOIN = {
+    "en": "{process} called Pool.join() before close(): join() waits for workers that would "
+    "never stop, so it refuses (ValueError). Call pool.close() (or pool.terminate()) first, "
+    "then pool.join().",
+    "zh": "{process} 在 close() 之前调用了 Pool.join()：join() 要等永远不会停下的工作进程，所以直接"
+    "拒绝（ValueError）。先调用 pool.close()（或 pool.terminate()），再调用 pool.join()。",
+}
+_MANAGER_GONE = {
+    "en": "{process}'s call through a Manager's proxy raised {error} because the manager's "
+    "process {manager} had ended (exit code {code}): a Manager whose process is gone. Keep the "
+    "manager's process alive until the last call through its proxies (inside "
+    "`with Manager() as manager:`, in the process that outlives them).",
+    "zh": "{process} 通过 Manager 的代理调用时抛出 {error}，因为 manager 的进程 {manager} 已经结束"
+    "（退出码 {code}）：这是 Manager 进程已不在的陷阱。"
+    "让 manager 的进程一直活到最后一次代理调用之后"
+    "（在活得比这些调用都久的进程里使用 `with Manager() as manager:`）。",
+}
