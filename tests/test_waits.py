@@ -363,3 +363,15 @@ def test_pool_join_without_close_and_a_gone_manager_are_said_as_the_errors_they_
     doc = run(script, method)
     assert doc["outcome"] == "error" and doc["deadlock"] is None and doc["waits"] == []
     assert ERRORS[script] in doc["explanation"]
+
+
+def test_a_process_that_cannot_be_asked_leaves_a_stuck_wait_unclaimed() -> None:
+    # `sleep 60` answers no stack request: it might be what ends the wait, so the
+    # recv (whose write end the reader keeps, as in pipe_write_end_open.py) is not
+    # called stuck.
+    doc = run("recv_beside_another_program.py", "fork")
+    assert doc["outcome"] == "hang"
+    edge = edge_of(doc, "MainProcess", "MainThread")
+    assert edge["on"]["kind"] == "recv" and edge["on"]["label"] == "r"
+    assert doc["deadlock"] is None
+    assert not any("Stuck" in s or "eadlock" in s for s in doc["explanation"])

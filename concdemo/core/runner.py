@@ -474,7 +474,15 @@ def run(
                     tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
                     snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
                     # Everyone alive answered: a wait nobody can end may be claimed.
-                    waits_complete = not halted and set(snapshots) >= tracked
+                    # A process that cannot answer (another program the script
+                    # started, which might write to its pipe) leaves it unclaimed;
+                    # multiprocessing's resource tracker is no party to a wait.
+                    silent = {
+                        pid
+                        for pid in alive - set(found)
+                        if stacks.helper_name(pid) != "ResourceTracker"
+                    }
+                    waits_complete = not halted and not silent and set(snapshots) >= tracked
                 break
         ingest.scenario_ended()
         if not hung:
