@@ -171,8 +171,7 @@ _MEANWHILE_ZH = "：其间该循环的其他任务都无法运行。"
 LOOP_BLOCKED = [
     Line(
         _BLOCKED_EN + "{loop_block_by} at {loop_block_at} ({loop_block_call})" + _MEANWHILE_EN,
-        _BLOCKED_ZH
-        + "{loop_block_at} 处的 {loop_block_by} 造成（{loop_block_call}）"
+        _BLOCKED_ZH + "{loop_block_at} 处的 {loop_block_by} 造成（{loop_block_call}）"
         + _MEANWHILE_ZH,
     ),
     Line(
