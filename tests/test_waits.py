@@ -254,3 +254,124 @@ def test_a_loop_through_a_timed_wait_is_no_deadlock() -> None:
     edges, deadlock = build({5: _snapshot(5.0)}, {}, 10**9)
     assert deadlock is None
     assert [e["timed"] for e in edges] == [True, False]
+
+
+STUCK = {
+    # script: (waiter, on kind, label, waits at, deadlock kind, the pitfall's sentence)
+    "event_never_set.py": (
+        "MainProcess",
+        "event",
+        "ready",
+        "event_never_set.py:16",
+        "event-never-set",
+        "Stuck for good: MainProcess waits for Event ready at event_never_set.py:16, and every "
+        "other thread of the run waits without a timeout too, so no one is left to call set(). "
+        "This is an Event never set: call set() on every path out of the work it waits for "
+        "(the error paths too), or wait with a timeout.",
+    ),
+    "mp_event_never_set.py": (
+        "Process-1",
+        "event",
+        "go",
+        "mp_event_never_set.py:7",
+        "event-never-set",
+        "Stuck for good: Process-1 waits for Event go at mp_event_never_set.py:7, and every "
+        "other thread of the run waits without a timeout too, so no one is left to call set(). "
+        "This is an Event never set: call set() on every path out of the work it waits for "
+        "(the error paths too), or wait with a timeout.",
+    ),
+    "pipe_write_end_open.py": (
+        "MainProcess",
+        "recv",
+        "r",
+        "pipe_write_end_open.py:19",
+        "pipe-not-closed",
+        "Stuck for good: MainProcess calls recv() on pipe r (made at pipe_write_end_open.py:13) "
+        "at pipe_write_end_open.py:19, waiting for data or EOF, but the write end is still open "
+        "in MainProcess itself, so EOF never comes. This is a Pipe whose write end was not "
+        "closed: after starting the writer, close the write end (w.close()) in every process "
+        "that does not write.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("script", "method"),
+    [(s, m) for s in STUCK for m in METHODS] + [("pipe_write_end_open.py", "forkserver")],
+)
+def test_a_wait_no_live_thread_can_end_is_named_with_its_pitfall(script: str, method: str) -> None:
+    waiter, kind, label, at, stuck, sentence = STUCK[script]
+    doc = run(script, method)
+    assert doc["outcome"] == "hang"
+    assert doc["deadlock"] == {"cycle": [waiter], "kind": stuck}
+    thread = "MainThread"
+    edge = edge_of(doc, waiter, thread)
+    assert edge["on"]["kind"] == kind and edge["on"]["label"] == label
+    assert place(edge["at"]) == at and edge["timed"] is False
+    if kind == "recv":
+        # The write end is open in the reader's own process (the child closed its copy
+        # and ended): observed from /proc, not inferred.
+        assert place(edge["on"]["created_at"]) == "pipe_write_end_open.py:13"
+        owner = holder(edge)
+        assert (owner["process"], owner["thread"], owner["inferred"]) == (waiter, thread, False)
+    else:
+        assert edge["held_by"] == []  # an Event has no holder: only a set() ends it
+    if script == "mp_event_never_set.py":  # the parent joins the stuck child
+        join = edge_of(doc, "MainProcess", "MainThread")
+        assert join["on"]["kind"] == "process" and place(join["at"]) == f"{script}:14"
+    assert sentence in doc["explanation"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_an_event_set_after_a_sleep_is_no_stuck_wait(method: str) -> None:
+    # The setter thread sleeps (not an untimed wait): it may still set the Event.
+    doc = run("event_set_late.py", method)
+    assert doc["outcome"] == "hang"
+    edge = edge_of(doc, "MainProcess", "MainThread")
+    assert edge["on"]["kind"] == "event" and edge["on"]["label"] == "ready"
+    assert doc["deadlock"] is None
+    assert not any("eadlock" in s or "Stuck" in s for s in doc["explanation"])
+
+
+def test_a_script_that_sets_its_own_sigusr1_handler_keeps_it_and_the_graph() -> None:
+    # The stack signal is a real-time one: a script's SIGUSR1 handler is its own, as bare,
+    # and the hang's graph still comes.
+    doc = run("sigusr1_own.py", "fork")
+    assert [e["detail"]["line"] for e in doc["events"] if e["kind"] == "stdout"] == [
+        "SIG_DFL",
+        "mine",
+    ]
+    assert doc["deadlock"] == {"cycle": ["MainProcess"], "kind": "event-never-set"}
+
+
+ERRORS = {
+    # Not hangs (design note, section 5): the error the script gets, and the pitfall said.
+    "pool_join_no_close.py": "MainProcess called Pool.join() before close(): join() waits for "
+    "workers that would never stop, so it refuses (ValueError). Call pool.close() (or "
+    "pool.terminate()) first, then pool.join().",
+    "manager_gone.py": "MainProcess's call through a Manager's proxy raised BrokenPipeError "
+    "because the manager's process SyncManager-1 had ended (exit code -9): a Manager whose "
+    "process is gone. Keep the manager's process alive until the last call through its proxies "
+    "(inside `with Manager() as manager:`, in the process that outlives them).",
+}
+
+
+@pytest.mark.parametrize(("script", "method"), [(s, m) for s in ERRORS for m in METHODS])
+def test_pool_join_without_close_and_a_gone_manager_are_said_as_the_errors_they_are(
+    script: str, method: str
+) -> None:
+    doc = run(script, method)
+    assert doc["outcome"] == "error" and doc["deadlock"] is None and doc["waits"] == []
+    assert ERRORS[script] in doc["explanation"]
+
+
+def test_a_process_that_cannot_be_asked_leaves_a_stuck_wait_unclaimed() -> None:
+    # `sleep 60` answers no stack request: it might be what ends the wait, so the
+    # recv (whose write end the reader keeps, as in pipe_write_end_open.py) is not
+    # called stuck.
+    doc = run("recv_beside_another_program.py", "fork")
+    assert doc["outcome"] == "hang"
+    edge = edge_of(doc, "MainProcess", "MainThread")
+    assert edge["on"]["kind"] == "recv" and edge["on"]["label"] == "r"
+    assert doc["deadlock"] is None
+    assert not any("Stuck" in s or "eadlock" in s for s in doc["explanation"])

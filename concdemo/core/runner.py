@@ -449,6 +449,7 @@ def run(
     snapshots: dict[int, dict[str, Any]] = {}
     halted: set[int] = set()
     helpers: dict[int, str] = {}
+    waits_complete = False
     signals_sent: list[str] = []
     end_ns = t0_ns
     settled = False  # the group emptied by itself: nobody left to stop
@@ -484,6 +485,16 @@ def run(
                 if spec.script is not None:  # traced: the tracer's handler answers too
                     tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
                     snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
+                    # Everyone alive answered: a wait nobody can end may be claimed.
+                    # A process that cannot answer (another program the script
+                    # started, which might write to its pipe) leaves it unclaimed;
+                    # multiprocessing's resource tracker is no party to a wait.
+                    silent = {
+                        pid
+                        for pid in alive - set(found)
+                        if stacks.helper_name(pid) != "ResourceTracker"
+                    }
+                    waits_complete = not halted and not silent and set(snapshots) >= tracked
                 break
         ingest.scenario_ended()
         if not hung:
@@ -527,7 +538,9 @@ def run(
     gaps = completeness.gaps(
         events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
     )
-    edges, deadlock = waits.build(snapshots, {**helpers, **process_names(events)}, end_ns)
+    edges, deadlock = waits.build(
+        snapshots, {**helpers, **process_names(events)}, end_ns, complete=waits_complete
+    )
     return RunResult(
         spec=spec,
         outcome=outcome,

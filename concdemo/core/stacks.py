@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from concdemo.wire.process import stack_signal
 
 _FRAME = re.compile(r'^\s+File "(?P<file>.+)", line (?P<line>\d+) in (?P<function>.+?)\s*$')
 _DUMP_WAIT_S = 0.25
@@ -80,7 +81,7 @@ def collect(run_dir: Path, alive: set[int]) -> dict[int, list[Stack]]:
         pid = int(path.stem)
         if pid in alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGUSR1)
+                os.kill(pid, stack_signal())
                 asked.append(pid)
     if not asked:
         return {}

@@ -1,6 +1,6 @@
 """The wait-for graph of a hung script: who waits for what, who holds it, and the cycle.
 
-Each traced process answers the hang's SIGUSR1 with ``stacks/PID.waits.json``
+Each traced process answers the hang's stack signal (SIGRTMIN+4) with ``stacks/PID.waits.json``
 (``concdemo.tracer.waits``): the waits its threads were in, the locks it held,
 where it made them, the pipes it can read. Here those files become one edge per
 blocked thread (``waiter``, ``on``, ``held_by``) and, when the edges of untimed
@@ -50,7 +50,8 @@ def _assigned_name(file: str, line: int) -> str | None:
         if isinstance(node, ast.Assign) and node.lineno <= line <= (node.end_lineno or 0):
             target = node.targets[0]
             if isinstance(node.value, ast.Call):
-                return ast.unparse(target)
+                # `r, w = Pipe()`: which of the names is this end is not known here
+                return None if isinstance(target, ast.Tuple) else ast.unparse(target)
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
                 for name, value in zip(target.elts, node.value.elts, strict=False):
                     if value.lineno <= line <= (value.end_lineno or 0) and value.col_offset >= 0:
@@ -71,25 +72,47 @@ def _label(on_kind: str, label: str, created_at: str | None) -> str:
     return named or label or on_kind
 
 
+# Waits that nobody holds, only someone else's act ends: a set(), a notify(), a
+# release, the barrier's last party, data or EOF on a pipe.
+RELEASED_BY_OTHERS = ("event", "condition", "semaphore", "barrier", "recv")
+
+
 def build(
-    snapshots: dict[int, dict[str, Any]], names: dict[int, str], end_ns: int
+    snapshots: dict[int, dict[str, Any]],
+    names: dict[int, str],
+    end_ns: int,
+    complete: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """(edges, deadlock) from the processes' snapshots; names: pid -> process name."""
+    """(edges, deadlock) from the processes' snapshots; names: pid -> process name.
+    ``complete``: every live process of the run answered (else a wait nobody could
+    end is never claimed: the silent one might)."""
     threads: dict[Node, dict[str, Any]] = {}
     main: dict[int, int] = {}
     held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    # A multiprocessing lock's latest acquisition in each process that saw it taken
+    # at the hang: the holder is the latest of them all (one clock: CLOCK_MONOTONIC).
+    latest: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     created: dict[str, str] = {}
     readers: dict[int, list[int]] = {}
+    writers: dict[int, list[int]] = {}
     for pid, snap in snapshots.items():
         for thread in snap.get("threads", []):
             threads[(pid, thread["ident"])] = thread
             if thread["name"] == "MainThread":
                 main[pid] = thread["ident"]
         for entry in snap.get("held", []):
-            held.setdefault(entry["key"], []).append((pid, entry))
+            if entry.get("latest"):
+                latest.setdefault(entry["key"], []).append((pid, entry))
+            else:
+                held.setdefault(entry["key"], []).append((pid, entry))
         created.update(snap.get("created", {}))
         for inode in snap.get("read_pipes", []):
             readers.setdefault(inode, []).append(pid)
+        for inode in snap.get("write_pipes", []):
+            writers.setdefault(inode, []).append(pid)
+
+    for key, entries in latest.items():
+        held.setdefault(key, []).append(max(entries, key=lambda e: e[1]["since_ns"]))
 
     def process(pid: int) -> str:
         return names.get(pid) or str(snapshots.get(pid, {}).get("process", "?"))
@@ -136,6 +159,10 @@ def build(
             elif kind == "process":
                 child = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else 0
                 held_by.append(holder(child, main.get(child), False))
+            elif kind == "recv" and key.startswith("pipe:"):
+                # Who still has the write end open: data or EOF can only come from them.
+                for writer in sorted(writers.get(int(key.split(":", 1)[1]), [])):
+                    held_by.append(holder(writer, main.get(writer), False, at=None))
             elif kind == "pipe":
                 inode = int(key.split(":", 1)[1])
                 for reader in sorted(readers.get(inode, [])):
@@ -160,7 +187,7 @@ def build(
                     "timed": wait.get("timeout") is not None,
                 }
             )
-    return edges, _deadlock(edges)
+    return edges, _deadlock(edges) or _stuck(edges, threads, snapshots, complete)
 
 
 def who(pid_process: str, thread: str) -> str:
@@ -180,7 +207,7 @@ def _deadlock(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
             continue
         waiter = (edge["waiter"]["pid"], edge["waiter"]["ident"])
         for holder in edge["held_by"]:
-            if holder["ident"] is not None:
+            if holder["ident"] is not None and (holder["pid"], holder["ident"]) != waiter:
                 out.setdefault(waiter, []).append(((holder["pid"], holder["ident"]), edge))
     named = {
         (e["waiter"]["pid"], e["waiter"]["ident"]): who(
@@ -209,3 +236,35 @@ def _deadlock(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
             names = [who(e["waiter"]["process"], e["waiter"]["thread"]) for _, e in loop]
             return {"cycle": names, "kind": kind}
     return None
+
+
+def _stuck(
+    edges: list[dict[str, Any]],
+    threads: dict[Node, dict[str, Any]],
+    snapshots: dict[int, dict[str, Any]],
+    complete: bool,
+) -> dict[str, Any] | None:
+    """Waits no live thread can end: when every thread of every process waits
+    without a timeout (Go's "all goroutines are asleep"), an Event nobody is left
+    to set, a recv no writer is left to write to, are stuck for good. Any thread
+    not known to be waiting so (running, sleeping, reading a socket, a process
+    that did not answer) might still end them: nothing is claimed."""
+    if not complete or not edges:
+        return None
+    waiting = {(e["waiter"]["pid"], e["waiter"]["ident"]) for e in edges if not e["timed"]}
+    helpers = {pid for pid, snap in snapshots.items() if snap.get("process") == "ForkServer"}
+    if any(node not in waiting for node in threads if node[0] not in helpers):
+        return None
+    stuck = [e for e in edges if e["on"]["kind"] in RELEASED_BY_OTHERS and not e["timed"]]
+    if not stuck:
+        return None
+    kinds = {e["on"]["kind"] for e in stuck}
+    kind = "never-released"
+    if kinds == {"event"}:
+        kind = "event-never-set"
+    elif kinds == {"recv"} and all(
+        any(h["pid"] == e["waiter"]["pid"] for h in e["held_by"]) for e in stuck
+    ):
+        kind = "pipe-not-closed"  # the reader itself keeps the write end open
+    names = [who(e["waiter"]["process"], e["waiter"]["thread"]) for e in stuck]
+    return {"cycle": names, "kind": kind}

@@ -1,4 +1,4 @@
-""""What you just saw": an explanation computed from the run, never a fixed text.
+""" "What you just saw": an explanation computed from the run, never a fixed text.
 
 ``explain(result, lang)`` returns the sentences shown under a run's summary, in
 ``--json`` (as ``explanation``, English), in the SVG and in the tour. It picks
@@ -290,6 +290,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
             note = variant_note(result.spec.variant, result.spec.start_method, lang)
             if note:
                 sentences.append(note)
+    sentences += waits.error_pitfalls(result, lang)
     sentences += _child_ends(result, lang)
     sentences += render_all(generic.LOOP_BLOCKED, facts, lang)[:1]
     sentences += _block_delays(result, facts, lang)

@@ -17,8 +17,28 @@ if TYPE_CHECKING:
 _SHOWN = 3  # edges told when there is no loop; the table has the rest
 
 _KIND = {
-    "en": {"lock": "lock", "thread": "thread", "process": "process", "pipe": "queue"},
-    "zh": {"lock": "锁", "thread": "线程", "process": "进程", "pipe": "队列"},
+    "en": {
+        "lock": "lock",
+        "thread": "thread",
+        "process": "process",
+        "pipe": "queue",
+        "event": "Event",
+        "condition": "Condition",
+        "semaphore": "Semaphore",
+        "barrier": "Barrier",
+        "recv": "pipe",
+    },
+    "zh": {
+        "lock": "锁",
+        "thread": "线程",
+        "process": "进程",
+        "pipe": "队列",
+        "event": "Event",
+        "condition": "Condition",
+        "semaphore": "Semaphore",
+        "barrier": "Barrier",
+        "recv": "管道",
+    },
 }
 
 
@@ -165,6 +185,73 @@ def _graph(edges: list[dict[str, Any]], lang: str, deadlock: bool) -> list[str]:
     return [f"{head}{'; '.join(told)}{tail}."]
 
 
+def _stuck_edges(result: RunResult) -> list[dict[str, Any]]:
+    assert result.deadlock is not None
+    names = set(result.deadlock["cycle"])
+    return [e for e in result.waits if _who(e["waiter"]) in names and not e["timed"]]
+
+
+def _event_never_set(result: RunResult, lang: str) -> list[str]:
+    parts = []
+    for edge in _stuck_edges(result):
+        label = edge["on"]["label"]
+        if lang == "zh":
+            parts.append(f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待 Event {label}")
+        else:
+            parts.append(f"{_who(edge['waiter'])} waits for Event {label} at {_place(edge['at'])}")
+    if not parts:
+        raise KeyError("event")
+    if lang == "zh":
+        return [
+            f"永远等不到：{'；'.join(parts)}，而运行中的其余线程也都在无超时地等待，没有谁还能调用 "
+            f"set()。这是 Event 从未被 set 的陷阱：在被等待的工作结束的每条路径上都调用 set()"
+            f"（出错的路径也要），或带超时地等待。"
+        ]
+    return [
+        f"Stuck for good: {'; '.join(parts)}, and every other thread of the run waits without "
+        f"a timeout too, so no one is left to call set(). This is an Event never set: call "
+        f"set() on every path out of the work it waits for (the error paths too), or wait "
+        f"with a timeout."
+    ]
+
+
+def _pipe_not_closed(result: RunResult, lang: str) -> list[str]:
+    (edge,) = _stuck_edges(result)[:1]
+    reader = _who(edge["waiter"])
+    holders = [_who(h) for h in edge["held_by"]]
+    made = _place(edge["on"]["created_at"]) if edge["on"]["created_at"] else "?"
+    label = edge["on"]["label"]
+    if lang == "zh":
+        others = "、".join(h for h in holders if h != reader)
+        also = f"（还有 {others}，它们也都在等待）" if others else ""
+        return [
+            f"永远等不到：{reader} 在 {_place(edge['at'])} 对管道 {label}（在 {made} 创建）调用 "
+            f"recv()，等待数据或 EOF；但写端仍由 {reader} 自己打开着{also}，所以 EOF 永远不会到来。"
+            f"这是 Pipe 写端没有关闭的陷阱：启动写入的进程后，在每个不写的进程里关闭写端"
+            f"（w.close()）。"
+        ]
+    others = ", ".join(h for h in holders if h != reader)
+    also = f" (and in {others}, which wait too)" if others else ""
+    return [
+        f"Stuck for good: {reader} calls recv() on pipe {label} (made at {made}) at "
+        f"{_place(edge['at'])}, waiting for data or EOF, but the write end is still open in "
+        f"{reader} itself{also}, so EOF never comes. This is a Pipe whose write end was not "
+        f"closed: after starting the writer, close the write end (w.close()) in every process "
+        f"that does not write."
+    ]
+
+
+def _never_released(result: RunResult, lang: str) -> list[str]:
+    told = [_edge(e, lang) for e in _stuck_edges(result)[:_SHOWN]]
+    if lang == "zh":
+        head = "永远等不到：运行中的每个线程都在无超时地等待，下列等待没有谁能结束："
+        return [f"{head}{'；'.join(told)}。"]
+    return [
+        "Stuck for good: every thread of the run waits without a timeout, so no one can end "
+        f"these waits: {'; '.join(told)}."
+    ]
+
+
 def sentences(result: RunResult, lang: str) -> list[str]:
     if not result.waits:
         return []
@@ -179,6 +266,62 @@ def sentences(result: RunResult, lang: str) -> list[str]:
             return _lock_order(result, lang)
         if kind == "queue-join":
             return _queue_join(result, lang)
-    except (StopIteration, KeyError):
+        if kind == "event-never-set":
+            return _event_never_set(result, lang)
+        if kind == "pipe-not-closed":
+            return _pipe_not_closed(result, lang)
+        if kind == "never-released":
+            return _never_released(result, lang)
+    except (StopIteration, KeyError, ValueError):
         pass  # the loop lacks an edge the pitfall needs: tell the graph instead
     return _graph(_loop_edges(result), lang, deadlock=True)
+
+
+# Raised where a manager's connection broke: its process is gone.
+_BROKEN = ("BrokenPipeError", "EOFError", "ConnectionRefusedError", "ConnectionResetError")
+
+
+def error_pitfalls(result: RunResult, lang: str) -> list[str]:
+    """Two pitfalls that end in an error, not a hang (design note §5): Pool.join()
+    without close() (ValueError since 3.7), and a call through a Manager's proxy
+    after the manager's process ended. Said only when the run's own events show it."""
+    said: list[str] = []
+    gone: dict[str, int] = {}  # a manager process that ended -> its exit code
+    for event in result.events:
+        detail = event.detail
+        if event.kind == "child-exit" and "Manager" in str(detail.get("child", "")):
+            if detail.get("exitcode"):
+                gone[str(detail["child"])] = int(detail["exitcode"])
+            continue
+        if event.kind != "error":
+            continue
+        kind, message = detail.get("type"), str(detail.get("message", ""))
+        if kind == "ValueError" and message == "Pool is still running":
+            said.append(_POOL_JOIN[lang].format(process=event.process))
+        elif kind in _BROKEN and gone:
+            manager, code = next(iter(gone.items()))
+            said.append(
+                _MANAGER_GONE[lang].format(
+                    process=event.process, error=kind, manager=manager, code=code
+                )
+            )
+    return said
+
+
+_POOL_JOIN = {
+    "en": "{process} called Pool.join() before close(): join() waits for workers that would "
+    "never stop, so it refuses (ValueError). Call pool.close() (or pool.terminate()) first, "
+    "then pool.join().",
+    "zh": "{process} 在 close() 之前调用了 Pool.join()：join() 要等永远不会停下的工作进程，所以直接"
+    "拒绝（ValueError）。先调用 pool.close()（或 pool.terminate()），再调用 pool.join()。",
+}
+_MANAGER_GONE = {
+    "en": "{process}'s call through a Manager's proxy raised {error} because the manager's "
+    "process {manager} had ended (exit code {code}): a Manager whose process is gone. Keep the "
+    "manager's process alive until the last call through its proxies (inside "
+    "`with Manager() as manager:`, in the process that outlives them).",
+    "zh": "{process} 通过 Manager 的代理调用时抛出 {error}，因为 manager 的进程 {manager} 已经结束"
+    "（退出码 {code}）：这是 Manager 进程已不在的陷阱。"
+    "让 manager 的进程一直活到最后一次代理调用之后"
+    "（在活得比这些调用都久的进程里使用 `with Manager() as manager:`）。",
+}

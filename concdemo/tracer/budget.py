@@ -60,6 +60,11 @@ def admit(key: Key) -> bool:
     return False
 
 
+def admitting(key: Key) -> bool:
+    """Whether the next occurrence of this key would still be sent on its own."""
+    return _kept.get(key, 0) < KEEP
+
+
 def tally(key: Key, t0_ns: int, t1_ns: int, error: bool = False) -> None:
     """One occurrence not sent on its own: from ``t0_ns`` to ``t1_ns``."""
     found = _tallies.get(key)

@@ -15,6 +15,7 @@ as a Pool's calls are.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import struct
@@ -605,9 +606,14 @@ def patch_connection(module: ModuleType) -> None:
         def Pipe(*args: Any, **kwargs: Any) -> Any:
             ends = original(*args, **kwargs)
             if _made_by_the_script():
+                made = waits.place(waits.user_frame(1))
                 for end in ends:
                     if type(end) is plain:
                         end.__class__ = framed
+                    # Where it was made, by its inode: a recv blocked on it at a
+                    # hang names the pipe (waits.py, read only then).
+                    with contextlib.suppress(OSError, ValueError):
+                        waits.CREATED[f"pipe:{os.fstat(end.fileno()).st_ino}"] = made
             return ends
 
         return Pipe
@@ -637,27 +643,29 @@ def patch_synchronize(module: ModuleType) -> None:
     version binds a wrapper that tries without blocking first, so an acquire
     that did not wait costs one Python call and reports nothing.
 
-    A Lock or RLock also keeps who holds it in ``waits.HELD`` (and a blocked
-    acquire what it waits for in ``waits.WAITING``), keyed by the semaphore's
-    name (spawn, forkserver) or its address (fork: the same in every forked
-    child), which the CLI reads only at a hang. The caller is kept as its code
-    and instruction offset (its line is worked out only then): no frame is
-    kept alive, and the acquire pays a few dict and attribute operations."""
+    A Lock or RLock also keeps its latest acquisition in this process in
+    ``waits.LATEST`` (who, when on the system-wide monotonic clock, the caller's
+    code and instruction offset), keyed by the semaphore's name (spawn,
+    forkserver) or its address (fork: the same in every forked child). Releases
+    are not hooked (``release`` and ``__exit__`` stay multiprocessing's own): at a
+    hang, a lock whose semaphore is taken is held by its latest acquirer across
+    all processes, since no one can acquire it again before it is released. A
+    blocked acquire notes what it waits for in ``waits.WAITING``."""
     from concdemo.tracer import waits
     from concdemo.tracer.threads import entered_through, waited
 
     entered_through(module.Condition)  # `with cond:` on a multiprocessing Condition
-    held, waiting, getframe = waits.HELD, waits.WAITING, sys._getframe
+    latest, waiting, getframe, now = waits.LATEST, waits.WAITING, sys._getframe, _now
 
     def contended(self: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None) -> bool:
-        """A blocking acquire (the try failed): noted in WAITING while it waits."""
+        """A blocking acquire (the try failed): noted in WAITING while it waits
+        (its line is read from the thread's stack at a hang, not here)."""
         name = f"multiprocessing.{type(self).__name__}"
         key = self._concdemo_key or self._concdemo_rkey
         if key is None:
             return waited(acquire, args, name, 4)
         ident = get_ident()
-        file, line = waits.where(waits.user_frame(2))
-        waiting[ident] = ("lock", key, name, _now(), file, line, timeout)
+        waiting[ident] = ("lock", key, name, now(), None, 0, timeout)
         try:
             return waited(acquire, args, name, 4)
         finally:
@@ -684,7 +692,7 @@ def patch_synchronize(module: ModuleType) -> None:
             key = semlock.name or f"sem:{semlock.handle:x}"
             if getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
                 waits.CREATED[key] = waits.place(waits.user_frame(1))
-            plain_release = semlock.release
+            waits.remember(key, self)
             if kind == "Lock":
                 self._concdemo_key = key
             else:
@@ -695,16 +703,11 @@ def patch_synchronize(module: ModuleType) -> None:
                 if plain(False) or (block and contended(self, plain, (True, timeout), timeout)):
                     if kind == "Lock" or count() == 1:  # not an RLock re-entered
                         caller = getframe(1)
-                        held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
+                        latest[key] = (get_ident(), now(), caller.f_code, caller.f_lasti)
                     return True
                 return False
 
-            def release() -> None:
-                plain_release()
-                if kind == "Lock" or not count():
-                    held.pop(key, None)
-
-            self.acquire, self.release = acquire, release
+            self.acquire = acquire
 
         return _make_methods
 
@@ -718,25 +721,14 @@ def patch_synchronize(module: ModuleType) -> None:
                 if key is None or semlock._count() != 1:
                     return True
             caller = getframe(1)
-            held[key] = (get_ident(), _now(), caller.f_code, caller.f_lasti)
+            latest[key] = (get_ident(), now(), caller.f_code, caller.f_lasti)
             return True
         return False
-
-    def __exit__(self: Any, *args: Any) -> Any:
-        semlock = self._semlock
-        semlock.release()
-        key = self._concdemo_key
-        if key is None:
-            key = self._concdemo_rkey
-            if key is None or semlock._count():  # an RLock still re-entered
-                return
-        held.pop(key, None)
 
     # A Semaphore's, an Event's: no holder kept (class defaults: read fast).
     module.SemLock._concdemo_key = module.SemLock._concdemo_rkey = None
     _wrap(module.SemLock, "_make_methods", make)
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
-    _wrap(module.SemLock, "__exit__", lambda _original: __exit__)
 
 
 # --- pools --------------------------------------------------------------------
@@ -785,8 +777,11 @@ def _run_chunk(call: TaskCall, chunk: Any, run: Callable[[], Any]) -> Any:
             raise
         budget.tally(key, t0, _now())
         return result
-    emit("task-start", {"func": func, "items": items, "args": short(chunk), "link": call.link},
-         "start")
+    emit(
+        "task-start",
+        {"func": func, "items": items, "args": short(chunk), "link": call.link},
+        "start",
+    )
     end: dict[str, Any] = {"func": func, "items": items}
     try:
         return run()

@@ -2,9 +2,11 @@
 
 The lock wrappers (``mp.patch_synchronize``, ``threads``) keep two plain dicts,
 written under the GIL without a lock of ours (a signal may land mid-update):
-``HELD`` (a multiprocessing Lock/RLock's key -> who took it, when, where) and
-``WAITING`` (a thread's ident -> what it blocks on, since when, where).
-Nothing is sent per call: at a hang the CLI's SIGUSR1 first makes faulthandler
+``LATEST`` (a multiprocessing Lock/RLock's key -> who took it last here, when,
+where; at a hang, a taken lock's holder is its latest acquirer in any process)
+and ``WAITING`` (a thread's ident -> what it blocks on, since when).
+Nothing is sent per call: at a hang the CLI's stack signal (SIGRTMIN+4, see
+``wire.process.stack_signal``; not SIGUSR1, which scripts use) first makes faulthandler
 dump the stacks, then (chained) runs ``_on_signal`` in the main thread, which
 writes ``stacks/PID.waits.json`` with those tables, the holders of bare
 ``threading`` locks inferred from the source (a thread inside ``with a:`` holds
@@ -27,9 +29,14 @@ if TYPE_CHECKING:
     from types import FrameType
     from typing import Any
 
-# key -> (ident, t_ns, code, instruction offset): a multiprocessing Lock/RLock
-# this process holds, and the caller that took it (its line is found at a hang).
-HELD: dict[Any, tuple[int, int, Any, int]] = {}
+# key -> (ident, t_ns, code, instruction offset): the latest acquisition in this
+# process of a multiprocessing Lock/RLock, and the caller that took it (its line
+# is found at a hang). Never popped on release (no release hook: see
+# mp.patch_synchronize); the lock's semaphore says at a hang whether it is held.
+LATEST: dict[Any, tuple[int, int, Any, int]] = {}
+# key -> a weak reference to the Lock/RLock, to read its semaphore at a hang
+# (weak: the script's lock is freed when the script drops it, as bare).
+_LOCKS: dict[Any, Any] = {}
 # ident -> (kind, key or object, label, t_ns, file, line, timeout)
 WAITING: dict[int, tuple[Any, ...]] = {}
 # key -> "file:line" where this process (or the parent it forked from) made it.
@@ -59,10 +66,31 @@ def where(frame: Any) -> tuple[str, int]:
     return (frame.f_code.co_filename, frame.f_lineno or 0)
 
 
+def remember(key: Any, lock: Any) -> None:
+    """Keep a way back to a multiprocessing lock (once per lock and process)."""
+    import weakref
+
+    with contextlib.suppress(TypeError):  # not weak-referenceable: its hold is not judged
+        _LOCKS[key] = weakref.ref(lock)
+
+
 def forget() -> None:
-    """In a forked child: the parent's holds and waits are not its own."""
-    HELD.clear()
+    """In a forked child: the parent's acquisitions and waits are not its own."""
+    LATEST.clear()
     WAITING.clear()
+
+
+def _taken(key: Any) -> bool | None:
+    """Whether the lock's semaphore is taken now (shared by every process); None
+    if unknown (the lock is gone here, or sem_getvalue is missing: macOS)."""
+    ref = _LOCKS.get(key)
+    lock = ref() if ref is not None else None
+    if lock is None:
+        return None
+    try:
+        return bool(lock._semlock._get_value() == 0)
+    except (AttributeError, NotImplementedError, OSError):
+        return None
 
 
 def place(frame: Any) -> str:
@@ -71,15 +99,17 @@ def place(frame: Any) -> str:
 
 
 def install_handler() -> None:
-    """Chain a Python SIGUSR1 handler after faulthandler's dump (main thread only)."""
+    """Chain a Python handler of the stack signal after faulthandler's dump (main
+    thread only)."""
     import faulthandler
     import signal
 
     if this_process.state.run_dir is None:
         return
+    signum = this_process.stack_signal()
     try:
-        faulthandler.unregister(signal.SIGUSR1)
-        signal.signal(signal.SIGUSR1, _on_signal)
+        faulthandler.unregister(signum)
+        signal.signal(signum, _on_signal)
     except (ValueError, OSError, RuntimeError):
         return  # not the main thread, or no such signal: stacks only, as before
     this_process.state.stack_chain = True
@@ -195,9 +225,9 @@ def _pipe_inode(connection: Any) -> int | None:
         return None
 
 
-def _read_pipes() -> list[int]:
-    """The inodes of the pipes this process holds open for reading."""
-    found: list[int] = []
+def _pipes() -> tuple[list[int], list[int]]:
+    """The inodes of the pipes this process holds open (reading, writing)."""
+    found: tuple[list[int], list[int]] = ([], [])
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:
@@ -209,11 +239,65 @@ def _read_pipes() -> list[int]:
                 continue
             with open(f"/proc/self/fdinfo/{name}") as info:
                 flags = next(x for x in info if x.startswith("flags:")).split()[1]
-            if int(flags, 8) & 3 == 0:  # O_RDONLY
-                found.append(int(target[6:-1]))
+            # O_RDONLY 0, O_WRONLY 1 (a pipe end is never O_RDWR)
+            found[int(flags, 8) & 3 != 0].append(int(target[6:-1]))
         except (OSError, StopIteration, ValueError):
             continue
-    return sorted(set(found))
+    return sorted(set(found[0])), sorted(set(found[1]))
+
+
+# The standard library's blocking waits, read from its own frames at a hang (no
+# cost before): (file, function) -> the kind of what ``self`` is, by its class.
+_FRAME_WAITS = {
+    ("threading.py", "wait"): {"Event": "event", "Condition": "condition", "Barrier": "barrier"},
+    ("threading.py", "acquire"): {"Semaphore": "semaphore", "BoundedSemaphore": "semaphore"},
+    ("synchronize.py", "wait"): {"Event": "event", "Condition": "condition", "Barrier": "barrier"},
+    ("connection.py", "_recv"): {"Connection": "recv"},
+    ("connection.py", "_recv_bytes"): {"Connection": "recv"},
+}
+
+
+def _called_by_the_script(frame: Any) -> bool:
+    """Only the same library file (and our wrappers) between the frame and the script."""
+    file = frame.f_code.co_filename
+    caller = frame.f_back
+    while caller is not None:
+        other = caller.f_code.co_filename
+        if other != file and not other.startswith(_TRACER_DIR):
+            return not other.startswith((_STDLIB, "<"))
+        caller = caller.f_back
+    return False
+
+
+def _frame_wait(frames: list[Any]) -> dict[str, Any] | None:
+    """What the outermost of these standard-library waits is on (an Event's wait
+    shows as the Condition's inside it: the outer one is the script's)."""
+    found = None
+    for frame in frames:  # innermost first: keep the last (outermost) match
+        code = frame.f_code
+        kinds = _FRAME_WAITS.get((os.path.basename(code.co_filename), code.co_name))
+        if not kinds or not code.co_filename.startswith(_STDLIB):
+            continue
+        if not _called_by_the_script(frame):
+            continue  # a library's own wait (a queue's idle feeder thread): not shown
+        owner = frame.f_locals.get("self")
+        kind = kinds.get(type(owner).__name__) if owner is not None else None
+        if kind is None:
+            continue
+        timeout = frame.f_locals.get("timeout")
+        found = {"kind": kind, "owner": owner, "timeout": timeout}
+    if found is None:
+        return None
+    owner, kind = found.pop("owner"), found["kind"]
+    if kind == "recv":
+        inode = _pipe_inode(owner)
+        found["key"] = f"pipe:{inode}" if inode is not None else f"obj:{os.getpid()}:{id(owner)}"
+        found["created_at"] = CREATED.get(found["key"])
+    else:
+        found["key"] = f"obj:{os.getpid()}:{id(owner)}"
+        found["created_at"] = None
+    found["label_of"] = owner
+    return found
 
 
 def _queue_wait(frames: list[Any]) -> dict[str, Any] | None:
@@ -267,6 +351,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         record = WAITING.get(ident)
         if record is not None:
             kind, key, label, t_ns, file, line, timeout = record
+            if file is None:  # not noted when it blocked: the thread's own frame says
+                file, line = where(own[0] if own else None)
             wait = {
                 "thread": name,
                 "ident": ident,
@@ -291,6 +377,18 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 wait["key"] = key
                 wait["created_at"] = CREATED.get(key)
             waits.append(wait)
+        elif (stdlib := _frame_wait(frames)) is not None:
+            owner = stdlib.pop("label_of")
+            label = (_label_at(own[0], owner) if own else None) or ""
+            stdlib.update(
+                thread=name,
+                ident=ident,
+                label=label,
+                since_ns=None,
+                at=_text(*where(own[0] if own else None)),
+                inferred=False,
+            )
+            waits.append(stdlib)
         else:
             queued = _queue_wait(frames)
             if queued is not None:
@@ -315,7 +413,10 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                         "inferred": True,
                     }
                 )
-    for key, (ident, t_ns, code, offset) in list(HELD.items()):
+    for key, (ident, t_ns, code, offset) in list(LATEST.items()):
+        taken = _taken(key)
+        if not taken:
+            continue  # released since (or unknown here: not claimed)
         file, line = code.co_filename, _line(code, offset)
         held.append(
             {
@@ -327,8 +428,10 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 "since_ns": t_ns,
                 "at": _text(file, line),
                 "inferred": False,
+                "latest": True,  # the holder is the latest of these across processes
             }
         )
+    reading, writing = _pipes()
     return {
         "pid": os.getpid(),
         "process": process_name(),
@@ -337,7 +440,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "waits": waits,
         "held": held,
         "created": {str(k): v for k, v in CREATED.items()},
-        "read_pipes": _read_pipes(),
+        "read_pipes": reading,
+        "write_pipes": writing,
     }
 
 

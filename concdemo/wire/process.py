@@ -1,7 +1,8 @@
 """This process's end of the channel: what every process of a run keeps to report.
 
 The writer, the sequence numbers and the step-mode gate; the stack file that the
-CLI's SIGUSR1 makes faulthandler write (where a hung process waits); dying with
+CLI's stack signal (``stack_signal()``) makes faulthandler write (where a hung
+process waits); dying with
 the parent, so that no process outlives the CLI; and the fork handling that makes
 all of these a forked child's own. Both the probe (a scenario's calls) and the
 tracer (a user's script) emit through ``state``; this module is imported once per
@@ -23,7 +24,24 @@ from concdemo.wire.gate import ENV_GATE, Gate
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-STACK_SIGNAL_NAME = "SIGUSR1"
+STACK_SIGNAL_NAME = "SIGRTMIN+4"
+# SIGRTMIN + 4: the signal that asks a process for its stacks (and the tracer's
+# wait-for graph). A real-time signal that no script or library here uses, so a
+# script's own SIGUSR1 handler (or its signal.getsignal(SIGUSR1)) is left as it
+# is bare. SIGRTMIN + 3 is the parent-death signal (below); glibc keeps the two
+# below SIGRTMIN for itself. Where there are no real-time signals: SIGUSR1.
+_STACK_SIGNAL_OFFSET = 4
+
+
+def stack_signal() -> int:
+    import signal
+
+    rtmin = getattr(signal, "SIGRTMIN", None)
+    if rtmin is None:
+        return int(signal.SIGUSR1)
+    return int(rtmin) + _STACK_SIGNAL_OFFSET
+
+
 _STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
 
 
@@ -43,7 +61,7 @@ class State:
         self.stack_fd = -1
         self.stack_ident = (0, 0)  # (st_dev, st_ino) of the file behind stack_fd
         self.channel_reopens = 0
-        # The tracer's Python SIGUSR1 handler runs after faulthandler's dump (the
+        # The tracer's Python stack-signal handler runs after faulthandler's dump (the
         # wait-for graph); False elsewhere, where chaining would re-raise into SIG_DFL.
         self.stack_chain = False
         gate = os.environ.get(ENV_GATE)
@@ -91,13 +109,12 @@ def running_greenlet_lane() -> str | None:
 
 
 def open_stack_file() -> None:
-    """Let the CLI ask this process where it is blocked (faulthandler, on SIGUSR1).
+    """Let the CLI ask this process where it is blocked (faulthandler, on stack_signal()).
 
     faulthandler writes from its C signal handler, so the dump works even when
     the process is stuck in a blocking call that holds no Python lock.
     """
     import faulthandler
-    import signal
 
     if state.run_dir is None:
         return
@@ -108,7 +125,7 @@ def open_stack_file() -> None:
     except OSError:
         return
     fd = _move_high(fd)
-    faulthandler.register(signal.SIGUSR1, file=fd, all_threads=True, chain=state.stack_chain)
+    faulthandler.register(stack_signal(), file=fd, all_threads=True, chain=state.stack_chain)
     if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
         with contextlib.suppress(OSError):
             os.close(old_fd)
@@ -118,7 +135,7 @@ def open_stack_file() -> None:
 
 def _move_high(fd: int) -> int:
     """Far above the numbers the scenario's own files get: after it closed every
-    descriptor, a dump on SIGUSR1 then fails on a closed one instead of being
+    descriptor, a dump on the stack signal then fails on a closed one instead of being
     written into whichever of its files took the old, low number."""
     import fcntl
 
