@@ -72,6 +72,9 @@ class Variant:
     # (param, value, outcome): a broken/fixed pair in one script, e.g. the fix
     # switched on by --param fixed=true is expected to end ok.
     expect_with: tuple[tuple[str, Any, str], ...] = ()
+    # Its processes load the tracer's wait-for graph (who holds and who waits for
+    # each lock), read at a hang; other variants run with the probe alone.
+    waits: bool = False
 
     def expected(self, start_method: str, params: dict[str, Any] | None = None) -> str:
         for name, value, outcome in self.expect_with:
@@ -265,6 +268,7 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
             notes=dict(meta.get("NOTES", {})),
             errors=tuple(meta.get("ERRORS", ())),
             expect_with=tuple(tuple(rule) for rule in meta.get("EXPECT_WITH", ())),
+            waits=bool(meta.get("WAITS", False)),
         )
     order = list(about.get("VARIANTS", sorted(by_name)))
     variants = tuple(by_name[v] for v in order if v in by_name)

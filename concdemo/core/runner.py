@@ -310,6 +310,10 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
         )
     if package_parent not in paths:
         env["PYTHONPATH"] = os.pathsep.join([package_parent, *paths])
+    if spec.variant.waits:
+        from concdemo.tracer.env import waits_env
+
+        return waits_env(env)
     return env
 
 
@@ -469,7 +473,7 @@ def run(
                 found = stacks.collect(run_dir, alive - halted)
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
-                if spec.script is not None:  # traced: the tracer's handler answers too
+                if spec.script is not None or spec.variant.waits:  # the tracer's handler answers too
                     tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
                     snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
                 break

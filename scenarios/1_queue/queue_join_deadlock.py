@@ -18,6 +18,7 @@ VARIANT = "join-deadlock"
 CLAIMS = ["Q8"]
 EXPECT = "hang"
 EXPECT_WITH = [("fixed", True, "ok")]  # --param fixed=true runs the fix
+WAITS = True  # trace who waits for whom: the wait-for graph names the cycle
 
 ITEM_BYTES = 1 << 20  # 1 MiB, much more than a pipe holds (64 KiB on Linux)
 

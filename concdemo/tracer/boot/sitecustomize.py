@@ -12,7 +12,8 @@ import sys
 def _boot() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    if os.environ.get("CONCDEMO_TRACE") != "1":
+    mode = os.environ.get("CONCDEMO_TRACE")
+    if mode not in ("1", "waits"):
         return
     if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
         # multiprocessing's resource tracker outlives the script to clean up
@@ -26,7 +27,10 @@ def _boot() -> None:
     if home:
         sys.path.insert(0, home)
     try:
-        import concdemo.tracer.install as tracer
+        if mode == "waits":  # a scenario (it has the probe): the wait-for graph only
+            import concdemo.tracer.waits_mode as tracer
+        else:
+            import concdemo.tracer.install as tracer
     except ImportError:
         return
     finally:
