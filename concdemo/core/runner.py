@@ -150,6 +150,22 @@ class RunResult:
             and not self.unexpected_errors
             and not wrong_error
             and not self.gaps
+            and self.deadlock_as_expected
+        )
+
+    @property
+    def deadlock_as_expected(self) -> bool:
+        """A variant that traces its waits hangs in the deadlock it declares (the
+        same kind, the same waiters in its cycle) and in no other; its fix in none."""
+        variant = self.spec.variant
+        if not variant.waits:
+            return True
+        wanted = variant.expect_deadlock if self.expected == "hang" else None
+        if wanted is None:
+            return self.deadlock is None
+        found = self.deadlock or {}
+        return found.get("kind") == wanted.get("kind") and sorted(found.get("cycle", [])) == sorted(
+            wanted.get("cycle", [])
         )
 
     @cached_property

@@ -15,6 +15,7 @@ CLAIMS = ["X7"]
 EXPECT = "hang"
 HANG_TIMEOUT = 1.5  # the deadlock is there within a few tenths of a second
 WAITS = True  # trace who holds and who waits for each lock (the wait-for graph)
+EXPECT_DEADLOCK = {"kind": "lock-order", "cycle": ["T1", "T2"]}
 
 
 def transfer(first, second, both_hold_one):
