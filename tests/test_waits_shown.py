@@ -16,8 +16,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-from conftest import HERE, cli, start_methods
 from rich.console import Console
 
 from concdemo.core.events import Event
@@ -25,6 +23,8 @@ from concdemo.export import trace
 from concdemo.export.html import data as html_data
 from concdemo.export.html import runs as html_runs
 from concdemo.render.timeline import timeline
+
+from conftest import HERE, cli, start_methods
 
 STOP = 1.5  # the stop, seconds since the run started
 
@@ -97,7 +97,7 @@ def test_perfetto_gets_each_edge_as_a_flow_from_the_wait_to_its_holder() -> None
     pairs = {}
     for flow in flows:
         pairs.setdefault(flow["id"], {})[flow["ph"]] = flow
-    ends = sorted(((p["s"]["pid"], p["f"]["pid"]) for p in pairs.values()))
+    ends = sorted((p["s"]["pid"], p["f"]["pid"]) for p in pairs.values())
     assert ends == [(11, 12), (12, 11)]
     for pair in pairs.values():
         assert pair["f"]["bp"] == "e"
@@ -130,7 +130,8 @@ def test_the_html_report_links_each_wait_to_its_holder() -> None:
     assert header["links"] == 2
     # Each arrow goes from a wait's start (its waiter's lane) to the holder's event.
     by_index = [(key[0], key[3]) for _, key, _ in merged]
-    arrows = sorted((by_index[a], by_index[b]) for a, b in zip(links[::2], links[1::2]))
+    pairs = zip(links[::2], links[1::2], strict=True)
+    arrows = sorted((by_index[a], by_index[b]) for a, b in pairs)
     assert arrows == [((11, "waits-start"), (12, "holds")), ((12, "waits-start"), (11, "holds"))]
 
 

@@ -489,7 +489,7 @@ def run(
                 found = stacks.collect(run_dir, alive - halted)
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
-                if spec.script is not None or spec.variant.waits:  # the tracer's handler answers too
+                if spec.script is not None or spec.variant.waits:  # the tracer's handler too
                     tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
                     snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
                 break

@@ -58,7 +58,7 @@ def patch_thread_locks(module: ModuleType) -> None:
 
         lock._concdemo = True  # type: ignore[attr-defined]
         lock.__module__, lock.__name__, lock.__qualname__ = module.__name__, "Lock", "Lock"
-        module.Lock = lock
+        module.Lock = lock  # type: ignore[attr-defined]
     thread = module.Thread
     join = thread.join
     if getattr(join, "_concdemo", False):

@@ -40,14 +40,16 @@ def views_from_results(results: list[RunResult]) -> list[RunView]:
     for r in results:
         explanation: dict[str, list[str] | None] = {"en": explain(r, "en"), "zh": explain(r, "zh")}
         columns = getattr(r.events, "columns", None)
-        if columns is not None and not r.waits:  # an EventStore: no Event object, no row per event
+        # An EventStore: no Event object, no row per event (a hang's graph: rows, below).
+        if columns is not None and not r.waits:
             keys, times, key_ids, texts = columns()
             views.append(RunView(_head(r), explanation, (), keys, (times, key_ids, texts)))
             continue
         keys = []
         rows = _interned(
             with_waits(
-                ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in r.events),
+                ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json)
+                 for e in r.events),
                 r.waits,
                 r.wall_s,
             ),

@@ -27,10 +27,10 @@ def _boot() -> None:
     if home:
         sys.path.insert(0, home)
     try:
-        if mode == "waits":  # a scenario (it has the probe): the wait-for graph only
-            import concdemo.tracer.waits_mode as tracer
-        else:
-            import concdemo.tracer.install as tracer
+        # A scenario ("waits": it has the probe) loads the wait-for graph only.
+        name = "concdemo.tracer.waits_mode" if mode == "waits" else "concdemo.tracer.install"
+        __import__(name)
+        tracer = sys.modules[name]
     except ImportError:
         return
     finally:
