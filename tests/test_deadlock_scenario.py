@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import cli, start_methods, validate
+from proctree import RunProcesses, describe
 
 SCENARIO = "deadlock"
 # Workers and their locks, per broken variant: (waiter, lock it waits for, holder).
@@ -28,9 +29,12 @@ CYCLES = {
 SCRIPT = {"processes": "deadlock_processes.py", "threads": "deadlock_threads.py"}
 
 
-def runs(method: str, *variants: str) -> dict[str, dict[str, Any]]:
+def runs(
+    method: str, *variants: str, procs: RunProcesses | None = None
+) -> dict[str, dict[str, Any]]:
     args = [a for v in variants for a in ("--variant", v)]
-    done = cli("run", SCENARIO, *args, "--start-method", method, "--json")
+    env = procs.env if procs is not None else None
+    done = cli("run", SCENARIO, *args, "--start-method", method, "--json", env=env)
     assert done.stdout.strip(), done.stderr
     doc = json.loads(done.stdout)
     validate(doc, "run-1")
@@ -45,8 +49,16 @@ def place(at: str | None) -> str:
 
 
 @pytest.mark.parametrize("method", start_methods())
-def test_broken_variants_hang_in_a_named_lock_order_cycle(method: str) -> None:
-    found = runs(method, "processes", "threads")
+def test_broken_variants_hang_in_a_named_lock_order_cycle(
+    method: str, run_procs: RunProcesses
+) -> None:
+    found = runs(method, "processes", "threads", procs=run_procs)
+    # Stopped as hangs, every process of both runs (a forkserver's too) is reaped.
+    run_procs.add_sessions(
+        p["pid"] for r in found.values() for p in r["processes"] if p["name"] == "MainProcess"
+    )
+    left = run_procs.wait_until_gone(3.0)
+    assert not left, describe(left)
     for variant, edges in CYCLES.items():
         run = found[variant]
         assert run["outcome"] == "hang" and run["as_expected"], variant
