@@ -58,5 +58,5 @@ def test_ctrl_c_ends_the_tour_cleanly() -> None:
     assert seen >= 2, "no run started"
     assert code == 130, err
     assert "Interrupted" in err and "Traceback" not in err
-    assert "1/9 · queue" in out
+    assert "1/10 · queue" in out  # ten stops: the catalogue without cluster (an extra)
     assert left == []

@@ -201,8 +201,18 @@ def test_several_variants_combine_and_one_variant_feeds_several_claims() -> None
     assert not claims["GE7"].holds and not claims["GE2"].holds and claims["C2"].holds
 
 
+def _deadlocked(attempt: verifying.Attempted, *cycle: str, kind: str) -> verifying.Attempted:
+    attempt.result.deadlock = {"cycle": list(cycle), "kind": kind}
+    return attempt
+
+
+QUEUE_CYCLE = ("MainProcess", "Process-1", "Process-1/QueueFeederThread")
+
+
 def test_the_fixed_half_of_a_pair_counts_too() -> None:
-    broken = _result("queue", "join-deadlock", "fork", "hang")
+    broken = _deadlocked(
+        _result("queue", "join-deadlock", "fork", "hang"), *QUEUE_CYCLE, kind="queue-join"
+    )
     fixed = _result("queue", "join-deadlock", "fork", "ok", fixed=True)
     claim = _judge(broken, fixed)["Q8"]
     assert claim.holds and claim.outcomes("fork") == ["hang", "ok"]
@@ -212,6 +222,34 @@ def test_the_fixed_half_of_a_pair_counts_too() -> None:
     assert not claim.holds and claim.results == {"fork": "hang"}
     assert claim.expected == {"fork": "ok"}
     assert claim.problems == ["join-deadlock fixed=true · fork: ended hang, expected ok"]
+
+
+def test_a_deadlock_claim_holds_only_when_the_graph_names_its_cycle() -> None:
+    # X7: each broken variant hangs in the lock-order cycle it declares, and each
+    # ordered one ends with no deadlock; a hang alone is not enough.
+    def broken(variant: str, *cycle: str) -> verifying.Attempted:
+        return _deadlocked(_result("deadlock", variant, "fork", "hang"), *cycle, kind="lock-order")
+
+    good = [
+        broken("processes", "Process-1", "Process-2"),
+        broken("threads", "T1", "T2"),
+        _result("deadlock", "processes-ordered", "fork", "ok"),
+        _result("deadlock", "threads-ordered", "fork", "ok"),
+    ]
+    assert _judge(*good)["X7"].holds
+    no_cycle = [_result("deadlock", "processes", "fork", "hang"), *good[1:]]
+    assert not _judge(*no_cycle)["X7"].holds
+    wrong = [broken("processes", "Process-1", "MainProcess"), *good[1:]]
+    assert not _judge(*wrong)["X7"].holds
+    other_kind = _result("deadlock", "threads", "fork", "hang")
+    _deadlocked(other_kind, "T1", "T2", kind="wait-cycle")
+    assert not _judge(good[0], other_kind, *good[2:])["X7"].holds
+    fixed_but_cycle = _deadlocked(
+        _result("deadlock", "threads-ordered", "fork", "ok"), "T1", "T2", kind="lock-order"
+    )
+    assert not _judge(*good[:3], fixed_but_cycle)["X7"].holds
+    # The queue's join-deadlock is held to its cycle too.
+    assert not _judge(_result("queue", "join-deadlock", "fork", "hang"))["Q8"].holds
 
 
 def test_timing_figures_per_start_method_against_theory() -> None:

@@ -75,6 +75,12 @@ class Variant:
     # Parts of the tracer its processes load besides the probe (TRACE = ["asyncio"]:
     # a lane per asyncio task, its awaits and links, drawn with no probe code).
     trace: tuple[str, ...] = ()
+    # Its processes load the tracer's wait-for graph (who holds and who waits for
+    # each lock), read at a hang; other variants run with the probe alone.
+    waits: bool = False
+    # A hang this variant is expected to end in is this deadlock ({"kind", "cycle"}
+    # of the wait-for graph): verify judges the cycle, not only the hang.
+    expect_deadlock: dict[str, Any] | None = None
 
     def expected(self, start_method: str, params: dict[str, Any] | None = None) -> str:
         for name, value, outcome in self.expect_with:
@@ -269,6 +275,8 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
             errors=tuple(meta.get("ERRORS", ())),
             expect_with=tuple(tuple(rule) for rule in meta.get("EXPECT_WITH", ())),
             trace=tuple(meta.get("TRACE", ())),
+            waits=bool(meta.get("WAITS", False)),
+            expect_deadlock=meta.get("EXPECT_DEADLOCK"),
         )
     order = list(about.get("VARIANTS", sorted(by_name)))
     variants = tuple(by_name[v] for v in order if v in by_name)

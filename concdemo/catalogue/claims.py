@@ -54,7 +54,8 @@ CLAIMS: dict[str, str] = {
     "GE7": "A crawler with spawn + joinall fetches pages concurrently.",
     "GE8": "LIBEV_FLAGS=1/2/4/8 picks select/poll/epoll/kqueue.",
     "GE9": "epoll's cost does not grow with idle descriptors; select is limited by FD_SETSIZE.",
-    # Beyond the article: concdemo's own claims (X5 and X6 are the cluster scenario's).
+    # Beyond the article: concdemo's own claims (X5 and X6 are the cluster scenario's, X7
+    # the deadlock scenario's).
     "X1": "An asyncio crawler (a task per page, an async HTTP client) takes about the longest "
     "latency, like patched gevent.",
     "X2": "async def / await with an asyncio.Queue: producer and consumer still take strict turns.",
@@ -65,6 +66,8 @@ CLAIMS: dict[str, str] = {
     "length), though well above Pool.apply_async's.",
     "X6": "Dask spreads the tasks over all its workers, one per worker thread at a time: "
     "about ceil(tasks / workers) × delay.",
+    "X7": "Two locks taken in opposite order deadlock, with processes as with threads; taking "
+    "them in one order everywhere is the fix.",
 }
 
 

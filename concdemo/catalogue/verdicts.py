@@ -245,6 +245,12 @@ VERDICTS: dict[str, Verdict] = {
         "tasks at once than worker threads; every worker ran at least one task",
         measures="time",
     ),
+    "X7": Verdict(
+        "holds",
+        "Beyond the article. Each broken variant hangs, and the wait-for graph names the "
+        "cycle: the two processes (or threads), who holds which lock and who waits for it; "
+        "the same two workers taking the locks in one order finish.",
+    ),
 }
 
 _DEFAULT = Verdict("holds")

@@ -88,7 +88,10 @@ def _show_result(console: Console, result: RunResult) -> None:
     from concdemo.render import summary
     from concdemo.render.timeline import timeline
 
-    console.print(summary.render(result), timeline(result.events))
+    console.print(
+        summary.render(result),
+        timeline(result.events, waits=result.waits, stopped_at=result.wall_s),
+    )
 
 
 def _import_meanwhile(*modules: str) -> None:

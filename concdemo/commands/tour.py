@@ -48,8 +48,11 @@ NARRATION: dict[str, str] = {
     "such as gevent.sleep: a 4 s and a 2 s sleep (scaled down) take 4, not 6.",
     "gevent-crawler": "The article's crawler, against a local web server: the same pages "
     "fetched one after another, then all at once by gevent after monkey.patch_all().",
-    "event-loop": "Last, the event loop underneath: which libev backend gevent uses, and why "
+    "event-loop": "Then the event loop underneath: which libev backend gevent uses, and why "
     "the article's LIBEV_FLAGS no longer chooses it (GEVENT_BACKEND does).",
+    "deadlock": "Last, why a program hangs: two processes take two locks in opposite order "
+    "and each waits for the other's. concdemo stops it and names the cycle; taking the locks "
+    "in one order finishes.",
 }
 
 # Shorter than the defaults where those are long; the claims shown do not depend on them.

@@ -150,6 +150,22 @@ class RunResult:
             and not self.unexpected_errors
             and not wrong_error
             and not self.gaps
+            and self.deadlock_as_expected
+        )
+
+    @property
+    def deadlock_as_expected(self) -> bool:
+        """A variant that traces its waits hangs in the deadlock it declares (the
+        same kind, the same waiters in its cycle) and in no other; its fix in none."""
+        variant = self.spec.variant
+        if not variant.waits:
+            return True
+        wanted = variant.expect_deadlock if self.expected == "hang" else None
+        if wanted is None:
+            return self.deadlock is None
+        found = self.deadlock or {}
+        return found.get("kind") == wanted.get("kind") and sorted(found.get("cycle", [])) == sorted(
+            wanted.get("cycle", [])
         )
 
     @cached_property
@@ -319,9 +335,13 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
     if spec.variant.trace:
         from concdemo.tracer.env import traced_parts_env
 
-        return traced_parts_env(
+        env = traced_parts_env(
             env, paths, spec.variant.trace, own_dir=str(spec.variant.path.parent)
         )
+    if spec.variant.waits:
+        from concdemo.tracer.env import waits_env
+
+        env = waits_env(env)
     return env
 
 
@@ -482,7 +502,7 @@ def run(
                 found = stacks.collect(run_dir, alive - halted)
                 # Read while they are alive: helper processes send no events to name them.
                 helpers = {pid: stacks.helper_name(pid) for pid in found}
-                if spec.script is not None:  # traced: the tracer's handler answers too
+                if spec.script is not None or spec.variant.waits:  # the tracer's handler too
                     tracked = {pid for pid in found if helpers[pid] != "ResourceTracker"}
                     snapshots = waits.collect(run_dir, tracked, _WAITS_WAIT_S)
                     # Everyone alive answered: a wait nobody can end may be claimed.

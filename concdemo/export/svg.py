@@ -30,7 +30,7 @@ def picture(results: list[RunResult], width: int = WIDTH, title: str | None = No
     )
     for result in results:
         console.print(summary.render(result))
-        console.print(timeline(result.events))
+        console.print(timeline(result.events, waits=result.waits, stopped_at=result.wall_s))
         console.print()
     if len(results) > 1:
         console.print(summary.totals_line(results))

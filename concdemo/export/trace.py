@@ -38,7 +38,13 @@ def trace_doc(results: list[RunResult]) -> dict[str, Any]:
     builder = _Builder()
     for index, result in enumerate(results):
         spec = result.spec
-        builder.add_run(index, f"{spec.variant.name} · {spec.start_method}", result.events)
+        builder.add_run(
+            index,
+            f"{spec.variant.name} · {spec.start_method}",
+            result.events,
+            result.waits,
+            result.wall_s,
+        )
     return {
         "traceEvents": builder.metadata + builder.slices + builder.flows,
         "displayTimeUnit": "ms",
@@ -78,13 +84,24 @@ class _Builder:
     _next_tid: int = 1
     _next_flow: int = 1
 
-    def add_run(self, index: int, label: str, stored: Sequence[Event]) -> None:
-        if not stored:
+    def add_run(
+        self,
+        index: int,
+        label: str,
+        stored: Sequence[Event],
+        waits: Sequence[dict[str, Any]] = (),
+        wall_s: float = 0.0,
+    ) -> None:
+        if not stored and not waits:
             return
         # One Event object per event: slices and flows find each other by id(), and an
         # EventStore makes a fresh object each time it is read.
         events = list(stored)
-        run_end_ns = max(_ns(e.t) for e in events)
+        run_end_ns = max([_ns(e.t) for e in events] + [_ns(wall_s) if waits else 0])
+        # The hang's wait-for graph: each wait a slice up to the stop, each holder
+        # a slice of what it holds, and an arrow from the one to the other.
+        graph, arrows = _wait_spans(waits, _ns(wall_s))  # they end at the stop
+        events += [half for span in graph for half in (span.start, span.end) if half is not None]
         tasks: dict[tuple[int, str], _Task] = {}
         names: dict[int, str] = {}
         for event in events:
@@ -101,7 +118,9 @@ class _Builder:
         spans = [
             _Span(start, end, _ns(start.t), run_end_ns if end is None else _ns(end.t))
             for start, end in pair_spans(events)
+            if start.kind not in _GRAPH_KINDS
         ]
+        spans += graph
         # A linked instant becomes a 1 µs slice: a flow arrow binds to a slice.
         spans += [
             _Span(e, e, _ns(e.t), _ns(e.t) + _LINKED_INSTANT_NS)
@@ -119,7 +138,7 @@ class _Builder:
                 if half is not None:
                     where[id(half)] = (tid, span.start_ns, span.end_ns)
         for event in events:
-            if not event.span and event.link is None:
+            if not event.span and event.link is None and event.kind not in _GRAPH_KINDS:
                 tid = tasks[(event.pid, event.task)].tids[0]
                 self.slices.append(
                     {
@@ -135,6 +154,34 @@ class _Builder:
                 )
 
         self._add_flows(index, events, where)
+        self._add_wait_flows(index, arrows, where)
+
+    def _add_wait_flows(
+        self,
+        index: int,
+        arrows: list[tuple[Event, Event, str]],
+        where: dict[int, tuple[int, int, int]],
+    ) -> None:
+        """An arrow from each wait to each of its holders, at the stop (Perfetto
+        draws the cycle of a deadlock as arrows between its lanes)."""
+        for waiter, holder, label in arrows:
+            flow_id = self._next_flow
+            self._next_flow += 1
+            for event, phase in ((waiter, "s"), (holder, "f")):
+                tid, start_ns, end_ns = where[id(event)]
+                flow: dict[str, Any] = {
+                    "name": "waits for",
+                    "cat": "wait",
+                    "ph": phase,
+                    "id": flow_id,
+                    "ts": _us(max(start_ns, end_ns - _FLOW_INSET_NS)),
+                    "pid": event.pid + index * PID_STRIDE,
+                    "tid": tid,
+                    "args": {"on": label},
+                }
+                if phase == "f":
+                    flow["bp"] = "e"
+                self.flows.append(flow)
 
     def _add_flows(
         self, index: int, events: list[Event], where: dict[int, tuple[int, int, int]]
@@ -209,6 +256,12 @@ class _Builder:
             }
         if name == "phase":
             name = f"phase {start.detail.get('name', '')}".strip()
+        elif start.kind == _WAIT:
+            name = f"waits for {start.detail.get('on', '')}"
+        elif start.kind == _HOLD:
+            what = str(start.detail.get("what", ""))
+            # A lock is held; a thread or process is awaited (its end releases the waiter).
+            name = f"holds {what}" if what.startswith("lock ") else f"awaited: {what}"
         args = {**start.detail, **(span.end.detail if span.end is not None else {})}
         if span.end is None:
             args["unfinished"] = True  # the run ended (or hung) before this span did
@@ -225,3 +278,63 @@ class _Builder:
 
     def _meta(self, name: str, pid: int, tid: int, args: dict[str, Any]) -> None:
         self.metadata.append({"name": name, "ph": "M", "pid": pid, "tid": tid, "args": args})
+
+
+# The kinds of the slices made from the wait-for graph (not events any process sent).
+_WAIT, _HOLD = "waits-for", "holds"
+_GRAPH_KINDS = frozenset((_WAIT, _HOLD))
+# A wait or a hold whose beginning is not known: a mark this long, ending at the stop.
+_MARK_NS = 1_000_000
+
+
+def _wait_spans(
+    waits: Sequence[dict[str, Any]], end_ns: int
+) -> tuple[list[_Span], list[tuple[Event, Event, str]]]:
+    """Slices for each edge of the graph (the wait on the waiter's lane, what each
+    holder holds on its lane, both ending at the stop) and the (wait, hold) pairs
+    an arrow joins."""
+    spans: list[_Span] = []
+    arrows: list[tuple[Event, Event, str]] = []
+    holds: dict[tuple[int, str, str], Event] = {}
+
+    def span(
+        pid: int, process: str, thread: str, kind: str, since: Any, detail: dict[str, Any]
+    ) -> Event:
+        start_ns = end_ns - _MARK_NS if since is None else end_ns - _ns(float(since))
+        start_ns = max(0, min(start_ns, end_ns - _FLOW_INSET_NS * 2))
+        start = Event(start_ns / 1e9, pid, process, thread, kind, detail, "start")
+        end = Event(end_ns / 1e9, pid, process, thread, kind, {}, "end")
+        spans.append(_Span(start, end, start_ns, end_ns))
+        return end
+
+    for edge in waits:
+        waiter, on = edge["waiter"], edge["on"]
+        label = f"{on['kind']} {on['label']}"
+        holders = edge.get("held_by") or []
+        wait = span(
+            waiter["pid"],
+            waiter["process"],
+            waiter["thread"],
+            _WAIT,
+            edge.get("since_s"),
+            {
+                "on": label,
+                "created_at": on.get("created_at"),
+                "at": edge.get("at"),
+                "held_by": [f"{h['process']}/{h['thread']}" for h in holders],
+                "timed": edge.get("timed", False),
+            },
+        )
+        for holder in holders:
+            key = (holder["pid"], holder["thread"], label)
+            if key not in holds:
+                holds[key] = span(
+                    holder["pid"],
+                    holder["process"],
+                    holder["thread"],
+                    _HOLD,
+                    holder.get("since_s"),
+                    {"what": label, "at": holder.get("at"), "inferred": holder.get("inferred")},
+                )
+            arrows.append((wait, holds[key], label))
+    return spans, arrows

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -85,19 +86,63 @@ def phases(events: Sequence[Event]) -> list[tuple[str, float, float | None]]:
     ]
 
 
-def timeline(events: Sequence[Event], width: int | None = None) -> Timeline:
-    """A renderable; without ``width`` it fills the console it is printed on."""
-    return Timeline(events, width)
+def timeline(
+    events: Sequence[Event],
+    width: int | None = None,
+    waits: Sequence[dict[str, Any]] = (),
+    stopped_at: float | None = None,
+) -> Timeline:
+    """A renderable; without ``width`` it fills the console it is printed on.
+
+    ``waits``: a hang's wait-for graph (``RunResult.waits``), each edge drawn as a
+    span on its waiter's lane up to ``stopped_at`` (the stop, ``RunResult.wall_s``)
+    ending in an arrow that names its holder.
+    """
+    return Timeline(events, width, waits, stopped_at)
 
 
 class Timeline:
-    def __init__(self, events: Sequence[Event], width: int | None = None) -> None:
+    def __init__(
+        self,
+        events: Sequence[Event],
+        width: int | None = None,
+        waits: Sequence[dict[str, Any]] = (),
+        stopped_at: float | None = None,
+    ) -> None:
         self.events = events
         self.width = width
+        self.waits = waits
+        self.stopped_at = stopped_at
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = self.width or options.max_width
-        yield from _render(self.events, width)
+        yield from _render(self.events, width, self.waits, self.stopped_at)
+
+
+# A wait of the hang's graph: a span of its own kind, drawn over the lane's others.
+WAIT_KIND = "waits"
+_ARROW = "→"
+
+
+def _wait_spans(
+    waits: Sequence[dict[str, Any]], stopped_at: float
+) -> dict[tuple[int, str], list[tuple[Event, Event]]]:
+    """(pid, thread) -> its waits as spans from when each began (or, not known, the
+    stop itself) to the stop, the holders' names in the end's detail."""
+    from concdemo.core.waits import who
+
+    found: dict[tuple[int, str], list[tuple[Event, Event]]] = {}
+    for edge in waits:
+        waiter, on = edge["waiter"], edge["on"]
+        since = edge.get("since_s")
+        begun = stopped_at if since is None else max(0.0, stopped_at - float(since))
+        holders = [who(h["process"], h["thread"]) for h in edge.get("held_by") or []]
+        detail = {"on": on.get("label", ""), "holders": holders}
+        process, thread = waiter["process"], waiter["thread"]
+        start = Event(begun, waiter["pid"], process, thread, f"{WAIT_KIND}-start", detail, "start")
+        end = Event(stopped_at, waiter["pid"], process, thread, f"{WAIT_KIND}-end", detail, "end")
+        found.setdefault((waiter["pid"], thread), []).append((start, end))
+    return found
 
 
 @dataclass
@@ -144,10 +189,16 @@ class _Axis:
         return (self.t1 - self.t0) / self.width
 
 
-def _render(events: Sequence[Event], width: int) -> Iterator[Text]:
+def _render(
+    events: Sequence[Event],
+    width: int,
+    waits: Sequence[dict[str, Any]] = (),
+    stopped_at: float | None = None,
+) -> Iterator[Text]:
     if not events:
         yield Text(tr("timeline_no_events"), style="dim")
         return
+    graph = _wait_spans(waits, stopped_at) if waits and stopped_at is not None else {}
     colours = ProcessColours()
     for pid in process_names(events):  # the live table's colour order: by first event
         colours(pid)
@@ -162,8 +213,10 @@ def _render(events: Sequence[Event], width: int) -> Iterator[Text]:
         max(8, int(width * _LABEL_SHARE)),
     )
     t_min, t_max = time_range(events)
+    if graph and stopped_at is not None:
+        t_max = max(t_max, stopped_at)
     axis = _Axis(t_min, t_max, max(_MIN_BAR, width - label_w - 1))
-    all_lanes = lanes(events, col=axis.col)
+    all_lanes = _with_waits(lanes(events, col=axis.col), graph)
     shown = all_lanes[:MAX_LANES]
 
     yield _heading(all_lanes, axis)
@@ -181,6 +234,45 @@ def _render(events: Sequence[Event], width: int) -> Iterator[Text]:
     links = _links_line(events)
     if links is not None:
         yield links
+
+
+def _with_waits(
+    found: list[Lane], graph: dict[tuple[int, str], list[tuple[Event, Event]]]
+) -> list[Lane]:
+    """The lanes with each wait of the graph added last (drawn over the rest); a
+    waiter that sent no event gets a lane of its own."""
+    by_key = {(lane.pid, lane.task): lane for lane in found}
+    for (pid, thread), spans in graph.items():
+        lane = by_key.get((pid, thread))
+        if lane is None:
+            lane = Lane(pid, thread, spans[0][0].process)
+            by_key[(pid, thread)] = lane
+            found.append(lane)
+        lane.spans += spans
+    return found
+
+
+def _name_holders(lane: Lane, axis: _Axis, cells: _Cells, colour: str) -> None:
+    """Each wait's bar ends in an arrow and its holder: ``┝━ lock_b → Process-2┥``,
+    as much of it as fits inside the bar (the holder first, then what)."""
+    for start, end in lane.spans:
+        if start.kind != f"{WAIT_KIND}-start" or end is None:
+            continue
+        holders = ", ".join(start.detail.get("holders") or []) or "?"
+        first, last = axis.col(start.t), axis.col(end.t)
+        room = last - first - 1
+        on = str(start.detail.get("on", ""))
+        # A join waits for the very thread or process it names: the holder says it all.
+        what = "" if on in holders else f" {on}"
+        for text in (f"{what} {_ARROW} {holders}", f" {_ARROW} {holders}", f"{_ARROW}{holders}"):
+            if cell_len(text) <= room:
+                break
+        else:
+            text = _ARROW if room >= 1 else ""
+        col = last - cell_len(text)
+        for char in text:
+            cells.put(col, char, f"bold {colour}", _EVENT)
+            col += cell_len(char)
 
 
 def _base(kind: str) -> str:
@@ -285,6 +377,7 @@ def _lane_cells(lane: Lane, axis: _Axis, colour: str) -> _Cells:
     for event in lane.marks:
         glyph, style, rank = _mark(event, colour)
         cells.put(axis.col(event.t), glyph, style, rank)
+    _name_holders(lane, axis, cells, colour)
     return cells
 
 

@@ -61,3 +61,14 @@ def traced_parts_env(
     env.pop(ENV_TRACE, None)
     env.pop(ENV_LOOP_BLOCK_MS, None)
     return env
+
+
+def waits_env(env: dict[str, str]) -> dict[str, str]:
+    """A scenario's ``env`` (the probe reports its events) with the tracer's
+    wait-for graph loaded in each of its processes (``waits_mode``)."""
+    env = dict(env)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOT_DIR]
+    env["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *paths])
+    env[ENV_TRACE] = "waits"
+    env[ENV_TRACE_HOME] = os.path.dirname(os.path.dirname(_HERE))
+    return env

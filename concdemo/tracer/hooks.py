@@ -43,8 +43,8 @@ PATCHES = {
 }
 
 
-def _patch(name: str, module: ModuleType) -> None:
-    ours, function = PATCHES[name]  # a subset's entries are PATCHES' own
+def _patch(name: str, module: ModuleType, patches: dict[str, tuple[str, str]] = PATCHES) -> None:
+    ours, function = patches[name]  # a subset's entries are PATCHES' own
     __import__(ours)
     getattr(sys.modules[ours], function)(module)
 
@@ -76,7 +76,7 @@ class PostImportFinder:
         def exec_module(module: ModuleType) -> None:
             original(module)
             try:
-                _patch(name, module)
+                _patch(name, module, self.patches)
             except Exception as exc:  # a failed hook must not fail the import
                 sys.stderr.write(f"concdemo tracer: could not hook {name} ({exc!r})\n")
 

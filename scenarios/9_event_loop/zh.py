@@ -14,7 +14,7 @@ TEXTS = {
     "variant/idle-fds/explanation": ("236e8484", "事件循环的每次迭代都做一次等待调用。这里这个调用监视 4 个忙碌的 socket（有数据在等待）外加 10 ... N 个空闲的 socket，对 libev 在 Linux 上能用的三种后端各测一遍。select 和 poll 每次调用都把整个列表交给内核，内核逐个检查每个描述符，所以每次调用的时间随空闲描述符增多而增长。epoll 把监视列表保存在内核中，只返回就绪的描述符，所以它的时间保持平稳：这就是文章在大量连接、其中多数空闲的情况下推荐 epoll 的理由。select 只在所有描述符都小于 FD_SETSIZE（1024）时测量；参见 fd-setsize。"),
     "variant/fd-setsize/title": ("139d7484", "select() 无法监视编号为 1024 及以上的描述符（FD_SETSIZE）；poll 和 epoll 可以。"),
     "variant/fd-setsize/explanation": ("658dad08", "select() 接受 fd_set 位图，而一个 fd_set 只容得下 FD_SETSIZE = 1024 个描述符，编号 0 到 1023：限制的是描述符的编号，而不是监视的数量，所以一个已经打开了上千个文件的繁忙服务器，根本无法对它的下一个 socket 调用 select()。Python 在调用之前就检查这一点，抛出 ValueError('filedescriptor out of range in select()')，而不是越过位图写入。poll() 和 epoll 接受同一个描述符，毫无问题。还有一个意外，在一个子进程中做了检验：gevent 自己的 select 后端（libev）在 Linux 上维护着自己大小的位图，所以它也能应付描述符 1024。"),
-    "tour": ("25186be9", "最后是底层的事件循环：gevent 用的是哪个 libev 后端，以及为什么文章中的 LIBEV_FLAGS 已经选不了它（GEVENT_BACKEND 才行）。"),
+    "tour": ("4de9d429", "接着是底层的事件循环：gevent 用的是哪个 libev 后端，以及为什么文章中的 LIBEV_FLAGS 已经选不了它（GEVENT_BACKEND 才行）。"),
     "check/by default the loop uses epoll on Linux": ("ea9f1e1b", "在 Linux 上，循环默认使用 epoll"),
     "check/gevent.config.libev_backend set in code works too": ("9aa6c205", "在代码中设置 gevent.config.libev_backend 也有效"),
     "check/GEVENT_BACKEND={} gives {}": ("6389a8cb", "GEVENT_BACKEND={0} 得到的是 {1}"),

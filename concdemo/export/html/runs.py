@@ -42,17 +42,55 @@ def views_from_results(results: list[RunResult]) -> list[RunView]:
     for r in results:
         explanation: dict[str, list[str] | None] = {"en": explain(r, "en"), "zh": explain(r, "zh")}
         columns = getattr(r.events, "columns", None)
-        if columns is not None:  # an EventStore: no Event object, no row per event
+        # An EventStore: no Event object, no row per event (a hang's graph: rows, below).
+        if columns is not None and not r.waits:
             keys, times, key_ids, texts = columns()
             views.append(RunView(_head(r), explanation, (), keys, (times, key_ids, texts)))
             continue
         keys = []
         rows = _interned(
-            ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in r.events),
+            with_waits(
+                ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json)
+                 for e in r.events),
+                r.waits,
+                r.wall_s,
+            ),
             keys,
         )
         views.append(RunView(_head(r), explanation, rows, keys))
     return views
+
+
+def with_waits(
+    rows: Iterable[tuple[float, Key, str]], waits: list[dict[str, Any]], wall_s: float
+) -> Iterator[tuple[float, Key, str]]:
+    """The rows with a hang's wait-for graph merged in, in time order: each wait a
+    ``waits`` span on its waiter's lane up to the stop, each holder a ``holds``
+    event at the stop, linked to the wait (the page draws it as a link arrow)."""
+    import heapq
+
+    added: list[tuple[float, Key, str]] = []
+    for n, edge in enumerate(waits):
+        waiter, on = edge["waiter"], edge["on"]
+        since = edge.get("since_s")
+        begun = wall_s if since is None else max(0.0, wall_s - float(since))
+        what = f"{on['kind']} {on['label']}"
+        link = f"wait-{n + 1}"
+        holders = edge.get("held_by") or []
+        lane = (int(waiter["pid"]), str(waiter["process"]), str(waiter["thread"]))
+        start = {"on": what, "at": edge.get("at"), "link": link}
+        added.append((begun, (*lane, "waits-start", "start"), _json(start)))
+        added.append((wall_s, (*lane, "waits-end", "end"), _json({"on": what})))
+        for holder in holders:
+            held = {"what": what, "at": holder.get("at"), "inferred": holder.get("inferred")}
+            key = (int(holder["pid"]), str(holder["process"]), str(holder["thread"]), "holds", "")
+            added.append((wall_s, key, _json({**held, "link": link})))
+    added.sort(key=lambda row: row[0])
+    return heapq.merge(rows, added, key=lambda row: row[0])
+
+
+def _json(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, ensure_ascii=False, separators=(",", ":"))
 
 
 def _head(result: RunResult) -> dict[str, Any]:
@@ -115,7 +153,14 @@ def views_from_doc(doc: Any, source: str) -> list[RunView]:
                 # A saved document holds the English explanation only (JSON is for
                 # programs); the Chinese one is made from the run, when it can be.
                 {"en": english, "zh": _chinese(run, english)},
-                _interned(_rows_of_doc(run["events"], n), keys),
+                _interned(
+                    with_waits(
+                        _rows_of_doc(run["events"], n),
+                        list(run.get("waits") or []),
+                        float(run.get("wall_s") or 0.0),
+                    ),
+                    keys,
+                ),
                 keys,
             )
         )
@@ -154,7 +199,7 @@ def _chinese(run: dict[str, Any], english: list[str]) -> list[str] | None:
             stderr_tail=run.get("stderr", ""), signals_sent=run.get("signals_sent", []),
             gaps=[Gap(**g) for g in run.get("incomplete", [])],
             unresponsive=run.get("unresponsive", []),
-            waits=run.get("waits", []), deadlock=run.get("deadlock"),
+            waits=run.get("waits") or [], deadlock=run.get("deadlock"),
         )
         if explain(result, "en") != english:
             return None

@@ -12,10 +12,13 @@ import sys
 def _boot() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    # CONCDEMO_TRACE_PARTS: a scenario that reports through its probe and asks for
-    # these parts of the tracer only (its variant's TRACE), e.g. "asyncio".
+    # CONCDEMO_TRACE: "1" for a traced script; "waits" for a scenario variant that
+    # reports through its probe and loads the wait-for graph alone (its WAITS).
+    # CONCDEMO_TRACE_PARTS: a scenario variant that asks for these parts of the
+    # tracer only (its TRACE), e.g. "asyncio".
+    mode = os.environ.get("CONCDEMO_TRACE")
     parts = os.environ.get("CONCDEMO_TRACE_PARTS", "")
-    if os.environ.get("CONCDEMO_TRACE") != "1" and not parts:
+    if mode not in ("1", "waits") and not parts:
         return
     if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
         # multiprocessing's resource tracker outlives the script to clean up
@@ -29,14 +32,17 @@ def _boot() -> None:
     if home:
         sys.path.insert(0, home)
     try:
-        import concdemo.tracer.install as tracer
+        # A scenario ("waits": it has the probe) loads the wait-for graph only.
+        name = "concdemo.tracer.waits_mode" if mode == "waits" else "concdemo.tracer.install"
+        __import__(name)
+        tracer = sys.modules[name]
     except ImportError:
         return
     finally:
         if home and sys.path and sys.path[0] == home:
             del sys.path[0]
     try:
-        if os.environ.get("CONCDEMO_TRACE") == "1":
+        if mode in ("1", "waits"):
             tracer.install()
         else:
             tracer.install_parts(parts.split(","))

@@ -1,0 +1,163 @@
+"""A hang's wait-for graph everywhere a hang is shown: the timeline (terminal and
+SVG), the Perfetto trace (a flow from each wait to its holder) and the HTML
+report (linked events, drawn as its link arrows); and the same graph from the
+queue scenario's join-deadlock as from the traced script, and a lock-order hang
+traced under forkserver.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+import json
+import struct
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from concdemo.core.events import Event
+from concdemo.export import trace
+from concdemo.export.html import data as html_data
+from concdemo.export.html import runs as html_runs
+from concdemo.render.timeline import timeline
+
+from conftest import HERE, cli, start_methods
+
+STOP = 1.5  # the stop, seconds since the run started
+
+
+def _edge(process: str, thread: str, lock: str, holder: str, pid: int, holder_pid: int,
+          since: float | None = 1.4) -> dict[str, Any]:
+    return {
+        "waiter": {"pid": pid, "process": process, "thread": thread, "ident": pid},
+        "on": {"kind": "lock", "label": lock, "created_at": "x.py:3"},
+        "held_by": [{"pid": holder_pid, "process": holder, "thread": "MainThread",
+                     "since_s": 1.45, "at": "x.py:7", "inferred": False, "ident": holder_pid}],
+        "since_s": since,
+        "at": "x.py:9",
+        "timed": False,
+    }
+
+
+# Two processes in a lock-order deadlock, each with an event before it blocked.
+WAITS = [
+    _edge("Process-1", "MainThread", "lock_b", "Process-2", 11, 12),
+    _edge("Process-2", "MainThread", "lock_a", "Process-1", 12, 11),
+]
+EVENTS = [
+    Event(0.0, 10, "MainProcess", "MainThread", "process-start"),
+    Event(0.05, 11, "Process-1", "MainThread", "took"),
+    Event(0.06, 12, "Process-2", "MainThread", "took"),
+]
+
+
+def _lines(waits: list[dict[str, Any]]) -> list[str]:
+    console = Console(width=100, color_system=None, file=io.StringIO(), _environ={})
+    console.print(timeline(EVENTS, waits=waits, stopped_at=STOP))
+    return console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+
+
+def test_the_timeline_draws_each_wait_up_to_the_stop_naming_its_holder() -> None:
+    lines = _lines(WAITS)
+    row = next(line for line in lines if line.startswith("Process-1[11]"))
+    # The bar runs from when the wait began (0.1 s) to the stop, which ends the axis.
+    assert "• ┝━" in row and "━ lock_b → Process-2┥" in row and row.rstrip().endswith("┥")
+    assert "━ lock_a → Process-1┥" in next(x for x in lines if x.startswith("Process-2[12]"))
+    assert "waits" in lines[0]  # the legend names the span
+    assert "→" not in "".join(_lines([]))  # no graph, no arrow
+
+
+def test_a_waiter_that_sent_no_event_gets_a_lane_for_its_wait() -> None:
+    feeder = _edge("Process-1", "QueueFeederThread", "q", "MainProcess", 11, 10, since=None)
+    lanes = [line for line in _lines([feeder]) if line.startswith("Pr")]
+    assert any("QueueFeede" in line for line in lanes), lanes
+
+
+def _result(waits: list[dict[str, Any]]) -> Any:
+    spec = SimpleNamespace(variant=SimpleNamespace(name="processes"), start_method="fork")
+    return SimpleNamespace(spec=spec, events=EVENTS, waits=waits, wall_s=STOP)
+
+
+def test_perfetto_gets_each_edge_as_a_flow_from_the_wait_to_its_holder() -> None:
+    doc = trace.trace_doc([_result(WAITS)])
+    events = doc["traceEvents"]
+    tracks = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
+              if e["ph"] == "M" and e["name"] == "thread_name"}
+    slices = [e for e in events if e["ph"] == "X"]
+    waits = {e["pid"]: e for e in slices if e["name"].startswith("waits for")}
+    holds = {e["pid"]: e for e in slices if e["name"].startswith("holds")}
+    assert waits[11]["name"] == "waits for lock lock_b" and holds[12]["name"] == "holds lock lock_b"
+    # The wait began 1.4 s before the stop; both end at the stop.
+    assert waits[11]["ts"] == pytest.approx(100_000) and waits[11]["dur"] == pytest.approx(1.4e6)
+    assert holds[12]["ts"] + holds[12]["dur"] == pytest.approx(STOP * 1e6)
+    flows = [e for e in events if e.get("cat") == "wait"]
+    pairs = {}
+    for flow in flows:
+        pairs.setdefault(flow["id"], {})[flow["ph"]] = flow
+    ends = sorted((p["s"]["pid"], p["f"]["pid"]) for p in pairs.values())
+    assert ends == [(11, 12), (12, 11)]
+    for pair in pairs.values():
+        assert pair["f"]["bp"] == "e"
+        # Each end binds inside its slice: the waiter's wait, the holder's hold.
+        start, finish = pair["s"], pair["f"]
+        wait, hold = waits[start["pid"]], holds[finish["pid"]]
+        assert start["tid"] == wait["tid"] and finish["tid"] == hold["tid"]
+        assert wait["ts"] < start["ts"] < wait["ts"] + wait["dur"]
+        assert hold["ts"] < finish["ts"] < hold["ts"] + hold["dur"]
+        assert tracks[(start["pid"], start["tid"])] == "MainThread"
+    assert not [e for e in trace.trace_doc([_result([])])["traceEvents"] if e.get("cat") == "wait"]
+
+
+def _decoded(view: html_runs.RunView) -> tuple[dict[str, Any], list[int]]:
+    blob = gzip.decompress(base64.b64decode(html_data.encode(view)))
+    (size,) = struct.unpack("<I", blob[:4])
+    header = json.loads(blob[4 : 4 + size])
+    return header, list(struct.unpack(f"<{header['links'] * 2}I", blob[-header["links"] * 8 :]))
+
+
+def test_the_html_report_links_each_wait_to_its_holder() -> None:
+    rows = ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json) for e in EVENTS)
+    keys: list[Any] = []
+    merged = list(html_runs.with_waits(rows, WAITS, STOP))
+    assert [t for t, _, _ in merged] == sorted(t for t, _, _ in merged)  # still in time order
+    kinds = [(key[0], key[3]) for _, key, _ in merged]
+    assert (11, "waits-start") in kinds and (12, "holds") in kinds
+    view = html_runs.RunView({}, {}, html_runs._interned(iter(merged), keys), keys)
+    header, links = _decoded(view)
+    assert header["links"] == 2
+    # Each arrow goes from a wait's start (its waiter's lane) to the holder's event.
+    by_index = [(key[0], key[3]) for _, key, _ in merged]
+    pairs = zip(links[::2], links[1::2], strict=True)
+    arrows = sorted((by_index[a], by_index[b]) for a, b in pairs)
+    assert arrows == [((11, "waits-start"), (12, "holds")), ((12, "waits-start"), (11, "holds"))]
+
+
+@pytest.mark.parametrize("method", start_methods())
+def test_queue_join_deadlock_scenario_shows_the_scripts_graph(method: str) -> None:
+    done = cli("run", "queue", "--variant", "join-deadlock", "--start-method", method, "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "hang" and run["as_expected"]
+    cycle = ["MainProcess", "Process-1", "Process-1/QueueFeederThread"]
+    assert run["deadlock"] == {"cycle": cycle, "kind": "queue-join"}
+    edges = {(e["waiter"]["process"], e["waiter"]["thread"]): e for e in run["waits"]}
+    assert edges[("MainProcess", "MainThread")]["on"]["kind"] == "process"
+    feeder = edges[("Process-1", "QueueFeederThread")]
+    assert feeder["on"]["kind"] == "pipe" and feeder["on"]["label"] == "q"
+    assert [h["process"] for h in feeder["held_by"]] == ["MainProcess"]
+    assert edges[("Process-1", "MainThread")]["on"]["label"] == "QueueFeederThread"
+    # The probe still tells the story alone: no tracer event joins it.
+    assert sorted({e["kind"] for e in run["events"]}) == ["process-end", "process-start", "put"]
+
+
+def test_a_lock_order_hang_under_forkserver_is_named() -> None:
+    script = HERE / "fixtures" / "scripts" / "lock_order_processes.py"
+    done = cli("run", str(script), "--start-method", "forkserver", "--timeout", "4", "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "hang"
+    assert run["deadlock"] == {"cycle": ["Process-1", "Process-2"], "kind": "lock-order"}
+    owners = {e["waiter"]["process"]: e["held_by"][0]["process"] for e in run["waits"]
+              if e["on"]["kind"] == "lock"}
+    assert owners == {"Process-1": "Process-2", "Process-2": "Process-1"}
