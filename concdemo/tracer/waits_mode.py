@@ -4,7 +4,7 @@ A scenario whose variant says ``WAITS = True`` (the deadlock scenario, the
 queue's join-deadlock) runs with ``CONCDEMO_TRACE=waits``: the boot
 ``sitecustomize`` calls ``install()`` here instead of the whole tracer. Only
 the locks, joins and queue pipes that the graph needs are wrapped; their bookkeeping
-(``waits.HELD``/``WAITING``) is read at a hang by the SIGUSR1 handler. The
+(``waits.LATEST``/``WAITING``) is read at a hang by the stack signal's handler. The
 probe keeps reporting starts, ends and errors, so nothing is reported twice.
 """
 
