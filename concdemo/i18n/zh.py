@@ -139,6 +139,7 @@ TEXTS = {
     "help/run/--start-method": ("95a49f8c", "fork、spawn、forkserver 或 all。默认：平台的默认方式。"),
     "help/run/--param": ("a1c282f6", "KEY=VALUE（可重复）。"),
     "help/run/--timeout": ("a9c79a6d", "运行多少秒后算作挂起（默认值因变体而异）。"),
+    "help/run/--loop-block-ms": ("7cb2671b", "仅用于脚本：一个 asyncio 步骤占住事件循环达到这么多毫秒，就算一次阻塞（默认 20）。"),
     "help/run/--json": ("cb5bd9cc", "只输出一个 JSON 文档，别的什么都不输出。"),
     "help/run/--plain": ("12a8e0f2", "每个事件一行，即使在终端中也是如此。"),
     "help/run/--step": ("9ce738f8", "在每个事件处暂停：Enter = 下一个，c = 继续，q = 停止。"),

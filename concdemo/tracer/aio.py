@@ -49,7 +49,6 @@ from concdemo.tracer.core import (
 )
 from concdemo.tracer.env import ENV_LOOP_BLOCK_MS, ENV_TRACE_OWN_DIR
 from concdemo.tracer.links import TaskCall, new_link
-from concdemo.tracer.mp import _func_name, _run_task
 from concdemo.wire import process as this_process
 
 if TYPE_CHECKING:
@@ -555,6 +554,10 @@ def _patch_run_in_executor(loop_class: Any) -> None:
     def run_in_executor(self: Any, executor: Any, func: Any, *args: Any) -> Any:
         call: Callable[..., Any]
         try:
+            # Here, not at the top: a scenario that loads only the asyncio part
+            # (TRACE) must not load mp's hooks and their imports with it.
+            from concdemo.tracer.mp import _func_name, _run_task
+
             link = new_link(_state.pid)
             pool = executor if executor is not None else self._default_executor
             process = sys.modules.get("concurrent.futures.process")  # never imported by us
