@@ -353,16 +353,25 @@ def ipc_in_fresh_interpreter(repeat: int, scale: float) -> dict[str, Any]:
     """``ipc_bench.measure`` in a new interpreter, as a bare script would run it:
     the far ends are forked from the measuring process, and nothing of the CLI
     (its modules, its memory) should be in either end of what is measured."""
+    return _json_of_fresh_interpreter("IPC", _IPC_MAIN, [repeat, scale])
+
+
+def _json_of_fresh_interpreter(
+    what: str, program: str, args: list[Any], env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The JSON document ``program`` prints, run by ``python -c`` with ``args``; its
+    last line of stderr, named by ``what`` it measured, when it fails."""
     done = subprocess.run(
-        [sys.executable, "-c", _IPC_MAIN, str(repeat), str(scale)],
+        [sys.executable, "-c", program, *map(str, args)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"the IPC measurement failed: {last}")
+        raise RuntimeError(f"the {what} measurement failed: {last}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
@@ -383,19 +392,9 @@ def html_in_fresh_interpreter(
     env = _env(
         CONCDEMO_SCENARIO_PATH=os.pathsep.join(p for p in (str(BURST_SCENARIOS), extra) if p)
     )
-    done = subprocess.run(
-        [sys.executable, "-c", _HTML_MAIN, str(events), str(processes), str(repeat), str(pans)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
+    return _json_of_fresh_interpreter(
+        "HTML report", _HTML_MAIN, [events, processes, repeat, pans], env
     )
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"the HTML report measurement failed: {last}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
 
 
 def measure(
