@@ -169,19 +169,9 @@ class _Builder:
             self._next_flow += 1
             for event, phase in ((waiter, "s"), (holder, "f")):
                 tid, start_ns, end_ns = where[id(event)]
-                flow: dict[str, Any] = {
-                    "name": "waits for",
-                    "cat": "wait",
-                    "ph": phase,
-                    "id": flow_id,
-                    "ts": _us(max(start_ns, end_ns - _FLOW_INSET_NS)),
-                    "pid": event.pid + index * PID_STRIDE,
-                    "tid": tid,
-                    "args": {"on": label},
-                }
-                if phase == "f":
-                    flow["bp"] = "e"
-                self.flows.append(flow)
+                ts_ns = max(start_ns, end_ns - _FLOW_INSET_NS)
+                pid = event.pid + index * PID_STRIDE
+                self._add_flow("waits for", "wait", phase, flow_id, ts_ns, pid, tid, {"on": label})
 
     def _add_flows(
         self, index: int, events: list[Event], where: dict[int, tuple[int, int, int]]
@@ -203,19 +193,23 @@ class _Builder:
                     # the sender, at its end for a receiver that waited.
                     at_end = event.span == "end"
                     ts_ns = end_ns - _FLOW_INSET_NS if at_end else start_ns + _FLOW_INSET_NS
-                    flow: dict[str, Any] = {
-                        "name": "link",
-                        "cat": "link",
-                        "ph": phase,
-                        "id": flow_id,
-                        "ts": _us(max(start_ns, min(ts_ns, end_ns))),
-                        "pid": event.pid + index * PID_STRIDE,
-                        "tid": tid,
-                        "args": {"link": link},
-                    }
-                    if phase == "f":
-                        flow["bp"] = "e"
-                    self.flows.append(flow)
+                    ts_ns = max(start_ns, min(ts_ns, end_ns))
+                    pid = event.pid + index * PID_STRIDE
+                    self._add_flow("link", "link", phase, flow_id, ts_ns, pid, tid, {"link": link})
+
+    def _add_flow(
+        self, name: str, cat: str, phase: str, flow_id: int, ts_ns: int, pid: int, tid: int,
+        args: dict[str, Any],
+    ) -> None:
+        """One end of a flow arrow: its start ("s") or its end ("f"), which binds to
+        the slice that encloses it ("bp": "e")."""
+        flow: dict[str, Any] = {
+            "name": name, "cat": cat, "ph": phase, "id": flow_id, "ts": _us(ts_ns),
+            "pid": pid, "tid": tid, "args": args,
+        }
+        if phase == "f":
+            flow["bp"] = "e"
+        self.flows.append(flow)
 
     def _place(self, index: int, key: tuple[int, str], task: _Task, span: _Span) -> int:
         """The first track of the task where the span nests; a new track if none."""
