@@ -134,7 +134,12 @@ def patch_threading(module: ModuleType) -> None:
     entered_through(module.Condition)
 
     patch_rlock(module)
+    patch_lock(module)
 
+
+def patch_lock(module: ModuleType) -> None:
+    """``threading.Lock()`` makes a ``TracedLock`` that knows where it was made
+    (also all the wait-for graph takes in a scenario's processes: waits_mode.py)."""
     original_lock: Callable[[], Any] = module.Lock
     if getattr(original_lock, "_concdemo", False):
         return

@@ -45,20 +45,9 @@ def patch_thread_locks(module: ModuleType) -> None:
 
     from concdemo.tracer import waits
     from concdemo.tracer.core import _now
-    from concdemo.tracer.threads import TracedLock
+    from concdemo.tracer.threads import patch_lock
 
-    original_lock = module.Lock
-    if not getattr(original_lock, "_concdemo", False):
-
-        def lock() -> Any:
-            made = TracedLock(original_lock(), "threading.Lock")
-            caller = sys._getframe(1)
-            made._at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
-            return made
-
-        lock._concdemo = True  # type: ignore[attr-defined]
-        lock.__module__, lock.__name__, lock.__qualname__ = module.__name__, "Lock", "Lock"
-        module.Lock = lock  # type: ignore[attr-defined]
+    patch_lock(module)
     thread = module.Thread
     join = thread.join
     if getattr(join, "_concdemo", False):
