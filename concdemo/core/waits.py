@@ -40,8 +40,10 @@ def collect(run_dir: Path, pids: set[int], wait_s: float) -> dict[int, dict[str,
 
 
 @cache
-def _assigned_name(file: str, line: int) -> str | None:
-    """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label)."""
+def _assigned_name(file: str, line: int, nth: int = 0) -> str | None:
+    """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label); of
+    ``a, b = Lock(), Lock()``, the ``nth`` made there (counted round: a function
+    that runs the line again makes its first again)."""
     try:
         tree = ast.parse(Path(file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
@@ -53,9 +55,13 @@ def _assigned_name(file: str, line: int) -> str | None:
                 # `r, w = Pipe()`: which of the names is this end is not known here
                 return None if isinstance(target, ast.Tuple) else ast.unparse(target)
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                for name, value in zip(target.elts, node.value.elts, strict=False):
-                    if value.lineno <= line <= (value.end_lineno or 0) and value.col_offset >= 0:
-                        return ast.unparse(name)
+                on_line = [
+                    name
+                    for name, value in zip(target.elts, node.value.elts, strict=False)
+                    if value.lineno <= line <= (value.end_lineno or 0)
+                ]
+                if on_line:
+                    return ast.unparse(on_line[nth % len(on_line)])
     return None
 
 
@@ -66,9 +72,9 @@ def _split(at: str | None) -> tuple[str, int] | None:
     return (file, int(line)) if line.isdigit() else None
 
 
-def _label(on_kind: str, label: str, created_at: str | None) -> str:
+def _label(on_kind: str, label: str, created_at: str | None, nth: int = 0) -> str:
     place = _split(created_at)
-    named = _assigned_name(*place) if place else None
+    named = _assigned_name(*place, nth) if place else None
     return named or label or on_kind
 
 
@@ -89,10 +95,8 @@ def build(
     threads: dict[Node, dict[str, Any]] = {}
     main: dict[int, int] = {}
     held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    # A multiprocessing lock's latest acquisition in each process that saw it taken
-    # at the hang: the holder is the latest of them all (one clock: CLOCK_MONOTONIC).
-    latest: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     created: dict[str, str] = {}
+    nths: dict[str, int] = {}
     readers: dict[int, list[int]] = {}
     writers: dict[int, list[int]] = {}
     for pid, snap in snapshots.items():
@@ -101,18 +105,13 @@ def build(
             if thread["name"] == "MainThread":
                 main[pid] = thread["ident"]
         for entry in snap.get("held", []):
-            if entry.get("latest"):
-                latest.setdefault(entry["key"], []).append((pid, entry))
-            else:
-                held.setdefault(entry["key"], []).append((pid, entry))
+            held.setdefault(entry["key"], []).append((pid, entry))
         created.update(snap.get("created", {}))
+        nths.update(snap.get("created_nth", {}))
         for inode in snap.get("read_pipes", []):
             readers.setdefault(inode, []).append(pid)
         for inode in snap.get("write_pipes", []):
             writers.setdefault(inode, []).append(pid)
-
-    for key, entries in latest.items():
-        held.setdefault(key, []).append(max(entries, key=lambda e: e[1]["since_ns"]))
 
     def process(pid: int) -> str:
         return names.get(pid) or str(snapshots.get(pid, {}).get("process", "?"))
@@ -125,7 +124,8 @@ def build(
         return {
             "pid": pid,
             "process": process(pid),
-            "thread": thread.get("name", "MainThread" if ident is None else "?"),
+            "thread": more.get("thread")
+            or thread.get("name", "MainThread" if ident is None else "?"),
             "since_s": more.get("since_s"),
             "at": more.get("at", thread.get("at")),
             "inferred": inferred,
@@ -149,6 +149,8 @@ def build(
                             entry["inferred"],
                             since_s=since(entry.get("since_ns")),
                             at=entry["at"],
+                            # a holder whose thread its process could not tell
+                            thread=entry["thread"] if entry["ident"] is None else None,
                         )
                     )
                     created_at = created_at or entry.get("created_at")
@@ -178,7 +180,9 @@ def build(
                     },
                     "on": {
                         "kind": kind,
-                        "label": _label(kind, wait.get("label", ""), created_at),
+                        "label": _label(
+                            kind, wait.get("label", ""), created_at, nths.get(key, 0)
+                        ),
                         "created_at": created_at,
                     },
                     "held_by": held_by,

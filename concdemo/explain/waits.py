@@ -9,6 +9,7 @@ edge, without a guess. No loop: no deadlock word.
 
 from __future__ import annotations
 
+import linecache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -80,11 +81,24 @@ def _holding(edge: dict[str, Any], previous: dict[str, Any], lang: str) -> str:
     mine = next((h for h in previous["held_by"] if _who(h) == _who(edge["waiter"])), None)
     taken = _place(mine["at"]) if mine else "?"
     inferred = bool(mine and mine["inferred"])
+    by_with = inferred and _is_with(mine["at"] if mine else None)
     if lang == "zh":
-        how = "，由 with 块推断" if inferred else ""
+        how = ("，由 with 块推断" if by_with else "，由 acquire() 调用推断") if inferred else ""
         return f"持有{_object(previous['on'], lang)}（在 {taken} 获得{how}）"
-    how = ", inferred from its with block" if inferred else ""
+    how = ""
+    if inferred:
+        how = ", inferred from its with block" if by_with else ", inferred from its acquire() call"
     return f"holds {_object(previous['on'], lang)} (taken at {taken}{how})"
+
+
+def _is_with(at: str | None) -> bool:
+    """Whether the line a holder was inferred from is a ``with`` statement (else the
+    tracer read it from an ``acquire()`` call: tracer/waits.py)."""
+    if not at or ":" not in at:
+        return False
+    file, _, line = at.rpartition(":")
+    text = linecache.getline(file, int(line)) if line.isdigit() else ""
+    return text.lstrip().startswith(("with ", "async with "))
 
 
 def _lock_order(result: RunResult, lang: str) -> list[str]:

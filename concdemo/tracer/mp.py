@@ -383,7 +383,7 @@ def _make_queue_init(original: Callable[..., Any]) -> Callable[..., Any]:
                 inode = os.fstat(reader.fileno()).st_ino
             except (OSError, ValueError):
                 return
-            waits.CREATED[f"pipe:{inode}"] = waits.place(waits.user_frame(1))
+            waits.note_made(f"pipe:{inode}", waits.user_frame(1))
 
     return __init__
 
@@ -641,27 +641,27 @@ def patch_synchronize(module: ModuleType) -> None:
     ``SemLock._make_methods`` binds ``acquire`` to the C semaphore, in the
     creating process and again in each child that unpickles the lock; our
     version binds a wrapper that tries without blocking first, so an acquire
-    that did not wait costs one Python call and reports nothing.
+    that did not wait costs one Python call and records nothing. A blocked
+    acquire notes what it waits for in ``waits.WAITING`` while it waits.
 
-    A Lock or RLock also keeps its latest acquisition in this process in
-    ``waits.LATEST`` (who, when on the system-wide monotonic clock, the caller's
-    code and instruction offset), keyed by the semaphore's name (spawn,
-    forkserver) or its address (fork: the same in every forked child). Releases
-    are not hooked (``release`` and ``__exit__`` stay multiprocessing's own): at a
-    hang, a lock whose semaphore is taken is held by its latest acquirer across
-    all processes, since no one can acquire it again before it is released. A
-    blocked acquire notes what it waits for in ``waits.WAITING``."""
+    Who holds a Lock or RLock is not recorded per acquire (measured: keeping the
+    latest acquirer made a ``with`` pair 1.9x bare): at a hang, each process finds
+    the locks it holds from the semaphore's own per-process count
+    (``_semlock._count()``, kept by multiprocessing in C) through the weak
+    references kept here (``waits.remember``), and its threads' frames say
+    which thread took it and where (``waits.py``). Releases are multiprocessing's
+    own."""
     from concdemo.tracer import waits
     from concdemo.tracer.threads import entered_through, waited
 
     entered_through(module.Condition)  # `with cond:` on a multiprocessing Condition
-    latest, waiting, getframe, now = waits.LATEST, waits.WAITING, sys._getframe, _now
+    waiting, now = waits.WAITING, _now
 
     def contended(self: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None) -> bool:
         """A blocking acquire (the try failed): noted in WAITING while it waits
         (its line is read from the thread's stack at a hang, not here)."""
         name = f"multiprocessing.{type(self).__name__}"
-        key = self._concdemo_key or self._concdemo_rkey
+        key = self._concdemo_key
         if key is None:
             return waited(acquire, args, name, 4)
         ident = get_ident()
@@ -676,36 +676,18 @@ def patch_synchronize(module: ModuleType) -> None:
             make_methods(self)
             plain = self.acquire
             kind = type(self).__name__
-            if kind not in ("Lock", "RLock"):
-                name = f"multiprocessing.{kind}"
-
-                def acquire_any(block: bool = True, timeout: float | None = None) -> bool:
-                    if plain(False):
-                        return True
-                    if not block:
-                        return False
-                    return waited(plain, (True, timeout), name, 3)
-
-                self.acquire = acquire_any
-                return
-            semlock = self._semlock
-            key = semlock.name or f"sem:{semlock.handle:x}"
-            if getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
-                waits.CREATED[key] = waits.place(waits.user_frame(1))
-            waits.remember(key, self)
-            if kind == "Lock":
+            if kind in ("Lock", "RLock"):
+                semlock = self._semlock
+                key = semlock.name or f"sem:{semlock.handle:x}"
+                if sys._getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
+                    waits.note_made(key, waits.user_frame(1))
+                waits.remember(key, self)
                 self._concdemo_key = key
-            else:
-                self._concdemo_rkey = key
-            count = semlock._count
 
             def acquire(block: bool = True, timeout: float | None = None) -> bool:
-                if plain(False) or (block and contended(self, plain, (True, timeout), timeout)):
-                    if kind == "Lock" or count() == 1:  # not an RLock re-entered
-                        caller = getframe(1)
-                        latest[key] = (get_ident(), now(), caller.f_code, caller.f_lasti)
+                if plain(False):
                     return True
-                return False
+                return block and contended(self, plain, (True, timeout), timeout)
 
             self.acquire = acquire
 
@@ -714,19 +696,10 @@ def patch_synchronize(module: ModuleType) -> None:
     def __enter__(self: Any) -> bool:
         # ``with lock:`` goes to the C semaphore directly, not through ``acquire``.
         semlock = self._semlock
-        if semlock.acquire(False) or contended(self, semlock.acquire, (), None):
-            key = self._concdemo_key  # a Lock's
-            if key is None:
-                key = self._concdemo_rkey  # an RLock's: kept at its first level only
-                if key is None or semlock._count() != 1:
-                    return True
-            caller = getframe(1)
-            latest[key] = (get_ident(), now(), caller.f_code, caller.f_lasti)
-            return True
-        return False
+        return bool(semlock.acquire(False) or contended(self, semlock.acquire, (), None))
 
-    # A Semaphore's, an Event's: no holder kept (class defaults: read fast).
-    module.SemLock._concdemo_key = module.SemLock._concdemo_rkey = None
+    # A Semaphore's, an Event's: no holder kept (a class default: read fast).
+    module.SemLock._concdemo_key = None
     _wrap(module.SemLock, "_make_methods", make)
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
 

@@ -22,6 +22,7 @@ from concdemo.tracer.core import (
     emit,
     emit_call,
     mark,
+    task_name,
     thread_name,
 )
 from concdemo.tracer.output import flush_thread
@@ -201,22 +202,23 @@ class _Traced:
     ``Condition`` and ``threading`` use) goes straight to the real lock.
     """
 
-    __slots__ = ("__weakref__", "_at", "_lock", "_name")
+    __slots__ = ("__weakref__", "_at", "_lock", "_name", "_try")
 
     def __init__(self, lock: Any, name: str) -> None:
         self._lock = lock
+        self._try = lock.acquire  # bound once: every acquire tries without blocking first
         self._name = name
         self._at: str | None = None  # where the script made it (set by the factory)
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking:  # as it was, ValueError for a timeout included
-            return bool(self._lock.acquire(blocking, timeout))
-        if self._lock.acquire(False):
+            return bool(self._try(blocking, timeout))
+        if self._try(False):
             return True
         return self._contended((True, timeout), None if timeout < 0 else timeout)
 
     def __enter__(self) -> bool:
-        if self._lock.acquire(False):
+        if self._try(False):
             return True
         return self._contended((), None)
 
@@ -291,18 +293,16 @@ def _waiting_frame(depth: int) -> Any:
     return frame
 
 
-# (thread ident, code, instruction offset) of a site whose short lock waits are
-# past the volume budget -> its budget key: a contended acquire that waited less
-# than BLOCKED_NS is then tallied in a few hundred nanoseconds, not the
-# microseconds of finding its thread's name and call site again. It is tallied
-# while the script holds the lock it just took, so what it costs lengthens the
-# script's critical section and, with it, the contention the tool reports
-# (measured: the 4-process lock benchmark ran 2.9x bare with the full path).
+# (thread ident, code, instruction offset) of a site of short lock waits -> its
+# budget key: a contended acquire that waited less than BLOCKED_NS is tallied in a
+# few hundred nanoseconds, not the microseconds of finding its thread's name and
+# call site again, nor the several of sending it (see waited).
 _SHORT_WAITS: dict[tuple[int, Any, int], Any] = {}
 
 
 def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth: int) -> bool:
-    """A blocking acquire after a failed try: a ``lock-wait`` span, unless a library
+    """A blocking acquire after a failed try: a ``lock-wait`` span if it blocked
+    (BLOCKED_NS), else counted in its site's summary (budget.py), unless a library
     (not the script) is the one waiting. ``depth``: the script's frame, from here
     (``with cond:`` counts as the code that entered the condition)."""
     frame = _waiting_frame(depth)
@@ -311,17 +311,20 @@ def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth:
     t0 = _now()
     acquired = bool(acquire(*args))
     t1 = _now()
-    if t1 - t0 < BLOCKED_NS:
+    if t1 - t0 >= BLOCKED_NS:
+        emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
+        return acquired
+    # A short wait is only counted, never sent on its own: it is counted while the
+    # script holds the lock it just took, so what it costs lengthens the script's
+    # critical section and, with it, the contention the tool reports.
+    if _plain_thread():
         site = (get_ident(), frame.f_code, frame.f_lasti)
         key = _SHORT_WAITS.get(site)
-        if key is not None:
-            budget.tally(key, t0, t1)
-            return acquired
-    emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
-    if t1 - t0 < BLOCKED_NS and _plain_thread():
-        key = ("lock-wait", thread_name(), "site", _site(frame))
-        if not budget.admitting(key):
-            _SHORT_WAITS[(get_ident(), frame.f_code, frame.f_lasti)] = key
+        if key is None:
+            key = _SHORT_WAITS[site] = ("lock-wait", thread_name(), "site", _site(frame))
+    else:
+        key = ("lock-wait", task_name(), "site", _site(frame))
+    budget.tally(key, t0, t1)
     return acquired
 
 

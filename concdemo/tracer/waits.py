@@ -1,17 +1,19 @@
 """Who holds what and who waits for what, in this process: the wait-for graph's own half.
 
-The lock wrappers (``mp.patch_synchronize``, ``threads``) keep two plain dicts,
-written under the GIL without a lock of ours (a signal may land mid-update):
-``LATEST`` (a multiprocessing Lock/RLock's key -> who took it last here, when,
-where; at a hang, a taken lock's holder is its latest acquirer in any process)
-and ``WAITING`` (a thread's ident -> what it blocks on, since when).
-Nothing is sent per call: at a hang the CLI's stack signal (SIGRTMIN+4, see
-``wire.process.stack_signal``; not SIGUSR1, which scripts use) first makes faulthandler
-dump the stacks, then (chained) runs ``_on_signal`` in the main thread, which
-writes ``stacks/PID.waits.json`` with those tables, the holders of bare
-``threading`` locks inferred from the source (a thread inside ``with a:`` holds
-``a``: marked ``inferred``), the queue feeder waits read from the frames, and the
-pipes this process can read. The CLI joins the processes' files into edges
+Nothing is recorded per acquire. A blocked acquire (the lock wrappers of
+``mp.patch_synchronize`` and ``threads``, only once their non-blocking try
+failed) notes in ``WAITING`` (a thread's ident -> what it blocks on, since when)
+what it waits for, a plain dict written under the GIL without a lock of ours (a
+signal may land mid-update). At a hang the CLI's stack signal (SIGRTMIN+4, see
+``wire.process.stack_signal``; not SIGUSR1, which scripts use) first makes
+faulthandler dump the stacks, then (chained) runs ``_on_signal`` in the main
+thread, which writes ``stacks/PID.waits.json``: those waits; the
+multiprocessing locks this process holds (their semaphore's own per-process
+count, kept by multiprocessing in C) and the bare ``threading`` locks its
+threads hold, each with the thread and line read from the source (a thread
+inside ``with a:``, or past ``a.acquire()`` in the function it is in, holds
+``a``: marked ``inferred``); the queue feeder waits read from the frames; and
+the pipes this process can read. The CLI joins the processes' files into edges
 (``concdemo.core.waits``).
 """
 
@@ -29,18 +31,18 @@ if TYPE_CHECKING:
     from types import FrameType
     from typing import Any
 
-# key -> (ident, t_ns, code, instruction offset): the latest acquisition in this
-# process of a multiprocessing Lock/RLock, and the caller that took it (its line
-# is found at a hang). Never popped on release (no release hook: see
-# mp.patch_synchronize); the lock's semaphore says at a hang whether it is held.
-LATEST: dict[Any, tuple[int, int, Any, int]] = {}
-# key -> a weak reference to the Lock/RLock, to read its semaphore at a hang
-# (weak: the script's lock is freed when the script drops it, as bare).
+# key -> a weak reference to a multiprocessing Lock/RLock made or unpickled here,
+# to read its semaphore at a hang (weak: the script's lock is freed when the
+# script drops it, as bare).
 _LOCKS: dict[Any, Any] = {}
 # ident -> (kind, key or object, label, t_ns, file, line, timeout)
 WAITING: dict[int, tuple[Any, ...]] = {}
-# key -> "file:line" where this process (or the parent it forked from) made it.
+# key -> "file:line" where this process (or the parent it forked from) made it,
+# and how many objects that line had made before it (`a, b = Lock(), Lock()`:
+# b is the second, which names it in the graph).
 CREATED: dict[Any, str] = {}
+CREATED_NTH: dict[Any, int] = {}
+_MADE_AT: dict[str, int] = {}
 
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -75,27 +77,32 @@ def remember(key: Any, lock: Any) -> None:
 
 
 def forget() -> None:
-    """In a forked child: the parent's acquisitions and waits are not its own."""
-    LATEST.clear()
+    """In a forked child: the parent's waits are not its own."""
     WAITING.clear()
 
 
-def _taken(key: Any) -> bool | None:
-    """Whether the lock's semaphore is taken now (shared by every process); None
-    if unknown (the lock is gone here, or sem_getvalue is missing: macOS)."""
-    ref = _LOCKS.get(key)
-    lock = ref() if ref is not None else None
-    if lock is None:
-        return None
+def _held_here(lock: Any) -> tuple[bool, bool]:
+    """(held by this process, by the thread running this: the main one) of a
+    multiprocessing Lock/RLock, from its semaphore's per-process count
+    (multiprocessing zeroes it in a child it forks)."""
     try:
-        return bool(lock._semlock._get_value() == 0)
-    except (AttributeError, NotImplementedError, OSError):
-        return None
+        semlock = lock._semlock
+        return semlock._count() > 0, bool(semlock._is_mine())
+    except (AttributeError, OSError):
+        return False, False
 
 
 def place(frame: Any) -> str:
     file, line = where(frame)
     return f"{file}:{line}"
+
+
+def note_made(key: Any, frame: Any) -> None:
+    """Where the script made the object known by ``key`` (once per object)."""
+    at = place(frame)
+    CREATED[key] = at
+    CREATED_NTH[key] = _MADE_AT.get(at, 0)
+    _MADE_AT[at] = CREATED_NTH[key] + 1
 
 
 def install_handler() -> None:
@@ -176,6 +183,52 @@ def _withs_around(frame: Any, innermost: bool) -> list[tuple[Any, str, int]]:
     return found
 
 
+def _function_node(tree: Any, frame: Any) -> Any:
+    """The ``def`` the frame runs (the innermost one around its line), else the module."""
+    import ast
+
+    line, name = frame.f_lineno or 0, frame.f_code.co_name
+    found = tree
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == name
+            and node.lineno <= line <= (node.end_lineno or 0)
+            and (found is tree or node.lineno > found.lineno)
+        ):
+            found = node
+    return found
+
+
+def _acquires_before(frame: Any) -> list[tuple[Any, str, int]]:
+    """(object, source text, line) of each ``X.acquire()`` of the frame's function
+    whose last ``X.acquire()``/``X.release()`` before the current line (in the
+    source's order: a loop's release below has not run yet) is the acquire."""
+    import ast
+
+    tree = _tree(frame.f_code.co_filename)
+    if tree is None:
+        return []
+    line = frame.f_lineno or 0
+    last: dict[int, tuple[str, Any, str, int]] = {}
+    calls = [
+        node
+        for node in ast.walk(_function_node(tree, frame))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("acquire", "release")
+        and node.lineno < line
+    ]
+    for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
+        try:
+            value = _evaluate(call.func.value, frame)  # type: ignore[attr-defined]
+        except Exception:  # a name not bound (yet), an attribute not plain
+            continue
+        text = ast.unparse(call.func.value)  # type: ignore[attr-defined]
+        last[id(value)] = (call.func.attr, value, text, call.lineno)  # type: ignore[attr-defined]
+    return [(value, text, at) for verb, value, text, at in last.values() if verb == "acquire"]
+
+
 def _label_at(frame: Any, wanted: Any) -> str | None:
     """The source text naming ``wanted`` on the frame's current line (``with b:``)."""
     import ast
@@ -204,14 +257,6 @@ def _chain(frame: Any) -> list[Any]:
         frames.append(frame)
         frame = frame.f_back
     return frames  # innermost first
-
-
-def _line(code: Any, offset: int) -> int:
-    """The line of the instruction at ``offset`` (bytes, as ``frame.f_lasti``)."""
-    for start, end, line in code.co_lines():
-        if start <= offset < end and line is not None:
-            return int(line)
-    return int(code.co_firstlineno)
 
 
 def _text(file: str, line: int) -> str:
@@ -329,6 +374,51 @@ def _queue_wait(frames: list[Any]) -> dict[str, Any] | None:
     return None
 
 
+def _inferred_hold(key: str, lock: Any, label: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": label,
+        "created_at": getattr(lock, "_at", None) or CREATED.get(key),
+        "thread": "?",
+        "ident": None,
+        "since_ns": None,
+        "at": None,
+        "inferred": True,
+    }
+
+
+def _mp_holds(
+    in_frames: dict[int, list[tuple[int, str, str, str]]],
+    main_ident: int | None,
+    threads: dict[int, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The multiprocessing locks this process holds now, each with the thread(s)
+    whose frames show they took it. The hold is observed (the semaphore's count);
+    the thread is observed for the main thread (``_is_mine`` asked here, in the
+    signal handler), else inferred from the frames; the line always is."""
+    found = []
+    for key, ref in list(_LOCKS.items()):
+        lock = ref()
+        if lock is None:
+            continue
+        held, mine = _held_here(lock)
+        if not held:
+            continue
+        takers = in_frames.get(id(lock), [])
+        if mine:
+            takers = [t for t in takers if t[0] == main_ident] or [
+                (main_ident or 0, "MainThread", "", "")
+            ]
+        else:
+            takers = [t for t in takers if t[0] != main_ident]
+        unknown: list[tuple[int | None, str, str, str]] = [(None, "?", "", "")]
+        for ident, name, text, at in takers or unknown:
+            entry = _inferred_hold(key, lock, text)
+            entry.update(thread=name, ident=ident, at=at or None, inferred=not mine)
+            found.append(entry)
+    return found
+
+
 def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     threading = sys.modules.get("threading")
     active: dict[int, Any] = dict(getattr(threading, "_active", {}) or {})
@@ -339,7 +429,10 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     threads: dict[int, dict[str, Any]] = {}
     waits: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
-    awaited: dict[int, Any] = {}  # ident -> the threading lock object it waits for
+    # id(object) -> (ident, thread name, source text, "file:line") of each thread
+    # whose frames show it took that object (a multiprocessing lock's holder)
+    in_frames: dict[int, list[tuple[int, str, str, str]]] = {}
+    seen: set[tuple[int, int]] = set()
     for ident, top in frames_by_thread.items():
         thread = active.get(ident)
         name = str(thread.name) if thread is not None else "?"
@@ -364,7 +457,6 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 "inferred": False,
             }
             if kind == "lock" and _is_traced_lock(key):
-                awaited[ident] = key
                 wait["key"] = f"obj:{os.getpid()}:{id(key)}"
                 wait["created_at"] = getattr(key, "_at", None)
                 if own:
@@ -396,41 +488,19 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 queued.setdefault("at", "")
                 queued["inferred"] = False
                 waits.append(queued)
-        # Holders of threading locks, inferred from `with` blocks the thread is inside.
-        for position, frame in enumerate(own):
-            for value, text, line in _withs_around(frame, innermost=position == 0):
-                if not _is_traced_lock(value):
-                    continue
-                held.append(
-                    {
-                        "key": f"obj:{os.getpid()}:{id(value)}",
-                        "label": text,
-                        "created_at": getattr(value, "_at", None),
-                        "thread": name,
-                        "ident": ident,
-                        "since_ns": None,
-                        "at": _text(frame.f_code.co_filename, line),
-                        "inferred": True,
-                    }
-                )
-    for key, (ident, t_ns, code, offset) in list(LATEST.items()):
-        taken = _taken(key)
-        if not taken:
-            continue  # released since (or unknown here: not claimed)
-        file, line = code.co_filename, _line(code, offset)
-        held.append(
-            {
-                "key": key,
-                "label": "",
-                "created_at": CREATED.get(key),
-                "thread": threads.get(ident, {}).get("name", "?"),
-                "ident": ident,
-                "since_ns": t_ns,
-                "at": _text(file, line),
-                "inferred": False,
-                "latest": True,  # the holder is the latest of these across processes
-            }
-        )
+        # What its frames say it holds: `with` blocks it is inside, acquires not
+        # yet released in the function each frame runs.
+        for position, frame in reversed(list(enumerate(own))):  # the outermost first
+            taken = _withs_around(frame, innermost=position == 0) + _acquires_before(frame)
+            for value, text, line in taken:
+                at = _text(frame.f_code.co_filename, line)
+                if _is_traced_lock(value) and value.locked():
+                    held.append(_inferred_hold(f"obj:{os.getpid()}:{id(value)}", value, text))
+                    held[-1].update(thread=name, ident=ident, at=at)
+                elif (ident, id(value)) not in seen:
+                    seen.add((ident, id(value)))  # an RLock re-entered: its outermost taking
+                    in_frames.setdefault(id(value), []).append((ident, name, text, at))
+    held.extend(_mp_holds(in_frames, main_ident, threads))
     reading, writing = _pipes()
     return {
         "pid": os.getpid(),
@@ -440,6 +510,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "waits": waits,
         "held": held,
         "created": {str(k): v for k, v in CREATED.items()},
+        "created_nth": {str(k): v for k, v in CREATED_NTH.items()},
         "read_pipes": reading,
         "write_pipes": writing,
     }
