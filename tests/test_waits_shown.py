@@ -89,7 +89,7 @@ def test_perfetto_gets_each_edge_as_a_flow_from_the_wait_to_its_holder() -> None
     slices = [e for e in events if e["ph"] == "X"]
     waits = {e["pid"]: e for e in slices if e["name"].startswith("waits for")}
     holds = {e["pid"]: e for e in slices if e["name"].startswith("holds")}
-    assert waits[11]["name"] == "waits for lock lock_b" and holds[12]["name"] == "holds lock lock_b"
+    assert waits[11]["name"] == "waits for lock_b" and holds[12]["name"] == "holds lock_b"
     # The wait began 1.4 s before the stop; both end at the stop.
     assert waits[11]["ts"] == pytest.approx(100_000) and waits[11]["dur"] == pytest.approx(1.4e6)
     assert holds[12]["ts"] + holds[12]["dur"] == pytest.approx(STOP * 1e6)
@@ -150,6 +150,39 @@ def test_queue_join_deadlock_scenario_shows_the_scripts_graph(method: str) -> No
     assert edges[("Process-1", "MainThread")]["on"]["label"] == "QueueFeederThread"
     # The probe still tells the story alone: no tracer event joins it.
     assert sorted({e["kind"] for e in run["events"]}) == ["process-end", "process-start", "put"]
+
+
+@pytest.mark.parametrize("method", start_methods())
+def test_pipe_forgot_close_scenario_shows_the_scripts_graph(method: str) -> None:
+    # The article's duplex Pipe() (a socket pair): the consumer's recv() on `right`
+    # waits for EOF, which needs every copy of `left` closed; the consumer kept its
+    # own (and the main process, joining it, kept its). Same edge, same holders'
+    # kind, same pitfall as tests/fixtures/scripts/pipe_write_end_open.py.
+    done = cli("run", "pipe", "--variant", "forgot-close", "--start-method", method, "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "hang" and run["as_expected"], run["explanation"]
+    assert run["deadlock"] == {"cycle": ["MainProcess", "Process-1"], "kind": "pipe-not-closed"}
+    edges = {(e["waiter"]["process"], e["waiter"]["thread"]): e for e in run["waits"]}
+    recv = edges[("Process-1", "MainThread")]
+    assert (recv["on"]["kind"], recv["on"]["label"]) == ("recv", "right")
+    assert recv["on"]["created_at"].endswith("pipe_forgot_close.py:42") and not recv["timed"]
+    assert recv["at"].endswith("pipe_forgot_close.py:26")
+    holders = sorted((h["process"], h["inferred"]) for h in recv["held_by"])
+    assert holders == [("MainProcess", False), ("Process-1", False)]  # observed, from /proc
+    assert edges[("MainProcess", "MainThread")]["on"] == {
+        "kind": "process", "label": "Process-1", "created_at": None
+    }
+    assert (
+        "Stuck for good: Process-1 calls recv() on pipe right (made at pipe_forgot_close.py:42) "
+        "at pipe_forgot_close.py:26, waiting for data or EOF, but the write end is still open in "
+        "Process-1 itself (and in MainProcess, which waits too), so EOF never comes. This is a "
+        "Pipe whose write end was not closed: after starting the writer, close the write end "
+        "(w.close()) in every process that does not write." in run["explanation"]
+    )
+    # The probe still tells the story alone: no tracer event joins it.
+    assert sorted({e["kind"] for e in run["events"]}) == [
+        "join", "process-end", "process-start", "recv", "send"
+    ]
 
 
 def test_a_lock_order_hang_under_forkserver_is_named() -> None:
