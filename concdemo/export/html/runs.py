@@ -69,16 +69,21 @@ def with_waits(
     event at the stop, linked to the wait (the page draws it as a link arrow)."""
     import heapq
 
+    from concdemo.core.waits import who
+    from concdemo.explain.waits import named
+
     added: list[tuple[float, Key, str]] = []
     for n, edge in enumerate(waits):
         waiter, on = edge["waiter"], edge["on"]
         since = edge.get("since_s")
         begun = wall_s if since is None else max(0.0, wall_s - float(since))
-        what = f"{on['kind']} {on['label']}"
+        what = named(on, "en")  # the page's event texts are the run's, in English
         link = f"wait-{n + 1}"
         holders = edge.get("held_by") or []
         lane = (int(waiter["pid"]), str(waiter["process"]), str(waiter["thread"]))
-        start = {"on": what, "at": edge.get("at"), "link": link}
+        # The holders named in the wait's own text: selecting it says whom it waits for.
+        held_by = [who(h["process"], h["thread"]) for h in holders]
+        start = {"on": what, "held_by": held_by, "at": edge.get("at"), "link": link}
         added.append((begun, (*lane, "waits-start", "start"), _json(start)))
         added.append((wall_s, (*lane, "waits-end", "end"), _json({"on": what})))
         for holder in holders:
