@@ -297,6 +297,10 @@ def test_perfetto_and_the_html_report_show_no_holder_and_two_holders() -> None:
     merged = list(html_runs.with_waits(rows, result.waits, result.wall_s))
     starts = {key[0]: json.loads(d) for _, key, d in merged if key[3] == "waits-start"}
     assert starts[MAIN]["on"] == "Event ready" and starts[MAIN]["held_by"] == []
+    # The recv's span begins at the consumer's last event (not observed: not at the stop).
+    begun = {key[0]: t for t, key, _ in merged if key[3] == "waits-start"}
+    consumer_last = max(e.t for e in result.events if e.pid == CONSUMER)
+    assert begun[CONSUMER] == pytest.approx(consumer_last) and begun[CONSUMER] < result.wall_s
     assert starts[CONSUMER]["held_by"] == ["MainProcess", "Process-1"]
     keys: list[Any] = []
     view = html_runs.RunView({}, {}, html_runs._interned(iter(merged), keys), keys)

@@ -72,11 +72,22 @@ def with_waits(
     from concdemo.core.waits import who
     from concdemo.explain.waits import named
 
+    # A wait whose beginning no process observed (a recv, an Event: read from its
+    # stack at the stop) began after its thread's last event: drawn from there, as
+    # the terminal's timeline does. Only then are the rows read ahead (a hang's).
+    last: dict[tuple[int, str], float] = {}
+    if any(edge.get("since_s") is None for edge in waits):
+        rows = list(rows)
+        for t, key, _ in rows:
+            last[(key[0], key[2])] = max(t, last.get((key[0], key[2]), t))
     added: list[tuple[float, Key, str]] = []
     for n, edge in enumerate(waits):
         waiter, on = edge["waiter"], edge["on"]
         since = edge.get("since_s")
-        begun = wall_s if since is None else max(0.0, wall_s - float(since))
+        if since is None:
+            begun = min(wall_s, last.get((int(waiter["pid"]), str(waiter["thread"])), wall_s))
+        else:
+            begun = max(0.0, wall_s - float(since))
         what = named(on, "en")  # the page's event texts are the run's, in English
         link = f"wait-{n + 1}"
         holders = edge.get("held_by") or []
