@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,7 +13,7 @@ from concdemo import __version__
 from concdemo.catalogue import catalog
 from concdemo.commands.cli import app
 
-from conftest import cli, validate
+from conftest import FIXTURE_SCENARIOS, cli, validate
 
 runner = CliRunner()
 
@@ -181,3 +183,33 @@ def _raises(kind: type[Exception], fn: object, *args: object) -> bool:
     except kind:
         return True
     return False
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('TRACE = ["asyncio"]', 'TRACE = ["asyncio", "wait"]',
+         "Variant 'asyncio-only' (fixture_asyncio_only.py) asks TRACE for 'wait', which the "
+         'tracer does not have; use only "asyncio", "waits".'),
+        ('TRACE = ["asyncio"]', 'TRACE = "waits"',
+         "Variant 'asyncio-only' (fixture_asyncio_only.py) has TRACE = 'waits'; write a list"),
+        ('TRACE = ["asyncio"]', "WAITS = True",
+         "Variant 'asyncio-only' (fixture_asyncio_only.py) says WAITS, which is no longer read; "
+         'write TRACE = ["waits"] instead'),
+    ],
+)
+def test_a_variant_asking_the_tracer_for_a_part_it_has_not_is_a_one_line_error(
+    tmp_path: Path, old: str, new: str, says: str
+) -> None:
+    # A misspelt part would load nothing and say nothing (no graph, no task lanes):
+    # `list` and `run` both refuse the catalogue, naming the variant and the fix.
+    root = tmp_path / "scenarios"
+    shutil.copytree(FIXTURE_SCENARIOS, root)
+    script = root / "90_fixture" / "fixture_asyncio_only.py"
+    script.write_text(script.read_text().replace(old, new))
+    env = {"CONCDEMO_SCENARIO_PATH": str(root), "CONCDEMO_CACHE_DIR": str(tmp_path / "c")}
+    for args in (("list",), ("run", "fixture", "--variant", "ok")):
+        done = cli(*args, env=env)
+        assert done.returncode == 2, (args, done.stderr)
+        assert says in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

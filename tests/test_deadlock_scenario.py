@@ -1,6 +1,6 @@
 """The deadlock scenario: lock-order inversion with processes and with threads,
 broken and fixed, and the wait-for graph its runs carry (scenario processes load
-the tracer's wait part only where the variant says ``WAITS = True``).
+the tracer's wait part only where the variant says ``TRACE = ["waits"]``).
 
 Each broken run must hang *and* name the cycle, with who holds which lock and
 the lines; each ordered run must end with no graph at all; verify's claim X7
@@ -99,8 +99,9 @@ def test_ordered_variants_finish_with_no_graph(method: str) -> None:
 def test_the_cycle_is_said_in_english_and_chinese() -> None:
     en = runs("fork", "processes")["processes"]["explanation"]
     sentence = next(s for s in en if s.startswith("Deadlock:"))
-    assert "Process-1 holds lock lock_a (taken at deadlock_processes.py:23)" in sentence
-    assert "waits for lock lock_b at deadlock_processes.py:26" in sentence
+    # The labels name their kind: "lock_a", never "lock lock_a".
+    assert "Process-1 holds lock_a (taken at deadlock_processes.py:23)" in sentence
+    assert "waits for lock_b at deadlock_processes.py:26" in sentence
     assert any("lock-order inversion between processes" in s for s in en)
     assert any("Each worker took its first lock (2 taken in all)" in s for s in en)
     # --json keeps the English; the Chinese is what the terminal shows (wide: unwrapped).

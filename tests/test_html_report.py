@@ -606,3 +606,83 @@ def test_the_reference_comparison_fails_on_a_real_change_only(page: Any,
     lane = pixels.compare(reference,
                           _timeline_png(page, html.from_document(doc, recorded.name), tmp_path))
     assert not lane.same, lane
+
+
+# --- a hang's wait-for graph in the page --------------------------------------------
+
+ARROW_RGB = (0x21, 0x21, 0x21)  # viewer.js ARROW_COLOUR
+
+
+@pytest.fixture(scope="module")
+def lock_order(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A real lock-order hang between two processes (traced), and its report."""
+    folder = tmp_path_factory.mktemp("html")
+    done = cli("run", str(SCRIPTS / "lock_order_processes.py"), "--start-method", "fork",
+               "--timeout", "4", "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["deadlock"] == {"cycle": ["Process-1", "Process-2"], "kind": "lock-order"}, run
+    doc = folder / "lock_order.json"
+    doc.write_text(done.stdout)
+    out = folder / "lock_order.html"
+    result = cli("report", str(doc), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, run
+
+
+def _pixel(opened: Opened, x: float, y: float) -> tuple[int, int, int]:
+    """The canvas's colour at a point in its own CSS pixels."""
+    rgba = opened.js(
+        "(() => { const r = window.concdemoReport.runs[0], d = window.devicePixelRatio || 1;"
+        f" return Array.from(r.ctx.getImageData(Math.round({x} * d), Math.round({y} * d), 1, 1)"
+        ".data); })()"
+    )
+    return int(rgba[0]), int(rgba[1]), int(rgba[2])
+
+
+def test_each_wait_is_drawn_and_selecting_it_points_to_its_holder(
+    page: Any, lock_order: tuple[Path, dict[str, Any]]
+) -> None:
+    report, run = lock_order
+    holder_of = {e["waiter"]["process"]: e["held_by"][0] for e in run["waits"]
+                 if e["on"]["kind"] == "lock"}
+    assert set(holder_of) == {"Process-1", "Process-2"}
+    opened = Opened(page, report)
+    r = "window.concdemoReport.runs[0]"
+    starts = opened.js(f"{r}.find('waits-start')")
+    waiters = {opened.js(f"{r}.laneLabels[{r}.d.lane[{i}]]").split("[")[0]: i for i in starts}
+    assert set(waiters) >= set(holder_of), waiters
+    page.locator("canvas").scroll_into_view_if_needed()
+    canvas = page.locator("canvas").bounding_box()
+    for waiter, start in sorted(waiters.items()):
+        if waiter not in holder_of:
+            continue
+        holder = holder_of[waiter]
+        page.keyboard.press("Escape")
+        # The wait's bar is drawn on its waiter's lane: its middle is not the background.
+        mid = opened.js(f"(() => {{ const i = {start}, e = {r}.d.partner[i];"
+                        f" return {{ x: ({r}.x({r}.d.t[i]) + {r}.x({r}.d.t[e])) / 2,"
+                        f" y: {r}.point(i).y }}; }})()")
+        assert _pixel(opened, mid["x"], mid["y"]) != (255, 255, 255), f"{waiter}: no bar"
+        # Clicking the bar selects the wait, names its holder, and draws one arrow from
+        # the wait to the holder's lane.
+        page.mouse.click(canvas["x"] + mid["x"], canvas["y"] + mid["y"])
+        state = opened.state()
+        assert state["selected"] == start, (waiter, state["selected"])
+        details = page.locator(".tl-details").text_content()
+        assert f'"held_by":["{holder["process"]}"]' in details, details
+        (arrow,) = state["arrows"]
+        assert arrow["from"]["index"] == start and arrow["to"]["kind"] == "holds"
+        assert arrow["to"]["lane"] == f"{holder['process']}[{holder['pid']}] MainThread"
+        # ...and the arrow is on the canvas: its head, just before the holder's event.
+        head = opened.js(f"(() => {{ const p = {r}.point({start}), q = {r}.point("
+                         f"{arrow['to']['index']}), a = Math.atan2(q.y - p.y, q.x - p.x);"
+                         " return { x: q.x - 5 * Math.cos(a), y: q.y - 5 * Math.sin(a) }; })()")
+        lane_y = opened.js(f"{r}.laneY[{r}.d.lane[{arrow['to']['index']}]]")
+        assert lane_y <= head["y"] + 5 * 0.5 and head["y"] < lane_y + opened.js(f"{r}.rowH")
+        drawn = _pixel(opened, head["x"], head["y"])
+        assert max(abs(a - b) for a, b in zip(drawn, ARROW_RGB, strict=True)) <= 40, drawn
+        page.keyboard.press("Escape")
+        assert opened.state()["arrows"] == []
+        gone = _pixel(opened, head["x"], head["y"])
+        assert max(abs(a - b) for a, b in zip(gone, ARROW_RGB, strict=True)) > 40, gone
+    assert not opened.errors

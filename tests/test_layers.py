@@ -144,3 +144,20 @@ def test_a_variant_asking_for_the_asyncio_tracer_gets_only_that_part() -> None:
     assert inside["task"] == "MainThread/worker work()"
     first_steps = {e["task"] for e in run["events"] if e["kind"] == "first-step"}
     assert "MainThread/worker work()" in first_steps
+
+
+def test_a_variant_asking_for_asyncio_and_waits_gets_both() -> None:
+    # TRACE = ["asyncio", "waits"]: the task's lane and awaits are the tracer's, and
+    # the hang's wait-for graph names the lock the keeper thread holds. (WAITS = True
+    # beside TRACE = ["asyncio"] loaded the graph alone; ["asyncio", "waits"] loaded
+    # the asyncio part alone, the name "waits" unknown to it.)
+    doc = cli_json("run", "fixture", "--variant", "asyncio-waits", fixtures=True)
+    (run,) = doc["runs"]
+    assert run["outcome"] == "hang" and run["as_expected"], run["explanation"]
+    (inside,) = [e for e in run["events"] if e["kind"] == "inside"]
+    assert inside["task"] == "MainThread/worker work()"  # the asyncio part's lane
+    assert {"first-step", "await-start", "task-done"} <= {e["kind"] for e in run["events"]}
+    (lock,) = [e for e in run["waits"] if e["on"]["kind"] == "lock"]
+    assert (lock["waiter"]["thread"], lock["on"]["label"]) == ("MainThread", "lock")
+    assert [(h["thread"], h["inferred"]) for h in lock["held_by"]] == [("keeper", True)]
+    assert run["deadlock"] == {"cycle": ["keeper"], "kind": "event-never-set"}

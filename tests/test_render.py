@@ -87,6 +87,22 @@ def _hang_result() -> RunResult:
             "frames": [frame],
         },
     ]
+    # The variant traces its waits (TRACE = ["waits"]): its hang carries the graph,
+    # the consumer's recv whose write end it kept itself (as a real run's does).
+    def holder(pid: int, process: str) -> dict[str, object]:
+        return {"pid": pid, "process": process, "thread": "MainThread", "ident": 0x7F,
+                "since_s": None, "at": None, "inferred": False}
+
+    waits = [
+        {
+            "waiter": {"pid": 101, "process": "Process-1", "thread": "MainThread", "ident": 0x7F},
+            "on": {"kind": "recv", "label": "right", "created_at": "/s/pipe_forgot_close.py:42"},
+            "held_by": [holder(101, "Process-1")],
+            "since_s": None,
+            "at": "/s/pipe_forgot_close.py:27",
+            "timed": False,
+        }
+    ]
     return RunResult(
         spec=spec,
         outcome="hang",
@@ -95,6 +111,8 @@ def _hang_result() -> RunResult:
         returncode=-2,
         main_pid=100,
         stacks=stacks,
+        waits=waits,
+        deadlock={"cycle": ["MainProcess", "Process-1"], "kind": "pipe-not-closed"},
     )
 
 

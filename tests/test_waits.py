@@ -227,7 +227,7 @@ def test_a_wait_behind_a_sleep_is_a_graph_without_a_deadlock(method: str) -> Non
     )
     assert place(owner["at"]) == "waits_for_sleep.py:8"
     (said,) = [s for s in doc["explanation"] if s.startswith("Waits when stopped:")]
-    assert "MainProcess waits for lock lock (made at waits_for_sleep.py:14) at " in said
+    assert "MainProcess waits for lock (made at waits_for_sleep.py:14) at " in said  # once
     assert "held by Process-1 (taken at waits_for_sleep.py:8)" in said
 
 

@@ -11,6 +11,7 @@ import base64
 import gzip
 import io
 import json
+import re
 import struct
 from types import SimpleNamespace
 from typing import Any
@@ -70,6 +71,13 @@ def test_the_timeline_draws_each_wait_up_to_the_stop_naming_its_holder() -> None
     assert "→" not in "".join(_lines([]))  # no graph, no arrow
 
 
+def test_a_label_found_inside_its_holders_name_is_still_shown() -> None:
+    # "ss" is inside "Process-2": only a join's label (the holder itself) is left out.
+    row = next(x for x in _lines([_edge("Process-1", "MainThread", "ss", "Process-2", 11, 12)])
+               if x.startswith("Process-1[11]"))
+    assert "━ ss → Process-2┥" in row, row
+
+
 def test_a_waiter_that_sent_no_event_gets_a_lane_for_its_wait() -> None:
     feeder = _edge("Process-1", "QueueFeederThread", "q", "MainProcess", 11, 10, since=None)
     lanes = [line for line in _lines([feeder]) if line.startswith("Pr")]
@@ -89,7 +97,7 @@ def test_perfetto_gets_each_edge_as_a_flow_from_the_wait_to_its_holder() -> None
     slices = [e for e in events if e["ph"] == "X"]
     waits = {e["pid"]: e for e in slices if e["name"].startswith("waits for")}
     holds = {e["pid"]: e for e in slices if e["name"].startswith("holds")}
-    assert waits[11]["name"] == "waits for lock lock_b" and holds[12]["name"] == "holds lock lock_b"
+    assert waits[11]["name"] == "waits for lock_b" and holds[12]["name"] == "holds lock_b"
     # The wait began 1.4 s before the stop; both end at the stop.
     assert waits[11]["ts"] == pytest.approx(100_000) and waits[11]["dur"] == pytest.approx(1.4e6)
     assert holds[12]["ts"] + holds[12]["dur"] == pytest.approx(STOP * 1e6)
@@ -152,6 +160,39 @@ def test_queue_join_deadlock_scenario_shows_the_scripts_graph(method: str) -> No
     assert sorted({e["kind"] for e in run["events"]}) == ["process-end", "process-start", "put"]
 
 
+@pytest.mark.parametrize("method", start_methods())
+def test_pipe_forgot_close_scenario_shows_the_scripts_graph(method: str) -> None:
+    # The article's duplex Pipe() (a socket pair): the consumer's recv() on `right`
+    # waits for EOF, which needs every copy of `left` closed; the consumer kept its
+    # own (and the main process, joining it, kept its). Same edge, same holders'
+    # kind, same pitfall as tests/fixtures/scripts/pipe_write_end_open.py.
+    done = cli("run", "pipe", "--variant", "forgot-close", "--start-method", method, "--json")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["outcome"] == "hang" and run["as_expected"], run["explanation"]
+    assert run["deadlock"] == {"cycle": ["MainProcess", "Process-1"], "kind": "pipe-not-closed"}
+    edges = {(e["waiter"]["process"], e["waiter"]["thread"]): e for e in run["waits"]}
+    recv = edges[("Process-1", "MainThread")]
+    assert (recv["on"]["kind"], recv["on"]["label"]) == ("recv", "right")
+    assert recv["on"]["created_at"].endswith("pipe_forgot_close.py:42") and not recv["timed"]
+    assert recv["at"].endswith("pipe_forgot_close.py:26")
+    holders = sorted((h["process"], h["inferred"]) for h in recv["held_by"])
+    assert holders == [("MainProcess", False), ("Process-1", False)]  # observed, from /proc
+    assert edges[("MainProcess", "MainThread")]["on"] == {
+        "kind": "process", "label": "Process-1", "created_at": None
+    }
+    assert (
+        "Stuck for good: Process-1 calls recv() on pipe right (made at pipe_forgot_close.py:42) "
+        "at pipe_forgot_close.py:26, waiting for data or EOF, but the write end is still open in "
+        "Process-1 itself (and in MainProcess, which waits too), so EOF never comes. This is a "
+        "Pipe whose write end was not closed: after starting the writer, close the write end "
+        "(w.close()) in every process that does not write." in run["explanation"]
+    )
+    # The probe still tells the story alone: no tracer event joins it.
+    assert sorted({e["kind"] for e in run["events"]}) == [
+        "join", "process-end", "process-start", "recv", "send"
+    ]
+
+
 def test_a_lock_order_hang_under_forkserver_is_named() -> None:
     script = HERE / "fixtures" / "scripts" / "lock_order_processes.py"
     done = cli("run", str(script), "--start-method", "forkserver", "--timeout", "4", "--json")
@@ -161,3 +202,110 @@ def test_a_lock_order_hang_under_forkserver_is_named() -> None:
     owners = {e["waiter"]["process"]: e["held_by"][0]["process"] for e in run["waits"]
               if e["on"]["kind"] == "lock"}
     assert owners == {"Process-1": "Process-2", "Process-2": "Process-1"}
+
+
+# --- a wait nobody holds and a wait two hold, in every view -------------------------
+
+MAIN, CONSUMER, IDENT = 7993, 7994, 0x00007F0676E97B80  # the recorded forgot-close run's
+
+
+def _views_run() -> Any:
+    """The recorded pipe forgot-close hang (tests/fixtures/runs/pipe.json) with two
+    edges: the main thread waits for an Event nobody holds (nobody is left to set
+    it), the consumer's recv() for a pipe whose write end both processes keep; the
+    recv's beginning was not observed (read from its stack at the stop)."""
+    from recorded import RUNS, result_from_json
+
+    doc = json.loads((RUNS / "pipe.json").read_text())
+    (run,) = [r for r in doc["runs"] if r["variant"] == "forgot-close"]
+
+    def party(pid: int, process: str) -> dict[str, Any]:
+        return {"pid": pid, "process": process, "thread": "MainThread", "ident": IDENT}
+
+    def holder(pid: int, process: str) -> dict[str, Any]:
+        return {**party(pid, process), "since_s": None, "at": None, "inferred": False}
+
+    waits = [
+        {"waiter": party(MAIN, "MainProcess"),
+         "on": {"kind": "event", "label": "ready", "created_at": "/s/pipe_forgot_close.py:40"},
+         "held_by": [], "since_s": 1.5, "at": "/s/pipe_forgot_close.py:48", "timed": False},
+        {"waiter": party(CONSUMER, "Process-1"),
+         "on": {"kind": "recv", "label": "right", "created_at": "/s/pipe_forgot_close.py:42"},
+         "held_by": [holder(MAIN, "MainProcess"), holder(CONSUMER, "Process-1")],
+         "since_s": None, "at": "/s/pipe_forgot_close.py:26", "timed": False},
+    ]
+    return result_from_json(run, waits=waits)
+
+
+def test_the_table_and_the_timeline_show_no_holder_and_two_holders() -> None:
+    from concdemo.render import summary
+
+    result = _views_run()
+    console = Console(width=200, color_system=None, file=io.StringIO(), _environ={})
+    console.print(summary.render(result))
+    console.print(timeline(result.events, waits=result.waits, stopped_at=result.wall_s))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    # The hang table's "waits for" column: no holder, no arrow; both holders named.
+    rows = {line.split("[")[0].strip(): line for line in text.splitlines()
+            if line.startswith((" MainProcess[", " Process-1["))}
+    assert rows["MainProcess"].rstrip().endswith("Event ready"), rows
+    assert rows["Process-1"].rstrip().endswith("pipe right ← MainProcess, Process-1"), rows
+    lanes = {line.split("[")[0]: line for line in text.splitlines()
+             if line.startswith(("MainProcess[", "Process-1["))}
+    # No holder: the bar ends in what it waits for, with no arrow to a "?".
+    main = lanes["MainProcess"]
+    assert "━ ready┥" in main and "→" not in main, main
+    # Two holders: both named; the recv's bar, begun after the consumer's last event
+    # (0.083 s; when it began was not observed), is drawn, not a bare mark at the stop.
+    consumer = lanes["Process-1"]
+    assert "━ right → MainProcess, Process-1┥" in consumer, consumer
+    assert consumer.count("━") > 40, consumer
+
+
+def test_the_svg_shows_no_holder_and_two_holders() -> None:
+    from concdemo.export import svg
+
+    picture = svg.picture([_views_run()])
+    # Rich writes each run of text as an element of its own, placed: no spaces between.
+    flat = re.sub(r"\s", "", re.sub(r"<[^>]+>", "", picture).replace("&#160;", " "))
+    assert "piperight←" in flat and "Eventready" in flat  # the table's column (wrapped)
+    assert "right→MainProcess,Process-1┥" in flat
+    assert "━ready┥" in flat and "ready→?" not in flat
+
+
+def test_perfetto_and_the_html_report_show_no_holder_and_two_holders() -> None:
+    result = _views_run()
+    events = trace.trace_doc([result])["traceEvents"]
+    slices = [e for e in events if e["ph"] == "X"]
+    waits = {e["pid"]: e for e in slices if e["name"].startswith("waits for")}
+    assert waits[MAIN]["name"] == "waits for Event ready"
+    assert waits[CONSUMER]["name"] == "waits for pipe right"
+    holds = sorted((e["pid"], e["name"]) for e in slices if e["cat"] == "span"
+                   and e["name"].startswith("holds"))
+    assert holds == [(MAIN, "holds the write end of pipe right"),
+                     (CONSUMER, "holds the write end of pipe right")]
+    pairs: dict[int, dict[str, Any]] = {}
+    for flow in (e for e in events if e.get("cat") == "wait"):
+        pairs.setdefault(flow["id"], {})[flow["ph"]] = flow
+    # Two flows from the recv's wait, one to each holder; none from the Event's.
+    assert sorted((p["s"]["pid"], p["f"]["pid"]) for p in pairs.values()) == [
+        (CONSUMER, MAIN), (CONSUMER, CONSUMER)
+    ]
+
+    rows = ((e.t, (e.pid, e.process, e.task, e.kind, e.span), e.detail_json)
+            for e in result.events)
+    merged = list(html_runs.with_waits(rows, result.waits, result.wall_s))
+    starts = {key[0]: json.loads(d) for _, key, d in merged if key[3] == "waits-start"}
+    assert starts[MAIN]["on"] == "Event ready" and starts[MAIN]["held_by"] == []
+    # The recv's span begins at the consumer's last event (not observed: not at the stop).
+    begun = {key[0]: t for t, key, _ in merged if key[3] == "waits-start"}
+    consumer_last = max(e.t for e in result.events if e.pid == CONSUMER)
+    assert begun[CONSUMER] == pytest.approx(consumer_last) and begun[CONSUMER] < result.wall_s
+    assert starts[CONSUMER]["held_by"] == ["MainProcess", "Process-1"]
+    keys: list[Any] = []
+    view = html_runs.RunView({}, {}, html_runs._interned(iter(merged), keys), keys)
+    _, links = _decoded(view)
+    kinds = [(key[0], key[3]) for _, key, _ in merged]
+    arrows = sorted((kinds[a], kinds[b]) for a, b in zip(links[::2], links[1::2], strict=True))
+    assert arrows == [((CONSUMER, "waits-start"), (MAIN, "holds")),
+                      ((CONSUMER, "waits-start"), (CONSUMER, "holds"))]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from concdemo.base.errors import UsageError
-from concdemo.catalogue import files
+from concdemo.catalogue import files, parts
 from concdemo.i18n import Message, did_you_mean
 
 OUTCOMES = ("ok", "error", "hang", "crash")
@@ -72,15 +72,19 @@ class Variant:
     # (param, value, outcome): a broken/fixed pair in one script, e.g. the fix
     # switched on by --param fixed=true is expected to end ok.
     expect_with: tuple[tuple[str, Any, str], ...] = ()
-    # Parts of the tracer its processes load besides the probe (TRACE = ["asyncio"]:
-    # a lane per asyncio task, its awaits and links, drawn with no probe code).
+    # Parts of the tracer its processes load besides the probe (tracer.env.PARTS):
+    # "asyncio", a lane per asyncio task, its awaits and links, drawn with no probe
+    # code; "waits", the wait-for graph (who holds and who waits for each lock),
+    # read at a hang. Other variants run with the probe alone.
     trace: tuple[str, ...] = ()
-    # Its processes load the tracer's wait-for graph (who holds and who waits for
-    # each lock), read at a hang; other variants run with the probe alone.
-    waits: bool = False
     # A hang this variant is expected to end in is this deadlock ({"kind", "cycle"}
     # of the wait-for graph): verify judges the cycle, not only the hang.
     expect_deadlock: dict[str, Any] | None = None
+
+    @property
+    def waits(self) -> bool:
+        """Its processes load the tracer's wait-for graph (``TRACE = ["waits"]``)."""
+        return "waits" in self.trace
 
     def expected(self, start_method: str, params: dict[str, Any] | None = None) -> str:
         for name, value, outcome in self.expect_with:
@@ -274,8 +278,7 @@ def read_scenario(folder: Path, literals: LiteralCache | None = None) -> Scenari
             notes=dict(meta.get("NOTES", {})),
             errors=tuple(meta.get("ERRORS", ())),
             expect_with=tuple(tuple(rule) for rule in meta.get("EXPECT_WITH", ())),
-            trace=tuple(meta.get("TRACE", ())),
-            waits=bool(meta.get("WAITS", False)),
+            trace=parts.trace_parts(meta["VARIANT"], script.name, meta),
             expect_deadlock=meta.get("EXPECT_DEADLOCK"),
         )
     order = list(about.get("VARIANTS", sorted(by_name)))

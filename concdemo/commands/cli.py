@@ -24,11 +24,19 @@ class _Commands(TyperGroup):
     progress has been stopped and reaped (the runner does that on its way out)."""
 
     def invoke(self, ctx: Any) -> Any:
+        from concdemo.base.errors import UsageError
+
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(EXIT_CLOSED_STDOUT) from None
+        except UsageError as exc:
+            # One a command let through (a scenario's bad TRACE, read by `list`
+            # or the picker as much as by `run`): the same one line, exit 2.
+            from concdemo.i18n import error_text
+
+            _usage_error(error_text(exc))
 
 
 def _silence_stdout() -> None:

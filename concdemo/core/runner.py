@@ -338,10 +338,6 @@ def _child_env(run_dir: Path, spec: RunSpec, t0_ns: int) -> dict[str, str]:
         env = traced_parts_env(
             env, paths, spec.variant.trace, own_dir=str(spec.variant.path.parent)
         )
-    if spec.variant.waits:
-        from concdemo.tracer.env import waits_env
-
-        env = waits_env(env)
     return env
 
 

@@ -97,6 +97,7 @@ def build(
     held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     created: dict[str, str] = {}
     nths: dict[str, int] = {}
+    peers: dict[str, str] = {}  # a duplex Pipe() end -> its other end (its maker's map)
     readers: dict[int, list[int]] = {}
     writers: dict[int, list[int]] = {}
     for pid, snap in snapshots.items():
@@ -108,6 +109,7 @@ def build(
             held.setdefault(entry["key"], []).append((pid, entry))
         created.update(snap.get("created", {}))
         nths.update(snap.get("created_nth", {}))
+        peers.update(snap.get("peers", {}))
         for inode in snap.get("read_pipes", []):
             readers.setdefault(inode, []).append(pid)
         for inode in snap.get("write_pipes", []):
@@ -162,8 +164,10 @@ def build(
                 child = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else 0
                 held_by.append(holder(child, main.get(child), False))
             elif kind == "recv" and key.startswith("pipe:"):
-                # Who still has the write end open: data or EOF can only come from them.
-                for writer in sorted(writers.get(int(key.split(":", 1)[1]), [])):
+                # Who still has the write end open (a duplex end's: its peer's):
+                # data or EOF can only come from them.
+                inode = int(peers.get(key, key).split(":", 1)[1])
+                for writer in sorted(writers.get(inode, [])):
                     held_by.append(holder(writer, main.get(writer), False, at=None))
             elif kind == "pipe":
                 inode = int(key.split(":", 1)[1])
@@ -235,11 +239,18 @@ def _deadlock(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
                 kind = "lock-order"
             elif "pipe" in kinds and "process" in kinds:
                 kind = "queue-join"
+            elif any(_reader_keeps_writing(e) for _, e in loop if e["on"]["kind"] == "recv"):
+                kind = "pipe-not-closed"  # and who joins the reader waits for it
             else:
                 kind = "wait-cycle"
             names = [who(e["waiter"]["process"], e["waiter"]["thread"]) for _, e in loop]
             return {"cycle": names, "kind": kind}
     return None
+
+
+def _reader_keeps_writing(edge: dict[str, Any]) -> bool:
+    """A recv whose own process still holds the write end: EOF can never come."""
+    return any(h["pid"] == edge["waiter"]["pid"] for h in edge["held_by"])
 
 
 def _stuck(
@@ -266,9 +277,7 @@ def _stuck(
     kind = "never-released"
     if kinds == {"event"}:
         kind = "event-never-set"
-    elif kinds == {"recv"} and all(
-        any(h["pid"] == e["waiter"]["pid"] for h in e["held_by"]) for e in stuck
-    ):
+    elif kinds == {"recv"} and all(_reader_keeps_writing(e) for e in stuck):
         kind = "pipe-not-closed"  # the reader itself keeps the write end open
     names = [who(e["waiter"]["process"], e["waiter"]["thread"]) for e in stuck]
     return {"cycle": names, "kind": kind}

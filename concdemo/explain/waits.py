@@ -60,13 +60,57 @@ def _who(party: dict[str, Any]) -> str:
 def waits_for(edge: dict[str, Any], lang: str) -> str:
     """The hang table's cell: what the thread waits for, and who holds it."""
     mark = "（推断）" if lang == "zh" else " (inferred)"
-    holders = ", ".join(_who(h) + (mark if h["inferred"] else "") for h in edge["held_by"])
+    label = edge["on"]["label"]
+    names = [_who(h) for h in edge["held_by"]]
+    if any(name == label or name.endswith(f"/{label}") for name in names):
+        return _object(edge["on"], lang)  # a join: what it waits for is its holder
+    held = zip(names, edge["held_by"], strict=True)
+    holders = ", ".join(name + (mark if h["inferred"] else "") for name, h in held)
     return _object(edge["on"], lang) + (f" ← {holders}" if holders else "")
 
 
-def _object(on: dict[str, Any], lang: str) -> str:
-    word = _KIND[lang].get(on["kind"], on["kind"])
-    return f"{word} {on['label']}"
+# The words a label can already say its kind with: "lock lock_a", "Event done_event",
+# "thread Thread-1" would say it twice, so such a label stands alone ("lock_a").
+# Keyed by the shown word, so a Chinese word (锁) is never dropped for an English
+# label; Event/Condition/Semaphore/Barrier are English in both languages.
+_SAYS = {
+    "lock": {"lock", "rlock", "mutex"},
+    "event": {"event"},
+    "condition": {"condition", "cond"},
+    "semaphore": {"semaphore", "sem"},
+    "barrier": {"barrier"},
+    "pipe": {"pipe"},
+    "queue": {"queue"},
+    "thread": {"thread"},
+    "process": {"process"},
+}
+
+
+def _label_words(label: str) -> set[str]:
+    """'self.lock' -> {'self', 'lock'}; 'QueueFeederThread' -> {'queue', 'feeder', 'thread'}."""
+    import re
+
+    return {w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", label)}
+
+
+def named(on: dict[str, Any], lang: str) -> str:
+    """What is waited on, in words: its kind's word and its label ('lock a'), or the
+    label alone when it names the kind itself ('lock_a', 'self.lock', 'Thread-1')."""
+    word = str(_KIND[lang].get(on["kind"], on["kind"]))
+    label = str(on.get("label") or "")
+    if not label:
+        return word
+    if _SAYS.get(word.lower(), set()) & _label_words(label):
+        return label
+    return f"{word} {label}"
+
+
+def _zh(text: str) -> str:
+    """``text`` to follow a Chinese word: a space before a Latin start ('等待 lock_a')."""
+    return text if not text or ord(text[0]) > 0x2E7F else f" {text}"
+
+
+_object = named
 
 
 def _loop_edges(result: RunResult) -> list[dict[str, Any]]:
@@ -84,7 +128,7 @@ def _holding(edge: dict[str, Any], previous: dict[str, Any], lang: str) -> str:
     by_with = inferred and _is_with(mine["at"] if mine else None)
     if lang == "zh":
         how = ("，由 with 块推断" if by_with else "，由 acquire() 调用推断") if inferred else ""
-        return f"持有{_object(previous['on'], lang)}（在 {taken} 获得{how}）"
+        return f"持有{_zh(_object(previous['on'], lang))}（在 {taken} 获得{how}）"
     how = ""
     if inferred:
         how = ", inferred from its with block" if by_with else ", inferred from its acquire() call"
@@ -108,7 +152,8 @@ def _lock_order(result: RunResult, lang: str) -> list[str]:
         holds = _holding(edge, loop[i - 1], lang)
         waits = _object(edge["on"], lang)
         if lang == "zh":
-            parts.append(f"{_who(edge['waiter'])} {holds}，并在 {_place(edge['at'])} 等待{waits}")
+            where = _place(edge["at"])
+            parts.append(f"{_who(edge['waiter'])} {holds}，并在 {where} 等待{_zh(waits)}")
         else:
             parts.append(
                 f"{_who(edge['waiter'])} {holds} and waits for {waits} at {_place(edge['at'])}"
@@ -133,17 +178,18 @@ def _queue_join(result: RunResult, lang: str) -> list[str]:
     join = next(e for e in loop if e["on"]["kind"] == "process")
     pipe = next(e for e in loop if e["on"]["kind"] == "pipe")
     parent, child = _who(join["waiter"]), join["on"]["label"]
-    queue = pipe["on"]["label"]
+    queue = named(pipe["on"], lang)
     made = _place(pipe["on"]["created_at"]) if pipe["on"]["created_at"] else "?"
     if lang == "zh":
         return [
-            f"死锁：{parent} 在 {_place(join['at'])} 等待 {child} 结束（join），却还没有读取队列 "
-            f"{queue}（在 {made} 创建）；{child} 要等它的 {pipe['waiter']['thread']} 把放入的数据"
-            f"写进队列的管道才能结束，而管道只有 {parent} 会去读。这是“先 join 后取队列”的陷阱："
+            f"死锁：{parent} 在 {_place(join['at'])} 等待 {child} 结束（join），却还没有读取"
+            f"{_zh(queue)}（在 {made} 创建）；{child} 要等它的 {pipe['waiter']['thread']} "
+            f"把放入的数据写进队列的管道才能结束，而管道只有 {parent} 会去读。"
+            f"这是“先 join 后取队列”的陷阱："
             f"在 join() 之前用 get() 取出数据（或调用 cancel_join_thread()）。"
         ]
     return [
-        f"Deadlock: {parent} joins {child} at {_place(join['at'])} before reading queue {queue} "
+        f"Deadlock: {parent} joins {child} at {_place(join['at'])} before reading {queue} "
         f"(made at {made}); {child} cannot end until its {pipe['waiter']['thread']} has written "
         f"what it put into the queue's pipe, which only {parent} would read. This is joining "
         f"before draining a Queue: get() the items before join() (or call cancel_join_thread())."
@@ -176,9 +222,8 @@ def _edge(edge: dict[str, Any], lang: str) -> str:
         holders.append(text)
     if lang == "zh":
         held = f"，持有者：{'、'.join(holders)}" if holders else "，没有进程报告谁持有它"
-        return (
-            f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{_object(on, lang)}{made_zh}{held}"
-        )
+        what = _zh(_object(on, lang))
+        return f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{what}{made_zh}{held}"
     held = f", held by {', '.join(holders)}" if holders else ", which no process reported holding"
     return (
         f"{_who(edge['waiter'])} waits for {_object(on, lang)}{made} at {_place(edge['at'])}{held}"
@@ -208,11 +253,11 @@ def _stuck_edges(result: RunResult) -> list[dict[str, Any]]:
 def _event_never_set(result: RunResult, lang: str) -> list[str]:
     parts = []
     for edge in _stuck_edges(result):
-        label = edge["on"]["label"]
+        what = named(edge["on"], lang)
         if lang == "zh":
-            parts.append(f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待 Event {label}")
+            parts.append(f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{_zh(what)}")
         else:
-            parts.append(f"{_who(edge['waiter'])} waits for Event {label} at {_place(edge['at'])}")
+            parts.append(f"{_who(edge['waiter'])} waits for {what} at {_place(edge['at'])}")
     if not parts:
         raise KeyError("event")
     if lang == "zh":
@@ -230,24 +275,27 @@ def _event_never_set(result: RunResult, lang: str) -> list[str]:
 
 
 def _pipe_not_closed(result: RunResult, lang: str) -> list[str]:
-    (edge,) = _stuck_edges(result)[:1]
+    # The reader's recv (a loop through a join of the reader has the join too).
+    edge = next(e for e in _stuck_edges(result) if e["on"]["kind"] == "recv")
     reader = _who(edge["waiter"])
     holders = [_who(h) for h in edge["held_by"]]
     made = _place(edge["on"]["created_at"]) if edge["on"]["created_at"] else "?"
-    label = edge["on"]["label"]
+    pipe = named(edge["on"], lang)
     if lang == "zh":
-        others = "、".join(h for h in holders if h != reader)
-        also = f"（还有 {others}，它们也都在等待）" if others else ""
+        others = [h for h in holders if h != reader]
+        them = "它也在等待" if len(others) == 1 else "它们也都在等待"
+        also = f"（还有 {'、'.join(others)}，{them}）" if others else ""
         return [
-            f"永远等不到：{reader} 在 {_place(edge['at'])} 对管道 {label}（在 {made} 创建）调用 "
+            f"永远等不到：{reader} 在 {_place(edge['at'])} 对{_zh(pipe)}（在 {made} 创建）调用 "
             f"recv()，等待数据或 EOF；但写端仍由 {reader} 自己打开着{also}，所以 EOF 永远不会到来。"
             f"这是 Pipe 写端没有关闭的陷阱：启动写入的进程后，在每个不写的进程里关闭写端"
             f"（w.close()）。"
         ]
-    others = ", ".join(h for h in holders if h != reader)
-    also = f" (and in {others}, which wait too)" if others else ""
+    others = [h for h in holders if h != reader]
+    verb = "waits" if len(others) == 1 else "wait"
+    also = f" (and in {', '.join(others)}, which {verb} too)" if others else ""
     return [
-        f"Stuck for good: {reader} calls recv() on pipe {label} (made at {made}) at "
+        f"Stuck for good: {reader} calls recv() on {pipe} (made at {made}) at "
         f"{_place(edge['at'])}, waiting for data or EOF, but the write end is still open in "
         f"{reader} itself{also}, so EOF never comes. This is a Pipe whose write end was not "
         f"closed: after starting the writer, close the write end (w.close()) in every process "

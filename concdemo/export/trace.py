@@ -254,8 +254,7 @@ class _Builder:
             name = f"waits for {start.detail.get('on', '')}"
         elif start.kind == _HOLD:
             what = str(start.detail.get("what", ""))
-            # A lock is held; a thread or process is awaited (its end releases the waiter).
-            name = f"holds {what}" if what.startswith("lock ") else f"awaited: {what}"
+            name = _HOLD_NAMES.get(str(start.detail.get("kind")), "holds {}").format(what)
         args = {**start.detail, **(span.end.detail if span.end is not None else {})}
         if span.end is None:
             args["unfinished"] = True  # the run ended (or hung) before this span did
@@ -277,6 +276,15 @@ class _Builder:
 # The kinds of the slices made from the wait-for graph (not events any process sent).
 _WAIT, _HOLD = "waits-for", "holds"
 _GRAPH_KINDS = frozenset((_WAIT, _HOLD))
+# A holder's slice, by what it is the holder of: a thread or process is awaited (its
+# end releases the waiter), a recv's holder keeps the write end open, a queue's
+# pipe waits for its reader; the rest are held.
+_HOLD_NAMES = {
+    "thread": "awaited: {}",
+    "process": "awaited: {}",
+    "recv": "holds the write end of {}",
+    "pipe": "would read {}",
+}
 # A wait or a hold whose beginning is not known: a mark this long, ending at the stop.
 _MARK_NS = 1_000_000
 
@@ -287,6 +295,8 @@ def _wait_spans(
     """Slices for each edge of the graph (the wait on the waiter's lane, what each
     holder holds on its lane, both ending at the stop) and the (wait, hold) pairs
     an arrow joins."""
+    from concdemo.explain.waits import named
+
     spans: list[_Span] = []
     arrows: list[tuple[Event, Event, str]] = []
     holds: dict[tuple[int, str, str], Event] = {}
@@ -303,7 +313,7 @@ def _wait_spans(
 
     for edge in waits:
         waiter, on = edge["waiter"], edge["on"]
-        label = f"{on['kind']} {on['label']}"
+        label = named(on, "en")  # the trace's names are English, as its JSON
         holders = edge.get("held_by") or []
         wait = span(
             waiter["pid"],
@@ -328,7 +338,12 @@ def _wait_spans(
                     holder["thread"],
                     _HOLD,
                     holder.get("since_s"),
-                    {"what": label, "at": holder.get("at"), "inferred": holder.get("inferred")},
+                    {
+                        "what": label,
+                        "kind": on["kind"],
+                        "at": holder.get("at"),
+                        "inferred": holder.get("inferred"),
+                    },
                 )
             arrows.append((wait, holds[key], label))
     return spans, arrows

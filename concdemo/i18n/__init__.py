@@ -425,6 +425,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "参数 '{name}' 的值 '{value}' 没有主机名：请给出一个 http:// 或 https:// 开头的 URL"
         "（例如 --param {name}=http://127.0.0.1:8000/）。",
     ),
+    # A variant's TRACE (concdemo/catalogue/parts.py)
+    "trace_part_unknown": _m(
+        "Variant '{variant}' ({script}) asks TRACE for {part}, which the tracer does not have; "
+        "use only {parts}.",
+        "变体 '{variant}'（{script}）的 TRACE 要求了 {part}，追踪器没有这一部分；"
+        "只能使用 {parts}。",
+    ),
+    "trace_not_list": _m(
+        "Variant '{variant}' ({script}) has TRACE = {value}; write a list of parts, e.g. "
+        "TRACE = [\"waits\"] (parts: {parts}).",
+        "变体 '{variant}'（{script}）写了 TRACE = {value}；请写成部分名的列表，例如 "
+        "TRACE = [\"waits\"]（可用的部分：{parts}）。",
+    ),
+    "trace_waits_flag": _m(
+        "Variant '{variant}' ({script}) says WAITS, which is no longer read; write "
+        "TRACE = [\"waits\"] instead (beside any other part, e.g. [\"asyncio\", \"waits\"]).",
+        "变体 '{variant}'（{script}）写了 WAITS，它已不再被读取；请改写为 "
+        "TRACE = [\"waits\"]（可与其他部分并列，例如 [\"asyncio\", \"waits\"]）。",
+    ),
     "param_check_unknown": _m(
         "Parameter '{name}' declares check '{check}' in its about.py; known checks: {checks}.",
         "参数 '{name}' 在它的 about.py 中声明了检查 '{check}'；已有的检查：{checks}。",

@@ -125,17 +125,25 @@ _ARROW = "→"
 
 
 def _wait_spans(
-    waits: Sequence[dict[str, Any]], stopped_at: float
+    waits: Sequence[dict[str, Any]], stopped_at: float, events: Sequence[Event] = ()
 ) -> dict[tuple[int, str], list[tuple[Event, Event]]]:
-    """(pid, thread) -> its waits as spans from when each began (or, not known, the
-    stop itself) to the stop, the holders' names in the end's detail."""
+    """(pid, thread) -> its waits as spans from when each began to the stop, the
+    holders' names in the end's detail. A wait whose beginning no process observed
+    (a recv, an Event: read from the stack at the stop) began after its thread's
+    last event: it is drawn from there (else from the stop: a bare arrow)."""
     from concdemo.core.waits import who
 
+    last: dict[tuple[int, str], float] = {}
+    for event in events:
+        last[(event.pid, event.task)] = max(event.t, last.get((event.pid, event.task), event.t))
     found: dict[tuple[int, str], list[tuple[Event, Event]]] = {}
     for edge in waits:
         waiter, on = edge["waiter"], edge["on"]
         since = edge.get("since_s")
-        begun = stopped_at if since is None else max(0.0, stopped_at - float(since))
+        if since is None:
+            begun = min(stopped_at, last.get((waiter["pid"], waiter["thread"]), stopped_at))
+        else:
+            begun = max(0.0, stopped_at - float(since))
         holders = [who(h["process"], h["thread"]) for h in edge.get("held_by") or []]
         detail = {"on": on.get("label", ""), "holders": holders}
         process, thread = waiter["process"], waiter["thread"]
@@ -198,7 +206,7 @@ def _render(
     if not events:
         yield Text(tr("timeline_no_events"), style="dim")
         return
-    graph = _wait_spans(waits, stopped_at) if waits and stopped_at is not None else {}
+    graph = _wait_spans(waits, stopped_at, events) if waits and stopped_at is not None else {}
     colours = ProcessColours()
     for pid in process_names(events):  # the live table's colour order: by first event
         colours(pid)
@@ -258,17 +266,25 @@ def _name_holders(lane: Lane, axis: _Axis, cells: _Cells, colour: str) -> None:
     for start, end in lane.spans:
         if start.kind != f"{WAIT_KIND}-start" or end is None:
             continue
-        holders = ", ".join(start.detail.get("holders") or []) or "?"
+        names = list(start.detail.get("holders") or [])
+        holders = ", ".join(names)
         first, last = axis.col(start.t), axis.col(end.t)
         room = last - first - 1
         on = str(start.detail.get("on", ""))
         # A join waits for the very thread or process it names: the holder says it all.
-        what = "" if on in holders else f" {on}"
-        for text in (f"{what} {_ARROW} {holders}", f" {_ARROW} {holders}", f"{_ARROW}{holders}"):
+        joined = any(name == on or name.endswith(f"/{on}") for name in names)
+        what = "" if joined else f" {on}"
+        # No holder (an Event nobody set): no arrow, as the table shows none.
+        tried = (
+            (f"{what} {_ARROW} {holders}", f" {_ARROW} {holders}", f"{_ARROW}{holders}")
+            if names
+            else (what,)
+        )
+        for text in tried:
             if cell_len(text) <= room:
                 break
         else:
-            text = _ARROW if room >= 1 else ""
+            text = _ARROW if names and room >= 1 else ""
         col = last - cell_len(text)
         for char in text:
             cells.put(col, char, f"bold {colour}", _EVENT)

@@ -9,8 +9,12 @@ ENV_TRACE_START_METHOD = "CONCDEMO_TRACE_START_METHOD"  # --start-method, when g
 ENV_TRACE_HOME = "CONCDEMO_TRACE_HOME"  # where concdemo itself can be imported from
 ENV_TRACE_OWN_DIR = "CONCDEMO_TRACE_OWN_DIR"  # the script's own code lives here
 # A scenario's processes, reporting through the probe, that load only these parts
-# of the tracer (comma-separated: "asyncio"); the variant's TRACE asks for them.
+# of the tracer (comma-separated: "asyncio,waits"); the variant's TRACE asks for them.
 ENV_TRACE_PARTS = "CONCDEMO_TRACE_PARTS"
+# The parts a variant's TRACE may name (install.install_parts loads each):
+# "asyncio", a lane per task with its awaits and links; "waits", the wait-for
+# graph read at a hang (waits_mode). The catalogue refuses any other name.
+PARTS = ("asyncio", "waits")
 ENV_LOOP_BLOCK_MS = "CONCDEMO_LOOP_BLOCK_MS"  # --loop-block-ms, when given (tracer/aio.py)
 
 _HERE = os.path.dirname(os.path.realpath(__file__))
@@ -57,18 +61,8 @@ def traced_parts_env(
     env = dict(env)
     env["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *(p for p in pythonpath if p != BOOT_DIR)])
     env[ENV_TRACE_PARTS] = ",".join(parts)
+    env[ENV_TRACE_HOME] = os.path.dirname(os.path.dirname(_HERE))
     env[ENV_TRACE_OWN_DIR] = own_dir
     env.pop(ENV_TRACE, None)
     env.pop(ENV_LOOP_BLOCK_MS, None)
-    return env
-
-
-def waits_env(env: dict[str, str]) -> dict[str, str]:
-    """A scenario's ``env`` (the probe reports its events) with the tracer's
-    wait-for graph loaded in each of its processes (``waits_mode``)."""
-    env = dict(env)
-    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOT_DIR]
-    env["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *paths])
-    env[ENV_TRACE] = "waits"
-    env[ENV_TRACE_HOME] = os.path.dirname(os.path.dirname(_HERE))
     return env

@@ -85,13 +85,20 @@ def _report_uncaught() -> None:
 
 
 def install_parts(parts: list[str]) -> None:
-    """Only these module hooks (``asyncio``), in a scenario's process that reports
-    through its probe: the rest of the tracer would duplicate what the probe says."""
-    if _state.writer is None:
-        return  # not under concdemo: nothing to report to
+    """Only these parts of the tracer (a variant's TRACE: ``env.PARTS``), in a
+    scenario's process that reports through its probe: the rest of the tracer
+    would duplicate what the probe says. ``waits`` is the wait-for graph
+    (``waits_mode``); any other part is the module hook of that name."""
+    if "waits" in parts:
+        from concdemo.tracer import waits_mode
+
+        waits_mode.install()
+    hooked = [p for p in parts if p != "waits"]
+    if not hooked or _state.writer is None:
+        return  # nothing else asked for, or not under concdemo: nothing to report to
     from concdemo.tracer import hooks
 
-    hooks.install(only=parts)
+    hooks.install(only=hooked)
 
 
 def install() -> None:

@@ -15,7 +15,6 @@ as a Pool's calls are.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import struct
@@ -610,10 +609,9 @@ def patch_connection(module: ModuleType) -> None:
                 for end in ends:
                     if type(end) is plain:
                         end.__class__ = framed
-                    # Where it was made, by its inode: a recv blocked on it at a
-                    # hang names the pipe (waits.py, read only then).
-                    with contextlib.suppress(OSError, ValueError):
-                        waits.CREATED[f"pipe:{os.fstat(end.fileno()).st_ino}"] = made
+                # Where it was made, by its inodes: a recv blocked on it at a hang
+                # names the pipe and who holds its other end (waits.py, read then).
+                waits.note_pipe(ends, made)
             return ends
 
         return Pipe

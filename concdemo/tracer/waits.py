@@ -43,6 +43,10 @@ WAITING: dict[int, tuple[Any, ...]] = {}
 CREATED: dict[Any, str] = {}
 CREATED_NTH: dict[Any, int] = {}
 _MADE_AT: dict[str, int] = {}
+# A duplex Pipe() end's key -> its other end's: a socket pair, whose recv() sees
+# EOF only once every copy of the *other* end is closed (an os.pipe's two ends
+# share one inode, so it needs no entry). The CLI reads the maker's map.
+PEERS: dict[str, str] = {}
 
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -263,6 +267,16 @@ def _text(file: str, line: int) -> str:
     return f"{file}:{line}"
 
 
+def note_pipe(ends: Any, made: str) -> None:
+    """Where the script made this Pipe(), by the inodes of its ends (and which end
+    is whose peer): a recv blocked on it at a hang names it and its writers."""
+    keys = [f"pipe:{inode}" for inode in map(_pipe_inode, ends) if inode is not None]
+    for key in keys:
+        CREATED[key] = made
+    if len(keys) == 2 and keys[0] != keys[1]:
+        PEERS[keys[0]], PEERS[keys[1]] = keys[1], keys[0]
+
+
 def _pipe_inode(connection: Any) -> int | None:
     try:
         return os.fstat(connection.fileno()).st_ino
@@ -271,7 +285,8 @@ def _pipe_inode(connection: Any) -> int | None:
 
 
 def _pipes() -> tuple[list[int], list[int]]:
-    """The inodes of the pipes this process holds open (reading, writing)."""
+    """The inodes of the pipes this process holds open (reading, writing); a
+    socket (a duplex Pipe()'s end) counts as writing: it can send to its peer."""
     found: tuple[list[int], list[int]] = ([], [])
     try:
         names = os.listdir("/proc/self/fd")
@@ -280,6 +295,9 @@ def _pipes() -> tuple[list[int], list[int]]:
     for name in names:
         try:
             target = os.readlink(f"/proc/self/fd/{name}")
+            if target.startswith("socket:["):
+                found[1].append(int(target[8:-1]))
+                continue
             if not target.startswith("pipe:["):
                 continue
             with open(f"/proc/self/fdinfo/{name}") as info:
@@ -511,6 +529,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "held": held,
         "created": {str(k): v for k, v in CREATED.items()},
         "created_nth": {str(k): v for k, v in CREATED_NTH.items()},
+        "peers": PEERS,
         "read_pipes": reading,
         "write_pipes": writing,
     }

@@ -1,8 +1,9 @@
 """The wait-for graph alone, in a scenario's processes (the probe reports their events).
 
-A scenario whose variant says ``WAITS = True`` (the deadlock scenario, the
-queue's join-deadlock) runs with ``CONCDEMO_TRACE=waits``: the boot
-``sitecustomize`` calls ``install()`` here instead of the whole tracer. Only
+A scenario whose variant says ``TRACE = ["waits"]`` (the deadlock scenario, the
+queue's join-deadlock, the pipe's forgot-close) runs with
+``CONCDEMO_TRACE_PARTS=waits``: ``install.install_parts`` calls ``install()``
+here instead of the whole tracer (beside any other part the TRACE names). Only
 the locks, joins and queue pipes that the graph needs are wrapped; their bookkeeping
 (``waits.LATEST``/``WAITING``) is read at a hang by the stack signal's handler. The
 probe keeps reporting starts, ends and errors, so nothing is reported twice.
@@ -20,13 +21,33 @@ if TYPE_CHECKING:
 
 # The modules patched in this mode (a subset of hooks.PATCHES): multiprocessing's
 # locks (a blocked acquire is a lock-wait span, as traced), threading's Lock and
-# joins, Process.join and where each Queue was made (bookkeeping only, below).
+# joins, Process.join and where each Queue and Pipe was made (bookkeeping only, below).
 WAIT_PATCHES = {
     "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
     "threading": ("concdemo.tracer.waits_mode", "patch_thread_locks"),
     "multiprocessing.process": ("concdemo.tracer.waits_mode", "patch_join"),
     "multiprocessing.queues": ("concdemo.tracer.waits_mode", "patch_queue_made"),
+    "multiprocessing.connection": ("concdemo.tracer.waits_mode", "patch_pipe_made"),
 }
+
+
+def patch_pipe_made(module: ModuleType) -> None:
+    """Where each Pipe() the script made was made, and which end is whose peer
+    (``waits.note_pipe``): send/recv stay the probe's, their wire format bare."""
+    from concdemo.tracer import mp, waits
+    from concdemo.tracer.core import mark
+
+    original = module.Pipe
+    if getattr(original, "_concdemo", False):
+        return
+
+    def Pipe(*args: Any, **kwargs: Any) -> Any:  # multiprocessing's name, as it shows
+        ends = original(*args, **kwargs)
+        if mp._made_by_the_script():
+            waits.note_pipe(ends, waits.place(waits.user_frame(1)))
+        return ends
+
+    setattr(module, "Pipe", mark(Pipe, original))  # noqa: B010
 
 
 def patch_queue_made(module: ModuleType) -> None:

@@ -15,7 +15,7 @@ VARIANT = "processes"
 CLAIMS = ["X7"]
 EXPECT = "hang"
 HANG_TIMEOUT = 1.5  # the deadlock is there within a few tenths of a second
-WAITS = True  # trace who holds and who waits for each lock (the wait-for graph)
+TRACE = ["waits"]  # trace who holds and who waits for each lock (the wait-for graph)
 EXPECT_DEADLOCK = {"kind": "lock-order", "cycle": ["Process-1", "Process-2"]}
 
 

@@ -12,7 +12,7 @@ from concdemo import probe
 
 VARIANT = "processes-ordered"
 CLAIMS = ["X7"]
-WAITS = True  # the same tracing as the broken variant, for a fair comparison
+TRACE = ["waits"]  # the same tracing as the broken variant, for a fair comparison
 
 
 def transfer(first, second, both_ready):

@@ -11,7 +11,7 @@ from concdemo import probe
 
 VARIANT = "threads-ordered"
 CLAIMS = ["X7"]
-WAITS = True  # the same tracing as the broken variant, for a fair comparison
+TRACE = ["waits"]  # the same tracing as the broken variant, for a fair comparison
 
 
 def transfer(first, second, both_ready, done):

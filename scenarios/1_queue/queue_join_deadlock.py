@@ -18,7 +18,7 @@ VARIANT = "join-deadlock"
 CLAIMS = ["Q8"]
 EXPECT = "hang"
 EXPECT_WITH = [("fixed", True, "ok")]  # --param fixed=true runs the fix
-WAITS = True  # trace who waits for whom: the wait-for graph names the cycle
+TRACE = ["waits"]  # trace who waits for whom: the wait-for graph names the cycle
 EXPECT_DEADLOCK = {"kind": "queue-join", "cycle": ["MainProcess", "Process-1", "Process-1/QueueFeederThread"]}
 
 ITEM_BYTES = 1 << 20  # 1 MiB, much more than a pipe holds (64 KiB on Linux)

@@ -14,6 +14,8 @@ from concdemo import probe
 VARIANT = "forgot-close"
 CLAIMS = ["P6"]
 EXPECT = "hang"
+TRACE = ["waits"]  # trace who still holds the sending end: the graph names the pitfall
+EXPECT_DEADLOCK = {"kind": "pipe-not-closed", "cycle": ["MainProcess", "Process-1"]}
 
 
 def consumer(p, name):

@@ -69,16 +69,32 @@ def with_waits(
     event at the stop, linked to the wait (the page draws it as a link arrow)."""
     import heapq
 
+    from concdemo.core.waits import who
+    from concdemo.explain.waits import named
+
+    # A wait whose beginning no process observed (a recv, an Event: read from its
+    # stack at the stop) began after its thread's last event: drawn from there, as
+    # the terminal's timeline does. Only then are the rows read ahead (a hang's).
+    last: dict[tuple[int, str], float] = {}
+    if any(edge.get("since_s") is None for edge in waits):
+        rows = list(rows)
+        for t, key, _ in rows:
+            last[(key[0], key[2])] = max(t, last.get((key[0], key[2]), t))
     added: list[tuple[float, Key, str]] = []
     for n, edge in enumerate(waits):
         waiter, on = edge["waiter"], edge["on"]
         since = edge.get("since_s")
-        begun = wall_s if since is None else max(0.0, wall_s - float(since))
-        what = f"{on['kind']} {on['label']}"
+        if since is None:
+            begun = min(wall_s, last.get((int(waiter["pid"]), str(waiter["thread"])), wall_s))
+        else:
+            begun = max(0.0, wall_s - float(since))
+        what = named(on, "en")  # the page's event texts are the run's, in English
         link = f"wait-{n + 1}"
         holders = edge.get("held_by") or []
         lane = (int(waiter["pid"]), str(waiter["process"]), str(waiter["thread"]))
-        start = {"on": what, "at": edge.get("at"), "link": link}
+        # The holders named in the wait's own text: selecting it says whom it waits for.
+        held_by = [who(h["process"], h["thread"]) for h in holders]
+        start = {"on": what, "held_by": held_by, "at": edge.get("at"), "link": link}
         added.append((begun, (*lane, "waits-start", "start"), _json(start)))
         added.append((wall_s, (*lane, "waits-end", "end"), _json({"on": what})))
         for holder in holders:

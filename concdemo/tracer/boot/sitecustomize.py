@@ -12,13 +12,12 @@ import sys
 def _boot() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    # CONCDEMO_TRACE: "1" for a traced script; "waits" for a scenario variant that
-    # reports through its probe and loads the wait-for graph alone (its WAITS).
-    # CONCDEMO_TRACE_PARTS: a scenario variant that asks for these parts of the
-    # tracer only (its TRACE), e.g. "asyncio".
+    # CONCDEMO_TRACE: "1" for a traced script. CONCDEMO_TRACE_PARTS: a scenario
+    # variant that reports through its probe and asks for these parts of the
+    # tracer only (its TRACE), e.g. "asyncio,waits".
     mode = os.environ.get("CONCDEMO_TRACE")
     parts = os.environ.get("CONCDEMO_TRACE_PARTS", "")
-    if mode not in ("1", "waits") and not parts:
+    if mode != "1" and not parts:
         return
     if "multiprocessing.resource_tracker" in " ".join(getattr(sys, "orig_argv", ())):
         # multiprocessing's resource tracker outlives the script to clean up
@@ -32,17 +31,14 @@ def _boot() -> None:
     if home:
         sys.path.insert(0, home)
     try:
-        # A scenario ("waits": it has the probe) loads the wait-for graph only.
-        name = "concdemo.tracer.waits_mode" if mode == "waits" else "concdemo.tracer.install"
-        __import__(name)
-        tracer = sys.modules[name]
+        from concdemo.tracer import install as tracer
     except ImportError:
         return
     finally:
         if home and sys.path and sys.path[0] == home:
             del sys.path[0]
     try:
-        if mode in ("1", "waits"):
+        if mode == "1":
             tracer.install()
         else:
             tracer.install_parts(parts.split(","))
