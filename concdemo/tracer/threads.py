@@ -1,4 +1,5 @@
-"""Threads and waits: thread start/end, ``time.sleep``, joins, condition and lock waits.
+"""Threads and waits: thread start/end, ``time.sleep``, joins, condition waits, and the
+span of a multiprocessing lock acquire that waited (``waited``, for mp.py).
 
 ``time`` is built in and loaded before the script starts, so ``sleep`` is
 wrapped at install; ``threading`` is patched when the script (or gevent, or
@@ -132,30 +133,30 @@ def patch_threading(module: ModuleType) -> None:
         return notified
 
     module.Condition.wait = mark(wait, condition_wait)
-    entered_through(module.Condition)
 
     patch_rlock(module)
     patch_lock(module)
 
 
 def patch_lock(module: ModuleType) -> None:
-    """``threading.Lock()`` makes a ``TracedLock`` that knows where it was made
-    (also all the wait-for graph takes in a scenario's processes: waits_mode.py)."""
+    """``threading.Lock()`` makes the real lock, and remembers where the script made
+    it (``waits.note_lock``: the wait-for graph names it so). Nothing wraps the
+    lock itself: a wrapper's Python ``__enter__``/``__exit__`` cost more than the
+    C lock's own ``with`` pair (measured: +118-150 ns on 160 ns), so who waits
+    for a threading lock and who holds it are read at a hang from the frames
+    (``waits.py``), and an acquire that waits is no span. Also all the wait-for
+    graph takes in a scenario's processes (waits_mode.py)."""
     original_lock: Callable[[], Any] = module.Lock
     if getattr(original_lock, "_concdemo", False):
         return
 
     def lock() -> Any:
-        made = TracedLock(original_lock(), "threading.Lock")
-        # Where it was made, for the wait-for graph (a C call's frame is not ours).
-        caller = sys._getframe(1)
-        made._at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        made = original_lock()
+        waits.note_lock(made, sys._getframe(1))  # a C call's frame is not ours
         return made
 
     # Looked up at call time, by the script and by threading itself (an Event's
-    # Condition): waits inside the libraries are not reported (see waited). After
-    # gevent's monkey.patch_all, threading.Lock is gevent's again and new locks are
-    # not traced.
+    # Condition). After gevent's monkey.patch_all, threading.Lock is gevent's.
     module.Lock = mark(lock, original_lock)  # type: ignore[attr-defined]
     # Pickled by name (a Manager registers threading.Lock and sends its registry
     # to a spawned server): "threading.Lock" finds this function, or the original
@@ -164,27 +165,19 @@ def patch_lock(module: ModuleType) -> None:
 
 
 def patch_rlock(module: ModuleType) -> None:
-    """``threading.RLock()`` returns a ``TracedRLock`` while it would return the C
-    RLock, and the plain Python one (untraced, as bare) once something (gevent's
-    ``patch_thread``) set ``threading._CRLock`` to None.
-
-    gevent's ``_patch_existing_locks`` takes ``type(threading.RLock())`` after it
-    set ``_CRLock = None`` and, walking ``gc.get_objects()``, rewrites the
-    ``_owner`` of every held lock of that type (an object of it without
-    ``_owner`` fails the patch). So it gets ``threading._RLock`` here, as bare:
-    it finds the same Python RLocks and none of our wrappers, whose C locks it
-    would not have touched bare either."""
+    """``threading.RLock()`` makes the real RLock and remembers where, as
+    ``patch_lock`` does (its holder is in its own repr at a hang). Once something
+    (gevent's ``patch_thread``) set ``threading._CRLock`` to None it makes the
+    plain Python one, as bare, and notes nothing."""
     original_rlock: Callable[..., Any] = module.RLock
     crlock = getattr(module, "_CRLock", None)
     if getattr(original_rlock, "_concdemo", False) or crlock is None:
         return
 
     def rlock(*args: Any, **kwargs: Any) -> Any:
-        if module._CRLock is not crlock:
-            return original_rlock(*args, **kwargs)
-        made = TracedRLock(crlock(*args, **kwargs), "threading.RLock")
-        caller = sys._getframe(1)
-        made._at = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        made = original_rlock(*args, **kwargs)
+        if module._CRLock is crlock:
+            waits.note_lock(made, sys._getframe(1))
         return made
 
     # Looked up at call time, by the script, threading (a Condition's default
@@ -193,83 +186,9 @@ def patch_rlock(module: ModuleType) -> None:
     module.RLock = mark(rlock, original_rlock)  # type: ignore[attr-defined]
 
 
-class _Traced:
-    """A lock that reports an acquire that had to wait, as a span.
-
-    An acquire that succeeds at once (the usual case, a re-entered RLock
-    included) costs one extra Python call; anything else (``_is_owned``,
-    ``_release_save``, ``_acquire_restore``, ``_at_fork_reinit``, which
-    ``Condition`` and ``threading`` use) goes straight to the real lock.
-    """
-
-    __slots__ = ("__weakref__", "_at", "_lock", "_name", "_try")
-
-    def __init__(self, lock: Any, name: str) -> None:
-        self._lock = lock
-        self._try = lock.acquire  # bound once: every acquire tries without blocking first
-        self._name = name
-        self._at: str | None = None  # where the script made it (set by the factory)
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if not blocking:  # as it was, ValueError for a timeout included
-            return bool(self._try(blocking, timeout))
-        if self._try(False):
-            return True
-        return self._contended((True, timeout), None if timeout < 0 else timeout)
-
-    def __enter__(self) -> bool:
-        if self._try(False):
-            return True
-        return self._contended((), None)
-
-    def _contended(self, args: tuple[Any, ...], timeout: float | None) -> bool:
-        # Only a wait that blocks is noted (what it waits for; its holder is
-        # inferred at a hang from the `with` blocks other threads are in).
-        # Its line is read from the thread's stack at a hang, not here.
-        ident = get_ident()
-        waits.WAITING[ident] = ("lock", self, self._name, _now(), None, 0, timeout)
-        try:
-            return waited(self._lock.acquire, args, self._name, 4)
-        finally:
-            waits.WAITING.pop(ident, None)
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._lock.release()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._lock, name)
-
-    def __repr__(self) -> str:
-        return repr(self._lock)
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        # As bare: TypeError, cannot pickle (or copy) the lock. Without this, copy
-        # makes an empty wrapper whose __getattr__ recurses for want of _lock.
-        return self._lock.__reduce_ex__(protocol)
-
-
-class TracedLock(_Traced):
-    """``threading.Lock()`` under the tracer."""
-
-    __slots__ = ()
-
-    def locked(self) -> bool:
-        return bool(self._lock.locked())
-
-
-class TracedRLock(_Traced):
-    """``threading.RLock()`` under the tracer (``locked``, where the RLock has it,
-    and the rest through ``__getattr__``)."""
-
-    __slots__ = ()
-
-
-# The code of threading's and multiprocessing's Condition.__enter__: `with
-# cond:` enters the lock from the library, for the code that entered the
-# condition (added by patch_threading and mp.patch_synchronize).
+# The code of multiprocessing's Condition.__enter__: `with cond:` enters the
+# lock from the library, for the code that entered the condition (added by
+# mp.patch_synchronize).
 _CONDITION_ENTERS: set[Any] = set()
 
 

@@ -19,9 +19,11 @@ the pipes this process can read. The CLI joins the processes' files into edges
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import sys
+import weakref
 from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import _now, process_name
@@ -47,6 +49,11 @@ _MADE_AT: dict[str, int] = {}
 # EOF only once every copy of the *other* end is closed (an os.pipe's two ends
 # share one inode, so it needs no entry). The CLI reads the maker's map.
 PEERS: dict[str, str] = {}
+
+# threading's Lock and RLock as the script gets them (their C types, taken before
+# gevent can patch _thread), and those the script made -> (made at, nth there).
+_THREAD_LOCKS = (type(_thread.allocate_lock()), _thread.RLock)
+_MADE_LOCKS: weakref.WeakKeyDictionary[Any, tuple[str, int]] = weakref.WeakKeyDictionary()
 
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -107,6 +114,15 @@ def note_made(key: Any, frame: Any) -> None:
     CREATED[key] = at
     CREATED_NTH[key] = _MADE_AT.get(at, 0)
     _MADE_AT[at] = CREATED_NTH[key] + 1
+
+
+def note_lock(lock: Any, frame: Any) -> None:
+    """Where a threading Lock/RLock was made, kept as long as the lock lives."""
+    at = place(frame)
+    nth = _MADE_AT.get(at, 0)
+    _MADE_AT[at] = nth + 1
+    with contextlib.suppress(TypeError):
+        _MADE_LOCKS[lock] = (at, nth)
 
 
 def install_handler() -> None:
@@ -251,8 +267,105 @@ def _label_at(frame: Any, wanted: Any) -> str | None:
     return None
 
 
-def _is_traced_lock(value: Any) -> bool:
-    return type(value).__name__ in ("TracedLock", "TracedRLock")
+def _thread_lock(value: Any) -> Any:
+    """The threading Lock/RLock behind ``value`` (a Condition's own), else None."""
+    if type(value).__name__ == "Condition" and type(value).__module__ == "threading":
+        value = getattr(value, "_lock", None)
+    return value if isinstance(value, _THREAD_LOCKS) else None
+
+
+def _taken_by(lock: Any) -> tuple[bool, int | None]:
+    """(locked, the owning thread's ident if the lock says: an RLock's repr does)."""
+    if isinstance(lock, _thread.RLock):
+        words = repr(lock).split()
+        owner = next((w[6:] for w in words if w.startswith("owner=")), "")
+        return words[0] == "<locked", int(owner) if owner.isdigit() else None
+    return bool(lock.locked()), None
+
+
+def _opname_at(code: Any, offset: int) -> str:
+    import dis
+
+    for instruction in dis.get_instructions(code):
+        if instruction.offset == offset:
+            return instruction.opname
+    return ""
+
+
+def _timeout_of(call: Any, frame: Any) -> Any:
+    """An ``acquire(...)`` call's timeout: None (waits for good), a number, or "?"
+    (not a plain value: taken as timed, so never part of a claimed deadlock)."""
+    args: dict[int | str, Any] = dict(enumerate(call.args))
+    args.update({k.arg: k.value for k in call.keywords if k.arg})
+    blocking, timeout = args.get(0, args.get("blocking")), args.get(1, args.get("timeout"))
+    try:
+        if blocking is not None and not _value(blocking, frame):
+            return 0  # a try that does not block
+        if timeout is None:
+            return None
+        seconds = float(_value(timeout, frame))
+        return None if seconds < 0 else seconds
+    except Exception:  # a name not bound, an expression: not judged
+        return "?"
+
+
+def _value(node: Any, frame: Any) -> Any:
+    import ast
+
+    if isinstance(node, ast.Constant):
+        return node.value
+    return _evaluate(node, frame)
+
+
+def _lock_awaited(frame: Any) -> tuple[Any, str, Any] | None:
+    """(lock, source text, timeout) of the threading lock the script's frame is
+    blocked on in C (no frame of its own): ``with X:`` at a with-instruction (of
+    ``with a, b:``, the item whose turn it is), else ``X.acquire(...)``; read from
+    the source, the frame's values and the lock's own state (it must be taken)."""
+    import ast
+
+    tree = _tree(frame.f_code.co_filename)
+    if tree is None:
+        return None
+    line, code = frame.f_lineno or 0, frame.f_code
+    found: list[tuple[Any, Any, Any]] = []  # (expression, call or None)
+    if _opname_at(code, frame.f_lasti) in ("BEFORE_WITH", "SETUP_WITH"):
+        import dis
+
+        lines = {start: at for start, _, at in code.co_lines()}
+        turn, current = 0, None
+        for i in dis.get_instructions(code):
+            current = lines.get(i.offset, current)
+            if i.opname in ("BEFORE_WITH", "SETUP_WITH") and i.offset < frame.f_lasti:
+                turn += current == line
+        items = [
+            item.context_expr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.With) and node.lineno == line
+            for item in node.items
+        ]
+        found = [(items[turn], None, None)] if turn < len(items) else []
+    else:
+        found = [
+            (node.func.value, node, None)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "acquire"
+            and node.lineno == line
+        ]
+    for expression, call, _ in found:
+        try:
+            lock = _thread_lock(_evaluate(expression, frame))
+        except Exception:  # a name not bound (yet), an attribute not plain
+            continue
+        if lock is None or not _taken_by(lock)[0]:
+            continue
+        timeout = _timeout_of(call, frame) if call is not None else None
+        if timeout == 0:
+            continue
+        return lock, ast.unparse(expression), timeout
+    return None
 
 
 def _chain(frame: Any) -> list[Any]:
@@ -392,11 +505,19 @@ def _queue_wait(frames: list[Any]) -> dict[str, Any] | None:
     return None
 
 
-def _inferred_hold(key: str, lock: Any, label: str) -> dict[str, Any]:
+def _thread_lock_key(lock: Any, made: dict[str, tuple[str, int]]) -> str:
+    """A threading lock's key in the graph (this process's object), and where the
+    script made it, noted in ``made`` for the snapshot."""
+    key = f"obj:{os.getpid()}:{id(lock)}"
+    made[key] = _MADE_LOCKS.get(lock, ("", 0))
+    return key
+
+
+def _inferred_hold(key: str, label: str, created_at: str | None) -> dict[str, Any]:
     return {
         "key": key,
         "label": label,
-        "created_at": getattr(lock, "_at", None) or CREATED.get(key),
+        "created_at": created_at,
         "thread": "?",
         "ident": None,
         "since_ns": None,
@@ -406,9 +527,7 @@ def _inferred_hold(key: str, lock: Any, label: str) -> dict[str, Any]:
 
 
 def _mp_holds(
-    in_frames: dict[int, list[tuple[int, str, str, str]]],
-    main_ident: int | None,
-    threads: dict[int, dict[str, Any]],
+    in_frames: dict[int, list[tuple[int, str, str, str]]], main_ident: int | None
 ) -> list[dict[str, Any]]:
     """The multiprocessing locks this process holds now, each with the thread(s)
     whose frames show they took it. The hold is observed (the semaphore's count);
@@ -431,8 +550,36 @@ def _mp_holds(
             takers = [t for t in takers if t[0] != main_ident]
         unknown: list[tuple[int | None, str, str, str]] = [(None, "?", "", "")]
         for ident, name, text, at in takers or unknown:
-            entry = _inferred_hold(key, lock, text)
+            entry = _inferred_hold(key, text, CREATED.get(key))
             entry.update(thread=name, ident=ident, at=at or None, inferred=not mine)
+            found.append(entry)
+    return found
+
+
+def _thread_lock_holds(
+    in_frames: dict[int, list[tuple[int, str, str, str]]],
+    objects: dict[int, Any],
+    threads: dict[int, dict[str, Any]],
+    made: dict[str, tuple[str, int]],
+) -> list[dict[str, Any]]:
+    """The taken threading locks the threads' frames show they took. An RLock names
+    its owner itself (its repr: observed, as is the owner of one no frame shows);
+    a Lock has no owner: each thread whose frames show it took it (inferred)."""
+    found = []
+    for number, takers in in_frames.items():
+        lock = objects[number]
+        if not isinstance(lock, _THREAD_LOCKS):
+            continue
+        locked, owner = _taken_by(lock)
+        if not locked:
+            continue
+        if owner is not None:
+            name = threads.get(owner, {}).get("name", "?")
+            takers = [t for t in takers if t[0] == owner] or [(owner, name, "", "")]
+        key = _thread_lock_key(lock, made)
+        for ident, name, text, at in takers:
+            entry = _inferred_hold(key, text, made[key][0] or None)
+            entry.update(thread=name, ident=ident, at=at or None, inferred=owner is None)
             found.append(entry)
     return found
 
@@ -450,7 +597,9 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     # id(object) -> (ident, thread name, source text, "file:line") of each thread
     # whose frames show it took that object (a multiprocessing lock's holder)
     in_frames: dict[int, list[tuple[int, str, str, str]]] = {}
+    objects: dict[int, Any] = {}  # id -> the object itself (alive: the frames hold it)
     seen: set[tuple[int, int]] = set()
+    made: dict[str, tuple[str, int]] = {}  # a threading lock's key -> (made at, nth)
     for ident, top in frames_by_thread.items():
         thread = active.get(ident)
         name = str(thread.name) if thread is not None else "?"
@@ -474,12 +623,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 "timeout": timeout,
                 "inferred": False,
             }
-            if kind == "lock" and _is_traced_lock(key):
-                wait["key"] = f"obj:{os.getpid()}:{id(key)}"
-                wait["created_at"] = getattr(key, "_at", None)
-                if own:
-                    wait["label"] = _label_at(own[0], key) or label
-            elif kind == "thread":
+            if kind == "thread":
                 wait["key"] = f"thread:{os.getpid()}:{key}"
             elif kind == "process":
                 wait["key"] = f"process:{key}"
@@ -499,26 +643,42 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 inferred=False,
             )
             waits.append(stdlib)
-        else:
-            queued = _queue_wait(frames)
-            if queued is not None:
-                queued.update(thread=name, ident=ident, since_ns=None, timeout=None)
-                queued.setdefault("at", "")
-                queued["inferred"] = False
-                waits.append(queued)
+        elif (queued := _queue_wait(frames)) is not None:
+            queued.update(thread=name, ident=ident, since_ns=None, timeout=None)
+            queued.setdefault("at", "")
+            queued["inferred"] = False
+            waits.append(queued)
+        elif own and frames[0] is own[0] and (awaited := _lock_awaited(own[0])) is not None:
+            # In a C acquire of a threading lock, read from its frame (not recorded).
+            lock, text, timeout = awaited
+            key = _thread_lock_key(lock, made)
+            waits.append(
+                {
+                    "thread": name,
+                    "ident": ident,
+                    "kind": "lock",
+                    "key": key,
+                    "label": text,
+                    "created_at": made.get(key, ("", 0))[0] or None,
+                    "since_ns": None,
+                    "at": _text(*where(own[0])),
+                    "timeout": timeout,
+                    "inferred": True,
+                }
+            )
         # What its frames say it holds: `with` blocks it is inside, acquires not
         # yet released in the function each frame runs.
         for position, frame in reversed(list(enumerate(own))):  # the outermost first
             taken = _withs_around(frame, innermost=position == 0) + _acquires_before(frame)
             for value, text, line in taken:
-                at = _text(frame.f_code.co_filename, line)
-                if _is_traced_lock(value) and value.locked():
-                    held.append(_inferred_hold(f"obj:{os.getpid()}:{id(value)}", value, text))
-                    held[-1].update(thread=name, ident=ident, at=at)
-                elif (ident, id(value)) not in seen:
+                value = _thread_lock(value) or value
+                if (ident, id(value)) not in seen:
                     seen.add((ident, id(value)))  # an RLock re-entered: its outermost taking
+                    at = _text(frame.f_code.co_filename, line)
                     in_frames.setdefault(id(value), []).append((ident, name, text, at))
-    held.extend(_mp_holds(in_frames, main_ident, threads))
+                    objects[id(value)] = value
+    held.extend(_mp_holds(in_frames, main_ident))
+    held.extend(_thread_lock_holds(in_frames, objects, threads, made))
     reading, writing = _pipes()
     return {
         "pid": os.getpid(),
@@ -527,8 +687,10 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "threads": list(threads.values()),
         "waits": waits,
         "held": held,
-        "created": {str(k): v for k, v in CREATED.items()},
-        "created_nth": {str(k): v for k, v in CREATED_NTH.items()},
+        "created": {str(k): v for k, v in CREATED.items()}
+        | {k: at for k, (at, _) in made.items() if at},
+        "created_nth": {str(k): v for k, v in CREATED_NTH.items()}
+        | {k: nth for k, (_, nth) in made.items()},
         "peers": PEERS,
         "read_pipes": reading,
         "write_pipes": writing,

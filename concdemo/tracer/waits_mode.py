@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 # The modules patched in this mode (a subset of hooks.PATCHES): multiprocessing's
-# locks (a blocked acquire is a lock-wait span, as traced), threading's Lock and
-# joins, Process.join and where each Queue and Pipe was made (bookkeeping only, below).
+# locks (a blocked acquire is a lock-wait span, as traced), where threading's
+# Locks are made, its joins, Process.join and where each Queue and Pipe was made (bookkeeping only, below).
 WAIT_PATCHES = {
     "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
     "threading": ("concdemo.tracer.waits_mode", "patch_thread_locks"),
@@ -58,10 +58,9 @@ def patch_queue_made(module: ModuleType) -> None:
 
 
 def patch_thread_locks(module: ModuleType) -> None:
-    """``threading.Lock()`` made traced (a blocked acquire is noted in ``WAITING``,
-    its holder read from the ``with`` blocks at a hang) and ``Thread.join`` noted:
-    the whole tracer's thread events (starts, ends, joins) stay off, so a
-    scenario's lanes are its own."""
+    """Where each ``threading.Lock()`` was made (its waits and holders are read
+    from the frames at a hang) and ``Thread.join`` noted: the whole tracer's thread
+    events (starts, ends, joins) stay off, so a scenario's lanes are its own."""
     from threading import get_ident
 
     from concdemo.tracer import waits
