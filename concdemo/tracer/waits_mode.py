@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 # The modules patched in this mode (a subset of hooks.PATCHES): multiprocessing's
 # locks (a blocked acquire is a lock-wait span, as traced), where threading's
-# Locks are made, its joins, Process.join and where each Queue and Pipe was made (bookkeeping only, below).
+# Locks are made, its joins, Process.join and where each Queue and Pipe was made
+# (bookkeeping only, below).
 WAIT_PATCHES = {
     "multiprocessing.synchronize": ("concdemo.tracer.mp", "patch_synchronize"),
     "threading": ("concdemo.tracer.waits_mode", "patch_thread_locks"),
