@@ -432,7 +432,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
             }
         )
     reading, writing = _pipes()
-    return {
+    doc = {
         "pid": os.getpid(),
         "process": process_name(),
         "now_ns": _now(),
@@ -443,6 +443,11 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "read_pipes": reading,
         "write_pipes": writing,
     }
+    if "greenlet" in sys.modules:  # the greenlets' waits: waits_greenlets.py
+        from concdemo.tracer import waits_greenlets
+
+        waits_greenlets.add_to(doc)
+    return doc
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
