@@ -563,6 +563,8 @@ def run(
     )
     if error is not None and error.get("type") == "LoopExit" and not hung:
         snapshots = gave_up
+        # Each process's hub had nothing left to run: nobody can end a wait.
+        waits_complete = set(process_names(events)) <= set(gave_up)
     edges, deadlock = waits.build(
         snapshots, {**helpers, **process_names(events)}, end_ns, complete=waits_complete
     )

@@ -55,16 +55,23 @@ def _key(value: Any) -> str:
     return f"obj:{os.getpid()}:{id(value)}"
 
 
-def _global_name(frame: Any, value: Any) -> str | None:
-    """The module-level name bound to ``value`` (``a`` of ``a = threading.Lock()``)."""
-    for name, bound in list(frame.f_globals.items()):
+def _bound_name(scope: dict[str, Any], value: Any) -> str | None:
+    for name, bound in list(scope.items()):
         if bound is value and not name.startswith("__"):
             return str(name)
     return None
 
 
-def _label(frame: Any, value: Any) -> str:
-    return _global_name(frame, value) or waits._label_at(frame, value) or ""
+def _label(frame: Any, value: Any, spawner: list[Any]) -> str:
+    """The name the script gave the object: at module level (``a = threading.Lock()``),
+    else in the frames of the thread's own greenlet, which spawned the others
+    (``a`` rather than the ``first`` parameter of each greenlet's function), else
+    the text the waiting line names it by."""
+    for scope in [frame.f_globals] + [f.f_locals for f in reversed(spawner)]:
+        name = _bound_name(scope, value)
+        if name is not None:
+            return name
+    return waits._label_at(frame, value) or ""
 
 
 def _timed(timeout: Any, blocking: Any = True) -> Any:
@@ -219,7 +226,20 @@ def add_to(doc: dict[str, Any]) -> None:
     tops = {id(g): g.gr_frame for g in glets}
     tops.setdefault(id(root), sys._getframe() if root is current else None)  # running: us
     gevent_dir = _gevent_dir()
-    pid = os.getpid()
+    spawner = [  # the script's frames in the thread's own greenlet, innermost first
+        f
+        for f in waits._chain(tops[id(root)])
+        if not f.f_code.co_filename.startswith((waits._TRACER_DIR, waits._STDLIB, "<", gevent_dir))
+    ]
+    # Patched, this OS thread is listed twice: under gevent's ident (its main
+    # greenlet's id, named) and under the real one (unnamed: threading._active no
+    # longer knows it). The real one is the hub or the main greenlet, both told
+    # here (hub_active, the root's node): drop it, or it would read as a live
+    # thread that might still end someone's wait (core.waits._stuck).
+    here = sys._getframe()
+    real = next((i for i, f in sys._current_frames().items() if f is here), None)
+    if real is not None and real != root_node:
+        doc["threads"] = [t for t in doc["threads"] if t["ident"] != real or t["name"] != "?"]
     known = {t["ident"] for t in doc["threads"]}
     waiting = {w["ident"] for w in doc["waits"]}
     for glet in glets:
@@ -239,7 +259,7 @@ def add_to(doc: dict[str, Any]) -> None:
             doc["threads"].append({"ident": node, "name": name, "at": at, "greenlet": True})
         found = _from_frames(frames, gevent_dir) or (_from_source(own[0]) if own else None)
         if found is not None and node not in waiting:
-            doc["waits"].append(_wait(found, name, node, at, own, nodes, pid))
+            doc["waits"].append(_wait(found, name, node, at, own, nodes, spawner))
             if found["kind"] == "lock":
                 doc["held"] += _owner(found["object"], nodes, tops)
         for position, frame in enumerate(own):
@@ -269,14 +289,14 @@ def _wait(
     at: str,
     own: list[Any],
     nodes: dict[int, tuple[str, int]],
-    pid: int,
+    spawner: list[Any],
 ) -> dict[str, Any]:
-    value = found["object"]
+    value, pid = found["object"], os.getpid()
     if found["kind"] == "thread":  # a join on a greenlet: its lane is what it waits for
         lane, other = nodes.get(id(value), (current_greenlet_name(value), id(value)))
         key, label = f"thread:{pid}:{other}", lane
     else:
-        key, label = _key(value), _label(own[0], value) if own else ""
+        key, label = _key(value), _label(own[0], value, spawner) if own else ""
     return {
         "thread": name,
         "ident": node,
@@ -328,11 +348,15 @@ def _owner(
 
 def _hub_active() -> int | None:
     """libev's count of active, referenced watchers of this thread's hub (timers, I/O):
-    above 0 the loop runs on and may wake a greenlet; -1 when it cannot be read."""
-    hub_module = sys.modules.get("gevent.hub")
-    if hub_module is None:
+    above 0 the loop runs on and may wake a greenlet; -1 when it cannot be read;
+    None without gevent (plain greenlets have no hub)."""
+    if "gevent" not in sys.modules:
         return None
-    hub = hub_module.get_hub_if_exists() if hasattr(hub_module, "get_hub_if_exists") else None
+    local = sys.modules.get("gevent._hub_local")
+    find = getattr(local, "get_hub_if_exists", None)  # never makes a hub, as get_hub would
+    if find is None:
+        return -1
+    hub = find()
     if hub is None:
         return None
     try:
