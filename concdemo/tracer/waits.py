@@ -41,6 +41,9 @@ _LOCKS: dict[Any, Any] = {}
 WAITING: dict[int, tuple[Any, ...]] = {}
 # key -> "file:line" where this process (or the parent it forked from) made it.
 CREATED: dict[Any, str] = {}
+# More parts of a snapshot, registered by the patches of what the script imports
+# (waits_greenlets, once gevent is imported): each adds to the snapshot's dict.
+PARTS: list[Any] = []
 
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -443,10 +446,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "read_pipes": reading,
         "write_pipes": writing,
     }
-    if "greenlet" in sys.modules:  # the greenlets' waits: waits_greenlets.py
-        from concdemo.tracer import waits_greenlets
-
-        waits_greenlets.add_to(doc)
+    for add in PARTS:  # e.g. the greenlets' waits (waits_greenlets.py)
+        add(doc)
     return doc
 
 

@@ -365,13 +365,17 @@ def _hub_active() -> int | None:
         return -1
 
 
-def patch_loop_exit(module: Any) -> None:
-    """When gevent's hub has nothing left to run it throws ``LoopExit`` ("This
+def patch_gevent_exceptions(module: Any) -> None:
+    """From gevent's import on, snapshots read the greenlets too (``add_to``).
+
+    When gevent's hub has nothing left to run it throws ``LoopExit`` ("This
     operation would block forever") into its parent: the one moment every
     greenlet of the thread is known blocked. The snapshot is written then (the
     class is made once, so the hook costs nothing before); the CLI uses it only
     if that LoopExit ends the run (a caught one, as in ``gevent.wait()``, is not
     shown)."""
+    if add_to not in waits.PARTS:
+        waits.PARTS.append(add_to)
     loop_exit = module.LoopExit
     init = loop_exit.__init__
     if getattr(init, "_concdemo", False):
