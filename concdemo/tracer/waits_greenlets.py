@@ -103,23 +103,37 @@ def _from_frames(frames: list[Any], gevent_dir: str) -> dict[str, Any] | None:
     return found
 
 
+_AT_LINE: dict[tuple[str, int], list[Any]] = {}
+
+
+def _statements_at(file: str, line: int) -> list[Any]:
+    """The ``with`` statements and calls that start on the line, in ``ast.walk``
+    order (kept: a thousand greenlets parked on one line walk the tree once)."""
+    import ast
+
+    if (file, line) not in _AT_LINE:
+        tree = waits._tree(file)
+        _AT_LINE[(file, line)] = [
+            node
+            for node in (ast.walk(tree) if tree is not None else ())
+            if isinstance(node, (ast.With, ast.AsyncWith, ast.Call)) and node.lineno == line
+        ]
+    return _AT_LINE[(file, line)]
+
+
 def _from_source(frame: Any) -> dict[str, Any] | None:
     """A compiled gevent wait, read from the user's line: ``x.wait()``, ``x.acquire()``,
     ``g.join()``, ``gevent.joinall([...])``, ``with x:`` (never calls anything)."""
     import ast
 
-    tree = waits._tree(frame.f_code.co_filename)
-    if tree is None:
-        return None
-    line = frame.f_lineno or 0
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and node.lineno == line:
+    for node in _statements_at(frame.f_code.co_filename, frame.f_lineno or 0):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in reversed(node.items):  # `with a, b:` blocks on the last taken
                 with contextlib.suppress(Exception):
                     value = waits._evaluate(item.context_expr, frame)
                     if _kind_of(value) in ("lock", "semaphore") and value.locked():
                         return {"kind": _kind_of(value), "object": value, "timeout": None}
-        if not isinstance(node, ast.Call) or node.lineno != line:
+        if not isinstance(node, ast.Call):
             continue
         func = node.func
         method = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
