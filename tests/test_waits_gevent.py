@@ -103,7 +103,9 @@ def assert_lock_order(doc: dict[str, Any], process: str, script: str, lines: dic
     assert {w for w, _, _ in pairs} <= lanes(doc, process)
 
 
-def test_greenlets_in_lock_order_end_in_loop_exit_and_the_graph_names_the_deadlock() -> None:
+def test_greenlets_in_lock_order_end_in_loop_exit_and_the_graph_names_the_deadlock(
+    tmp_path: Path,
+) -> None:
     doc = run("gevent_lock_order.py")
     # Bare too, gevent raises LoopExit in the main greenlet: an error, not a hang.
     assert doc["outcome"] == "error" and doc["error"]["type"] == "LoopExit"
@@ -130,6 +132,19 @@ def test_greenlets_in_lock_order_end_in_loop_exit_and_the_graph_names_the_deadlo
         "获得，由 with 块推断），并在 gevent_lock_order.py:18 等待锁 a。这是 greenlet 间的"
         "加锁顺序颠倒：让所有 greenlet 按同一顺序获取这些锁。"
     ]
+    # The terminal: a table of the greenlets' waits (no stacks: nothing was stopped),
+    # and the Perfetto trace: a flow from each waiter's lane to its holder's.
+    trace = Path(tmp_path) / "trace.json"
+    shown = cli("run", str(SCRIPTS / script), "--trace", str(trace), env={"COLUMNS": "200"})
+    lines = shown.stdout.splitlines()
+    assert "where each greenlet was blocked when gevent's hub gave up (LoopExit)" in lines
+    for waiter, cell in (("Greenlet-0", "lock b ← Greenlet-1 (inferred)"),
+                         ("Greenlet-1", "lock a ← Greenlet-0 (inferred)")):
+        assert any(re.search(rf"\s{waiter}\s+{script}:18\s+{re.escape(cell)}", x) for x in lines)
+    events = json.loads(trace.read_text())["traceEvents"]
+    tids = {e["args"]["name"]: e["tid"] for e in events if e.get("name") == "thread_name"}
+    flows = {(e["ph"], e["tid"], e["args"]["on"]) for e in events if e.get("cat") == "wait"}
+    assert {("s", tids["Greenlet-0"], "lock b"), ("f", tids["Greenlet-1"], "lock b")} <= flows
 
 
 def test_greenlets_deadlocked_beside_a_ticker_hang_and_the_stack_signal_reads_them() -> None:

@@ -150,7 +150,9 @@ def _problems(result: RunResult) -> list[RenderableType]:
                 cell(_short(edge["at"] or "?")),
                 edges[(waiter["pid"], waiter["ident"])],
             )
-        parts.append(Group(_heading(tr("heading_stacks")), table))
+        # Not stopped: a run that ended in gevent's LoopExit shows its greenlets' waits.
+        heading = "heading_stacks" if result.outcome == "hang" else "heading_loop_exit"
+        parts.append(Group(_heading(tr(heading)), table))
     if result.dropped_events or result.malformed_events:
         shown = tr(
             "events_dropped", dropped=result.dropped_events, malformed=result.malformed_events
