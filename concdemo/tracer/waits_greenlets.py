@@ -123,7 +123,8 @@ def _statements_at(file: str, line: int) -> list[Any]:
 
 def _from_source(frame: Any) -> dict[str, Any] | None:
     """A compiled gevent wait, read from the user's line: ``x.wait()``, ``x.acquire()``,
-    ``g.join()``, ``gevent.joinall([...])``, ``with x:`` (never calls anything)."""
+    ``g.join()``, ``gevent.joinall([...])``, ``with x:`` (calls nothing but a gevent
+    lock's ``locked()``)."""
     import ast
 
     for node in _statements_at(frame.f_code.co_filename, frame.f_lineno or 0):
@@ -189,7 +190,7 @@ def _greenlets_in(node: Any, frame: Any) -> list[Any]:
     return found
 
 
-def _thread_root_name(greenlet: Any, root: Any) -> tuple[str, int]:
+def _thread_root_name(root: Any) -> tuple[str, int]:
     """The lane and node of this thread's own greenlet: its thread's (the tracer
     names the main thread's main greenlet MainThread, greenlets.patch_greenlet).
     Patched, the main thread's ident is gevent's ``get_ident()``, the main
@@ -216,7 +217,7 @@ def add_to(doc: dict[str, Any]) -> None:
     root = current
     while root.parent is not None:
         root = root.parent
-    root_name, root_node = _thread_root_name(greenlet, root)
+    root_name, root_node = _thread_root_name(root)
 
     def of_this_thread(glet: Any) -> bool:
         while glet.parent is not None:
@@ -256,6 +257,7 @@ def add_to(doc: dict[str, Any]) -> None:
         doc["threads"] = [t for t in doc["threads"] if t["ident"] != real or t["name"] != "?"]
     known = {t["ident"] for t in doc["threads"]}
     waiting = {w["ident"] for w in doc["waits"]}
+    owned: set[int] = set()
     for glet in glets:
         name, node = nodes[id(glet)]
         frames = [
@@ -274,7 +276,8 @@ def add_to(doc: dict[str, Any]) -> None:
         found = _from_frames(frames, gevent_dir) or (_from_source(own[0]) if own else None)
         if found is not None and node not in waiting:
             doc["waits"].append(_wait(found, name, node, at, own, nodes, spawner))
-            if found["kind"] == "lock":
+            if found["kind"] == "lock" and id(found["object"]) not in owned:
+                owned.add(id(found["object"]))  # one holder entry per lock, not per waiter
                 doc["held"] += _owner(found["object"], nodes, tops)
         for position, frame in enumerate(own):
             for value, text, line in waits._withs_around(frame, innermost=position == 0):
