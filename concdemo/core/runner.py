@@ -463,6 +463,7 @@ def run(
     hung = False
     found: dict[int, list[stacks.Stack]] = {}
     snapshots: dict[int, dict[str, Any]] = {}
+    gave_up: dict[int, dict[str, Any]] = {}  # snapshots written at a LoopExit
     halted: set[int] = set()
     helpers: dict[int, str] = {}
     waits_complete = False
@@ -518,6 +519,8 @@ def run(
             settled = procgroup.wait_empty(popen.pid, _SETTLE_S, popen.poll)
             if not settled:
                 signals_sent = procgroup.stop_group(popen.pid, popen.poll)
+            # gevent's hub gave up (LoopExit): its greenlets' waits, if that ended the run
+            gave_up = waits.collect(run_dir, waits.written(run_dir), 0)
         else:
             signals_sent = procgroup.stop_group(popen.pid, popen.poll)
         events = ingest.finish()
@@ -554,6 +557,10 @@ def run(
     gaps = completeness.gaps(
         events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
     )
+    if error is not None and error.get("type") == "LoopExit" and not hung:
+        snapshots = gave_up
+        # Each process's hub had nothing left to run: nobody can end a wait.
+        waits_complete = set(process_names(events)) <= set(gave_up)
     edges, deadlock = waits.build(
         snapshots, {**helpers, **process_names(events)}, end_ns, complete=waits_complete
     )

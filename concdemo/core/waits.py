@@ -39,6 +39,17 @@ def collect(run_dir: Path, pids: set[int], wait_s: float) -> dict[int, dict[str,
         time.sleep(_POLL_S)
 
 
+def written(run_dir: Path) -> set[int]:
+    """The pids that wrote a snapshot without being asked: gevent's hub gave up
+    (``LoopExit``, tracer/waits_greenlets.py), the moment every greenlet is known blocked."""
+    found = set()
+    for path in (run_dir / "stacks").glob("*.waits.json"):
+        pid = path.name.split(".", 1)[0]
+        if pid.isdigit():
+            found.add(int(pid))
+    return found
+
+
 @cache
 def _assigned_name(file: str, line: int, nth: int = 0) -> str | None:
     """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label); of
@@ -181,6 +192,7 @@ def build(
                         "process": process(pid),
                         "thread": wait["thread"],
                         "ident": wait["ident"],
+                        "greenlet": bool(wait.get("greenlet")),
                     },
                     "on": {
                         "kind": kind,
@@ -266,6 +278,8 @@ def _stuck(
     that did not answer) might still end them: nothing is claimed."""
     if not complete or not edges:
         return None
+    if any(snap.get("hub_active") for snap in snapshots.values()):
+        return None  # a gevent timer or I/O watcher may still wake a greenlet (§7)
     waiting = {(e["waiter"]["pid"], e["waiter"]["ident"]) for e in edges if not e["timed"]}
     helpers = {pid for pid, snap in snapshots.items() if snap.get("process") == "ForkServer"}
     if any(node not in waiting for node in threads if node[0] not in helpers):

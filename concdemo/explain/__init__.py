@@ -268,7 +268,7 @@ def explain(result: RunResult, lang: str = "en") -> list[str]:
         sentences += _failed_checks(result, lang)
         if result.outcome == "hang":
             sentences += render_all(generic.BLOCKED, facts, lang)
-            sentences += waits.sentences(result, lang)
+        sentences += waits.sentences(result, lang)  # a hang's, or a gevent LoopExit's
         sentences += render_all(story(result, "INSTEAD") or [], facts, lang)
         sentences += [s for s in _phase_lines(result, lang) if s]
     else:

@@ -159,11 +159,12 @@ def _lock_order(result: RunResult, lang: str) -> list[str]:
                 f"{_who(edge['waiter'])} {holds} and waits for {waits} at {_place(edge['at'])}"
             )
     processes = len({e["waiter"]["pid"] for e in loop}) > 1
+    greenlets = not processes and all(e["waiter"].get("greenlet") for e in loop)
     if lang == "zh":
-        them = "进程" if processes else "线程"
+        them = "进程" if processes else " greenlet " if greenlets else "线程"
         fix = f"这是{them}间的加锁顺序颠倒：让所有{them}按同一顺序获取这些锁。"
         return [f"死锁：{'；'.join(parts)}。{fix}"]
-    one = "process" if processes else "thread"
+    one = "process" if processes else "greenlet" if greenlets else "thread"
     return [
         f"Deadlock: {'; '.join(parts)}. This is lock-order inversion between {one}es: "
         f"take the locks in one order in every {one}."

@@ -165,6 +165,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "where each process was blocked when the run was stopped",
         "运行被停止时，各进程阻塞在哪里",
     ),
+    "heading_loop_exit": _m(
+        "where each greenlet was blocked when gevent's hub gave up (LoopExit)",
+        "gevent 的 hub 放弃时（LoopExit），各 greenlet 阻塞在哪里",
+    ),
     "col_thread": _m("thread", "线程"),
     "col_blocked_in": _m("blocked in", "阻塞于"),
     "col_scenario_line": _m("scenario line", "场景代码行"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -113,7 +115,7 @@ def _problems(result: RunResult) -> list[RenderableType]:
             where=where,
         )
         parts.append(Text.assemble((tr("error_label") + " ", "bold red"), detail))
-    if result.stacks:
+    if result.stacks or any(e["waiter"].get("greenlet") for e in result.waits):
         table = Table(box=None, header_style="bold")
         table.add_column(tr("col_process"))
         table.add_column(tr("col_thread"))
@@ -139,7 +141,18 @@ def _problems(result: RunResult) -> list[RenderableType]:
                 ),
                 *waits_cell,
             )
-        parts.append(Group(_heading(tr("heading_stacks")), table))
+        for edge in _greenlet_edges(result):  # no thread of its own, so no stack row
+            waiter = edge["waiter"]
+            table.add_row(
+                f"{waiter['process']}[{waiter['pid']}]",
+                waiter["thread"],
+                "",
+                cell(_short(edge["at"] or "?")),
+                edges[(waiter["pid"], waiter["ident"])],
+            )
+        # Not stopped: a run that ended in gevent's LoopExit shows its greenlets' waits.
+        heading = "heading_stacks" if result.outcome == "hang" else "heading_loop_exit"
+        parts.append(Group(_heading(tr(heading)), table))
     if result.dropped_events or result.malformed_events:
         shown = tr(
             "events_dropped", dropped=result.dropped_events, malformed=result.malformed_events
@@ -209,6 +222,17 @@ def _ident(label: str) -> int:
         return int(label.split()[0], 16)
     except (ValueError, IndexError):
         return -1
+
+
+def _greenlet_edges(result: RunResult) -> list[dict[str, Any]]:
+    """The waits of greenlets whose node is no thread with a stack row (a thread's
+    main greenlet shares its thread's ident, hence its row)."""
+    rows = {(s["pid"], _ident(s["thread"])) for s in result.stacks}
+    return [
+        e
+        for e in result.waits
+        if e["waiter"].get("greenlet") and (e["waiter"]["pid"], e["waiter"]["ident"]) not in rows
+    ]
 
 
 def _edges_by_thread(result: RunResult) -> dict[tuple[int, int], str]:

@@ -39,6 +39,7 @@ PATCHES = {
     "gevent.monkey": ("concdemo.tracer.greenlets", "patch_gevent_monkey"),
     "gevent.os": ("concdemo.tracer.greenlets", "patch_gevent_os"),
     "gevent._socketcommon": ("concdemo.tracer.greenlets", "patch_gevent_socket"),
+    "gevent.exceptions": ("concdemo.tracer.waits_greenlets", "patch_gevent_exceptions"),
     "asyncio": ("concdemo.tracer.aio", "patch_asyncio"),
 }
 

@@ -54,6 +54,9 @@ PEERS: dict[str, str] = {}
 # gevent can patch _thread), and those the script made -> (made at, nth there).
 _THREAD_LOCKS = (type(_thread.allocate_lock()), _thread.RLock)
 _MADE_LOCKS: weakref.WeakKeyDictionary[Any, tuple[str, int]] = weakref.WeakKeyDictionary()
+# More parts of a snapshot, registered by the patches of what the script imports
+# (waits_greenlets, once gevent is imported): each adds to the snapshot's dict.
+PARTS: list[Any] = []
 
 _TRACER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -680,7 +683,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     held.extend(_mp_holds(in_frames, main_ident))
     held.extend(_thread_lock_holds(in_frames, objects, threads, made))
     reading, writing = _pipes()
-    return {
+    doc = {
         "pid": os.getpid(),
         "process": process_name(),
         "now_ns": _now(),
@@ -695,6 +698,9 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "read_pipes": reading,
         "write_pipes": writing,
     }
+    for add in PARTS:  # e.g. the greenlets' waits (waits_greenlets.py)
+        add(doc)
+    return doc
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
