@@ -603,11 +603,17 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     objects: dict[int, Any] = {}  # id -> the object itself (alive: the frames hold it)
     seen: set[tuple[int, int]] = set()
     made: dict[str, tuple[str, int]] = {}  # a threading lock's key -> (made at, nth)
-    for ident, top in frames_by_thread.items():
+    tops: set[int] = set()
+    # The main thread first: under gevent's patching it is listed twice, under
+    # gevent's ident and the real one, with one stack: the real one is skipped.
+    for ident, top in sorted(frames_by_thread.items(), key=lambda item: item[0] != main_ident):
+        frames = [f for f in _chain(top) if not f.f_code.co_filename.startswith(_TRACER_DIR)]
+        if frames and id(frames[0]) in tops:
+            continue
+        tops.update(id(f) for f in frames[:1])
         thread = active.get(ident)
         name = str(thread.name) if thread is not None else "?"
         threads[ident] = {"ident": ident, "name": name}
-        frames = [f for f in _chain(top) if not f.f_code.co_filename.startswith(_TRACER_DIR)]
         own = [f for f in frames if not f.f_code.co_filename.startswith((_STDLIB, "<"))]
         if own:
             threads[ident]["at"] = _text(*where(own[0]))
