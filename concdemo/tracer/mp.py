@@ -658,14 +658,13 @@ def patch_synchronize(module: ModuleType) -> None:
     def contended(self: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None) -> bool:
         """A blocking acquire (the try failed): noted in WAITING while it waits
         (its line is read from the thread's stack at a hang, not here)."""
-        name = f"multiprocessing.{type(self).__name__}"
         key = self._concdemo_key
         if key is None:
-            return waited(acquire, args, name, 4)
+            return waited(acquire, args, self, 4)
         ident = get_ident()
-        waiting[ident] = ("lock", key, name, now(), None, 0, timeout)
+        waiting[ident] = ("lock", key, self._concdemo_name, now(), None, 0, timeout)
         try:
-            return waited(acquire, args, name, 4)
+            return waited(acquire, args, self, 4)
         finally:
             waiting.pop(ident, None)
 
@@ -680,7 +679,7 @@ def patch_synchronize(module: ModuleType) -> None:
                 if sys._getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
                     waits.note_made(key, waits.user_frame(1))
                 waits.remember(key, self)
-                self._concdemo_key = key
+                self._concdemo_key, self._concdemo_name = key, f"multiprocessing.{kind}"
 
             def acquire(block: bool = True, timeout: float | None = None) -> bool:
                 if plain(False):

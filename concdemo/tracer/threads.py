@@ -212,38 +212,43 @@ def _waiting_frame(depth: int) -> Any:
     return frame
 
 
-# (thread ident, code, instruction offset) of a site of short lock waits -> its
-# budget key: a contended acquire that waited less than BLOCKED_NS is tallied in a
-# few hundred nanoseconds, not the microseconds of finding its thread's name and
-# call site again, nor the several of sending it (see waited).
+# (thread ident, code, instruction offset) of a site of the script's lock waits ->
+# its budget key: found once, so a contended acquire costs little more than bare
+# (see waited).
 _SHORT_WAITS: dict[tuple[int, Any, int], Any] = {}
 
 
-def waited(acquire: Callable[..., Any], args: tuple[Any, ...], name: str, depth: int) -> bool:
-    """A blocking acquire after a failed try: a ``lock-wait`` span if it blocked
-    (BLOCKED_NS), else counted in its site's summary (budget.py), unless a library
-    (not the script) is the one waiting. ``depth``: the script's frame, from here
-    (``with cond:`` counts as the code that entered the condition)."""
+def waited(acquire: Callable[..., Any], args: tuple[Any, ...], lock: Any, depth: int) -> bool:
+    """A blocking acquire of a multiprocessing ``lock`` after a failed try: a
+    ``lock-wait`` span if it blocked (BLOCKED_NS), else counted in its site's
+    summary (budget.py), unless a library (not the script) is the one waiting.
+    ``depth``: the script's frame, from here (``with cond:`` counts as the code
+    that entered the condition).
+
+    Whatever runs after the acquire runs while the script holds the lock it just
+    took (and, nested, the one it held): it lengthens the script's critical
+    section and, with it, the contention the tool reports. So a short wait costs
+    two clock reads and a tally there; its site is worked out before it waits."""
     frame = _waiting_frame(depth)
-    if frame is None or str(frame.f_globals.get("__name__", "")).startswith(_LIBRARIES):
+    if frame is None:
         return bool(acquire(*args))
+    site = (get_ident(), frame.f_code, frame.f_lasti)
+    key = _SHORT_WAITS.get(site)  # only the script's own sites are kept
+    if key is None:
+        if str(frame.f_globals.get("__name__", "")).startswith(_LIBRARIES):
+            return bool(acquire(*args))
+        if _plain_thread():
+            key = _SHORT_WAITS[site] = ("lock-wait", thread_name(), "site", _site(frame))
+        else:
+            key = ("lock-wait", task_name(), "site", _site(frame))
     t0 = _now()
     acquired = bool(acquire(*args))
     t1 = _now()
-    if t1 - t0 >= BLOCKED_NS:
-        emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
-        return acquired
-    # A short wait is only counted, never sent on its own: it is counted while the
-    # script holds the lock it just took, so what it costs lengthens the script's
-    # critical section and, with it, the contention the tool reports.
-    if _plain_thread():
-        site = (get_ident(), frame.f_code, frame.f_lasti)
-        key = _SHORT_WAITS.get(site)
-        if key is None:
-            key = _SHORT_WAITS[site] = ("lock-wait", thread_name(), "site", _site(frame))
+    if t1 - t0 < BLOCKED_NS:
+        budget.tally(key, t0, t1)
     else:
-        key = ("lock-wait", task_name(), "site", _site(frame))
-    budget.tally(key, t0, t1)
+        name = f"multiprocessing.{type(lock).__name__}"
+        emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
     return acquired
 
 
