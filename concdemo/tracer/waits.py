@@ -22,6 +22,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from concdemo.tracer import ipc_waits
 from concdemo.tracer.core import _now, process_name
 from concdemo.wire import process as this_process
 
@@ -295,9 +296,58 @@ def _frame_wait(frames: list[Any]) -> dict[str, Any] | None:
         found["created_at"] = CREATED.get(found["key"])
     else:
         found["key"] = f"obj:{os.getpid()}:{id(owner)}"
-        found["created_at"] = None
+        found["created_at"], found["created_key"] = _made_at(owner)
     found["label_of"] = owner
     return found
+
+
+def _made_at(owner: Any) -> tuple[str | None, str | None]:
+    """Where an Event was made, noted when it was (never per wait or set): a
+    threading Event's own note (``patch_event``), or a multiprocessing Event's flag
+    semaphore's line (``mp.made_here``), whose key the CLI looks up in every
+    process's table (a spawned child only unpickled it)."""
+    made = getattr(owner, "_concdemo_at", None)
+    if made is not None:
+        return str(made), None
+    semlock = getattr(getattr(owner, "_flag", None), "_semlock", None)
+    if semlock is None:
+        return None, None
+    key = str(semlock.name or f"sem:{semlock.handle:x}")
+    return CREATED.get(key), key
+
+
+def patch_event(event: type) -> None:
+    """threading.Event: its creation line kept on it (``_concdemo_at``), so a wait
+    on it at a hang says where it was made. Creation time only; an Event that
+    threading makes for itself (each Thread's ``_started``) is skipped at once."""
+    init = event.__init__  # type: ignore[misc]
+    if getattr(init, "_concdemo", False):
+        return
+    own = getattr(init, "__code__", None)
+    library = own.co_filename if own is not None else ""
+    getframe = sys._getframe
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if getframe(1).f_code.co_filename != library:
+            self._concdemo_at = place(user_frame(1))
+
+    __init__._concdemo = True  # type: ignore[attr-defined]
+    event.__init__ = __init__  # type: ignore[misc]
+
+
+def _ipc_wait(frames: list[Any], own: list[Any]) -> dict[str, Any] | None:
+    """A wait on another process's work (a Manager's call, a Pool's result) or a
+    manager's server thread running a call, as an edge (``ipc_waits``)."""
+    found = ipc_waits.frame_wait(frames) or ipc_waits.serving(frames)
+    if found is None:
+        return None
+    owner = found.pop("label_of", None)
+    label = (_label_at(own[0], owner) if own and owner is not None else None) or ""
+    at = _text(*where(own[0])) if own else ""
+    if owner is not None:
+        found.setdefault("created_at", getattr(owner, "_concdemo_at", None))
+    return {"label": label, "since_ns": None, "at": at, "inferred": False, **found}
 
 
 def _queue_wait(frames: list[Any]) -> dict[str, Any] | None:
@@ -389,6 +439,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 inferred=False,
             )
             waits.append(stdlib)
+        elif (far := _ipc_wait(frames, own)) is not None:
+            waits.append({**far, "thread": name, "ident": ident})
         else:
             queued = _queue_wait(frames)
             if queued is not None:
@@ -442,6 +494,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         "created": {str(k): v for k, v in CREATED.items()},
         "read_pipes": reading,
         "write_pipes": writing,
+        **ipc_waits.facts(),
     }
 
 
