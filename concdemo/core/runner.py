@@ -559,7 +559,11 @@ def run(
         events, decoder.dropped, popen.pid, None if hung else returncode, outcome, spec.variant.path
     )
     edges, deadlock = waits.build(
-        snapshots, {**helpers, **process_names(events)}, end_ns, complete=waits_complete
+        snapshots,
+        {**helpers, **process_names(events)},
+        end_ns,
+        complete=waits_complete,
+        lost=waits.lost_tasks(events) if snapshots else None,
     )
     return RunResult(
         spec=spec,

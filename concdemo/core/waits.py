@@ -15,6 +15,7 @@ import ast
 import contextlib
 import json
 import time
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -82,10 +83,12 @@ def build(
     names: dict[int, str],
     end_ns: int,
     complete: bool = False,
+    lost: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """(edges, deadlock) from the processes' snapshots; names: pid -> process name.
     ``complete``: every live process of the run answered (else a wait nobody could
-    end is never claimed: the silent one might)."""
+    end is never claimed: the silent one might). ``lost``: ``lost_tasks`` of the
+    run's events."""
     threads: dict[Node, dict[str, Any]] = {}
     main: dict[int, int] = {}
     held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -95,6 +98,9 @@ def build(
     created: dict[str, str] = {}
     readers: dict[int, list[int]] = {}
     writers: dict[int, list[int]] = {}
+    sockets: dict[int, list[int]] = {}  # a socket's inode -> the processes holding it
+    peers: dict[int, int] = {}  # a duplex Pipe()'s end -> its other end
+    servers: dict[str, int] = {}  # a manager's address -> its process
     for pid, snap in snapshots.items():
         for thread in snap.get("threads", []):
             threads[(pid, thread["ident"])] = thread
@@ -110,6 +116,11 @@ def build(
             readers.setdefault(inode, []).append(pid)
         for inode in snap.get("write_pipes", []):
             writers.setdefault(inode, []).append(pid)
+        for inode in snap.get("sockets", []):
+            sockets.setdefault(inode, []).append(pid)
+        peers.update({int(k): v for k, v in snap.get("peers", {}).items()})
+        if snap.get("serves"):
+            servers[snap["serves"]] = pid
 
     for key, entries in latest.items():
         held.setdefault(key, []).append(max(entries, key=lambda e: e[1]["since_ns"]))
@@ -160,34 +171,149 @@ def build(
                 child = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else 0
                 held_by.append(holder(child, main.get(child), False))
             elif kind == "recv" and key.startswith("pipe:"):
-                # Who still has the write end open: data or EOF can only come from them.
-                for writer in sorted(writers.get(int(key.split(":", 1)[1]), [])):
+                # Who still has the write end open (a duplex Pipe's: the other end):
+                # data or EOF can only come from them.
+                inode = int(key.split(":", 1)[1])
+                duplex = inode in peers
+                for writer in sorted(sockets.get(peers[inode], []) if duplex else
+                                     writers.get(inode, [])):  # fmt: skip
                     held_by.append(holder(writer, main.get(writer), False, at=None))
+            elif kind == "manager":
+                held_by.extend(_server(wait, servers, snapshots, holder, main))
+            elif kind == "result":
+                lost_task = (lost or {}).get(wait.get("link") or "")
+                if lost_task is None:  # the pool's workers, any of which may run it
+                    for worker in wait.get("workers", []):
+                        if worker in snapshots:
+                            held_by.append(holder(worker, main.get(worker), True))
             elif kind == "pipe":
                 inode = int(key.split(":", 1)[1])
                 for reader in sorted(readers.get(inode, [])):
                     if reader != pid:  # it would read its own queue from another thread
                         held_by.append(holder(reader, main.get(reader), True))
-            edges.append(
-                {
-                    "waiter": {
-                        "pid": pid,
-                        "process": process(pid),
-                        "thread": wait["thread"],
-                        "ident": wait["ident"],
-                    },
-                    "on": {
-                        "kind": kind,
-                        "label": _label(kind, wait.get("label", ""), created_at),
-                        "created_at": created_at,
-                    },
-                    "held_by": held_by,
-                    "since_s": since(wait.get("since_ns")),
-                    "at": wait.get("at") or None,
-                    "timed": wait.get("timeout") is not None,
-                }
-            )
-    return edges, _deadlock(edges) or _stuck(edges, threads, snapshots, complete)
+            created_at = created_at or created.get(wait.get("created_key") or "")
+            edge = {
+                "waiter": {
+                    "pid": pid,
+                    "process": process(pid),
+                    "thread": wait["thread"],
+                    "ident": wait["ident"],
+                },
+                "on": {
+                    "kind": kind,
+                    "label": _label(kind, wait.get("label", ""), created_at),
+                    "created_at": created_at,
+                },
+                "held_by": held_by,
+                "since_s": since(wait.get("since_ns")),
+                "at": wait.get("at") or None,
+                "timed": wait.get("timeout") is not None,
+            }
+            if kind == "recv" and key.startswith("pipe:"):
+                wait = {**wait, "socket": int(key.split(":", 1)[1]) in snap.get("sockets", [])}
+            _more(edge, wait, peers, lost)
+            edges.append(edge)
+    _name_served(edges, snapshots)
+    return edges, (
+        _deadlock(edges) or _lost(edges) or _stuck(edges, threads, snapshots, complete)
+    )
+
+
+def _more(
+    edge: dict[str, Any],
+    wait: dict[str, Any],
+    peers: dict[int, int],
+    lost: dict[str, dict[str, Any]] | None,
+) -> None:
+    """The facts some kinds add to their edge: a duplex Pipe's recv, a manager
+    call's method and referent, a pool result's task lost with its worker."""
+    kind, key, on = edge["on"]["kind"], wait.get("key", ""), edge["on"]
+    if kind == "recv" and key.startswith("pipe:") and int(key.split(":", 1)[1]) in peers:
+        on["duplex"] = True
+    elif kind == "recv" and key.startswith("pipe:") and wait.get("socket"):
+        on["peer"] = "unknown"  # a socket not made by Pipe(): a network peer may write
+    elif kind == "manager":
+        on["method"], on["referent"] = wait.get("method", "?"), wait.get("referent", "?")
+        proxy = wait.get("label") or on["referent"]
+        on["label"] = f"{proxy}.{on['method']}()"
+        edge["serving"] = wait.get("object_id")
+    elif kind == "result" and lost and wait.get("link") in lost:
+        edge["lost"] = lost[wait["link"]]
+    if wait.get("serving") is not None:  # a manager's server thread running a call
+        on["method"], on["referent"] = wait.get("method", "?"), wait.get("referent", "?")
+        edge["serving"] = wait["serving"]
+
+
+def _server(
+    wait: dict[str, Any],
+    servers: dict[str, int],
+    snapshots: dict[int, dict[str, Any]],
+    holder: Any,
+    main: dict[int, int],
+) -> list[dict[str, Any]]:
+    """Who answers a blocked proxy call: the manager's server thread running that
+    call on that object (the one whose request it is), else its process."""
+    pid = servers.get(wait.get("key", "").split(":", 1)[1])
+    if pid is None:
+        return []  # the manager's process did not answer (or is not ours)
+    running = [
+        w
+        for w in snapshots[pid].get("waits", [])
+        if w.get("serving") == wait.get("object_id") and w.get("method") == wait.get("method")
+    ]
+    if len(running) == 1:
+        return [holder(pid, running[0]["ident"], False)]
+    return [holder(pid, main.get(pid), True)]
+
+
+def _name_served(edges: list[dict[str, Any]], snapshots: dict[int, dict[str, Any]]) -> None:
+    """A manager's server thread's wait is labelled with the client's name for the
+    object (``ev``), and its client call's line is where it was asked for."""
+    for client in edges:
+        if client["on"]["kind"] != "manager" or not client["held_by"]:
+            continue
+        served = client["held_by"][0]
+        for edge in edges:
+            waiter = edge["waiter"]
+            if (waiter["pid"], waiter["ident"]) == (served["pid"], served["ident"]):
+                edge["on"]["label"] = client["on"]["label"].rsplit(".", 1)[0]
+
+
+def lost_tasks(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """A pool's tasks that a worker started and never ended because the worker
+    exited (bpo-22393: their result never comes), by the link of the call that
+    submitted them: {link: {pid, process, func, exitcode}}."""
+    open_tasks: dict[int, dict[str, Any]] = {}
+    exits: dict[int, Any] = {}
+    for event in events:
+        if event.kind == "task-start":
+            open_tasks[event.pid] = {"event": event}
+        elif event.kind == "task-end":
+            open_tasks.pop(event.pid, None)
+        elif event.kind == "child-exit":
+            exits[int(event.detail.get("child_pid") or 0)] = event.detail.get("exitcode")
+    lost: dict[str, dict[str, Any]] = {}
+    for pid, started in open_tasks.items():
+        event = started["event"]
+        link = event.detail.get("link")
+        if pid in exits and link:
+            lost[str(link)] = {
+                "pid": pid,
+                "process": event.process,
+                "func": str(event.detail.get("func", "?")),
+                "exitcode": exits[pid],
+            }
+    return lost
+
+
+def _lost(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Untimed waits for a pool result whose task died with its worker: no loop,
+    but that result can never come."""
+    lost = [e for e in edges if e["on"]["kind"] == "result" and "lost" in e and not e["timed"]]
+    if not lost:
+        return None
+    return {"cycle": [who(e["waiter"]["process"], e["waiter"]["thread"]) for e in lost],
+            "kind": "worker-died"}  # fmt: skip
 
 
 def who(pid_process: str, thread: str) -> str:
@@ -255,6 +381,8 @@ def _stuck(
     helpers = {pid for pid, snap in snapshots.items() if snap.get("process") == "ForkServer"}
     if any(node not in waiting for node in threads if node[0] not in helpers):
         return None
+    if any(e["on"].get("peer") == "unknown" for e in edges):
+        return None  # data may come from outside the run, and wake anyone
     stuck = [e for e in edges if e["on"]["kind"] in RELEASED_BY_OTHERS and not e["timed"]]
     if not stuck:
         return None
