@@ -328,3 +328,37 @@ def test_the_new_waits_are_said_in_chinese(script: str) -> None:
     text = "".join("".join(line.strip("│").split()) for line in done.stdout.splitlines())
     for said in ZH[script]:
         assert "".join(said.split()) in text
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_proxied_lock_acquire_leads_to_the_server_thread_blocked_on_the_lock(
+    method: str,
+) -> None:
+    # The manager's Lock is a (traced) threading.Lock: its server thread's wait is
+    # noted by the lock's wrapper, and still tied to the client's call.
+    doc = run("manager_lock_held.py", method)
+    assert doc["outcome"] == "hang" and doc["deadlock"] is None
+    client = edge_of(doc, "Process-2", "MainThread")
+    assert client["on"]["kind"] == "manager" and client["on"]["label"] == "lock.acquire()"
+    assert (client["on"]["method"], client["on"]["referent"]) == ("acquire", "Lock")
+    assert place(client["at"]) == "manager_lock_held.py:6"
+    server = holder(client)
+    assert (server["process"], server["thread"], server["inferred"]) == (
+        "SyncManager-1",
+        "Process-2",
+        False,
+    )
+    served = edge_of(doc, "SyncManager-1", "Process-2")
+    assert served["on"] == {
+        "kind": "lock",
+        "label": "lock",
+        "created_at": None,  # made inside the manager, not on a line of the script
+        "method": "acquire",
+        "referent": "Lock",
+    }
+    assert served["serving"] == client["serving"] and served["timed"] is False
+    assert (
+        "Waits when stopped: Process-2 calls lock.acquire() at manager_lock_held.py:6 on its "
+        "Manager's Lock; the call runs in the manager's process, in SyncManager-1/Process-2, "
+        "which waits without a timeout for lock lock." in doc["explanation"]
+    )

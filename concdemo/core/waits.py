@@ -277,6 +277,7 @@ def _name_served(edges: list[dict[str, Any]], snapshots: dict[int, dict[str, Any
             waiter = edge["waiter"]
             if (waiter["pid"], waiter["ident"]) == (served["pid"], served["ident"]):
                 edge["on"]["label"] = client["on"]["label"].rsplit(".", 1)[0]
+                edge["on"]["created_at"] = None  # made by the manager, not by a script line
 
 
 def lost_tasks(events: Iterable[Any]) -> dict[str, dict[str, Any]]:

@@ -155,12 +155,30 @@ def serving(frames: list[Any]) -> dict[str, Any] | None:
             "key": f"obj:{os.getpid()}:{id(obj)}",
             "serving": str(local.get("ident", "?")),
             "method": str(method),
-            "referent": type(obj).__name__,
+            "referent": _REFERENTS.get(type(obj).__name__, type(obj).__name__),
             "timeout": timeout if isinstance(timeout, (int, float)) else None,
         }
     return None
 
 
+def mark_served(waits: list[dict[str, Any]], frames_by_thread: dict[int, Any]) -> None:
+    """A wait noted by a wrapper (a traced Lock's acquire) in a manager's server
+    thread: which proxy call it runs, so the client's call leads to it."""
+    for wait in waits:
+        if "serving" in wait:
+            continue
+        frames = []
+        frame = frames_by_thread.get(wait.get("ident", 0))
+        while frame is not None:
+            frames.append(frame)
+            frame = frame.f_back
+        served = serving(frames)
+        if served is not None:
+            wait.update({k: served[k] for k in ("serving", "method", "referent")})
+
+
+# The script's names for threading's lock types and our wrappers of them.
+_REFERENTS = {"lock": "Lock", "TracedLock": "Lock", "TracedRLock": "RLock"}
 # What a manager's server thread waits on, by the referent's class (threading's).
 _SERVED_KINDS = {
     "Event": "event",

@@ -483,6 +483,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 "latest": True,  # the holder is the latest of these across processes
             }
         )
+    ipc_waits.mark_served(waits, frames_by_thread)
     reading, writing = _pipes()
     return {
         "pid": os.getpid(),
