@@ -362,3 +362,24 @@ def test_a_proxied_lock_acquire_leads_to_the_server_thread_blocked_on_the_lock(
         "Manager's Lock; the call runs in the manager's process, in SyncManager-1/Process-2, "
         "which waits without a timeout for lock lock." in doc["explanation"]
     )
+
+
+def test_an_object_made_beside_another_on_one_line_keeps_the_name_it_is_waited_by(
+    tmp_path: Any,
+) -> None:
+    # Now that an Event has its creation line, `lock, ready = Lock(), Event()` must
+    # not name it `lock` (the first name of its line): the wait's own text says `ready`.
+    from concdemo.core.waits import build
+
+    script = tmp_path / "s.py"
+    script.write_text("lock, ready = Lock(), Event()\nalone = Event()\n")
+    waits = [
+        {"thread": "MainThread", "ident": 1, "kind": "event", "key": f"obj:{n}",
+         "label": "ready", "since_ns": None, "at": f"{script}:9", "timeout": None,
+         "inferred": False, "created_at": f"{script}:{n}"}
+        for n in (1, 2)
+    ]  # fmt: skip
+    snap = {"pid": 5, "process": "MainProcess", "threads": [{"ident": 1, "name": "MainThread"}],
+            "waits": waits, "held": []}  # fmt: skip
+    edges, _ = build({5: snap}, {}, 10**9)
+    assert [e["on"]["label"] for e in edges] == ["ready", "alone"]

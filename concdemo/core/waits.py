@@ -54,9 +54,14 @@ def _assigned_name(file: str, line: int) -> str | None:
                 # `r, w = Pipe()`: which of the names is this end is not known here
                 return None if isinstance(target, ast.Tuple) else ast.unparse(target)
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                for name, value in zip(target.elts, node.value.elts, strict=False):
-                    if value.lineno <= line <= (value.end_lineno or 0) and value.col_offset >= 0:
-                        return ast.unparse(name)
+                names = [
+                    ast.unparse(name)
+                    for name, value in zip(target.elts, node.value.elts, strict=False)
+                    if value.lineno <= line <= (value.end_lineno or 0)
+                ]
+                # `lock, ready = Lock(), Event()`: one line, two names; which one
+                # this object is, the line does not say (the wait's own text does)
+                return names[0] if len(names) == 1 else None
     return None
 
 
