@@ -368,18 +368,19 @@ def test_an_object_made_beside_another_on_one_line_keeps_the_name_it_is_waited_b
     tmp_path: Any,
 ) -> None:
     # Now that an Event has its creation line, `lock, ready = Lock(), Event()` must
-    # not name it `lock` (the first name of its line): the wait's own text says `ready`.
+    # not name it `lock` (the first name of its line): the maker's name says `ready`.
     from concdemo.core.waits import build
 
     script = tmp_path / "s.py"
-    script.write_text("lock, ready = Lock(), Event()\nalone = Event()\n")
+    script.write_text("lock, ready = Lock(), Event()\nalone = Event()\nx, y = f(), g()\n")
     waits = [
         {"thread": "MainThread", "ident": 1, "kind": "event", "key": f"obj:{n}",
          "label": "ready", "since_ns": None, "at": f"{script}:9", "timeout": None,
          "inferred": False, "created_at": f"{script}:{n}"}
-        for n in (1, 2)
+        for n in (1, 2, 3)
     ]  # fmt: skip
     snap = {"pid": 5, "process": "MainProcess", "threads": [{"ident": 1, "name": "MainThread"}],
             "waits": waits, "held": []}  # fmt: skip
     edges, _ = build({5: snap}, {}, 10**9)
-    assert [e["on"]["label"] for e in edges] == ["ready", "alone"]
+    # line 3: two names, neither made by an Event(): the wait's own text, `ready`
+    assert [e["on"]["label"] for e in edges] == ["ready", "alone", "ready"]

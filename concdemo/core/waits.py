@@ -41,7 +41,7 @@ def collect(run_dir: Path, pids: set[int], wait_s: float) -> dict[int, dict[str,
 
 
 @cache
-def _assigned_name(file: str, line: int) -> str | None:
+def _assigned_name(file: str, line: int, kind: str = "") -> str | None:
     """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label)."""
     try:
         tree = ast.parse(Path(file).read_text(encoding="utf-8"))
@@ -54,15 +54,36 @@ def _assigned_name(file: str, line: int) -> str | None:
                 # `r, w = Pipe()`: which of the names is this end is not known here
                 return None if isinstance(target, ast.Tuple) else ast.unparse(target)
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                names = [
-                    ast.unparse(name)
+                pairs = [
+                    (ast.unparse(name), value)
                     for name, value in zip(target.elts, node.value.elts, strict=False)
                     if value.lineno <= line <= (value.end_lineno or 0)
                 ]
-                # `lock, ready = Lock(), Event()`: one line, two names; which one
-                # this object is, the line does not say (the wait's own text does)
-                return names[0] if len(names) == 1 else None
+                if len(pairs) > 1:
+                    # `lock, ready = Lock(), Event()`: one line, two names; the
+                    # one made by a call of this kind's name, if only one is
+                    pairs = [(n, v) for n, v in pairs if _makes(v, kind)]
+                return pairs[0][0] if len(pairs) == 1 else None
     return None
+
+
+# The kinds whose maker's name says them (Lock(), manager.Event(), Semaphore(2)...).
+_MAKERS = {
+    "lock": ("Lock", "RLock"),
+    "event": ("Event",),
+    "condition": ("Condition",),
+    "semaphore": ("Semaphore", "BoundedSemaphore"),
+    "barrier": ("Barrier",),
+}
+
+
+def _makes(value: ast.expr, kind: str) -> bool:
+    """``value`` is a call of a function named for ``kind`` (``mp.Lock()``: a lock)."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _MAKERS.get(kind, ())
 
 
 def _split(at: str | None) -> tuple[str, int] | None:
@@ -74,7 +95,7 @@ def _split(at: str | None) -> tuple[str, int] | None:
 
 def _label(on_kind: str, label: str, created_at: str | None) -> str:
     place = _split(created_at)
-    named = _assigned_name(*place) if place else None
+    named = _assigned_name(*place, on_kind) if place else None
     return named or label or on_kind
 
 
