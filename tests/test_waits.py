@@ -306,7 +306,8 @@ STUCK = {
         "ready",
         "event_never_set.py:16",
         "event-never-set",
-        "Stuck for good: MainProcess waits for Event ready at event_never_set.py:16, and every "
+        "Stuck for good: MainProcess waits for Event ready (made at event_never_set.py:5) at "
+        "event_never_set.py:16, and every "
         "other thread of the run waits without a timeout too, so no one is left to call set(). "
         "This is an Event never set: call set() on every path out of the work it waits for "
         "(the error paths too), or wait with a timeout.",
@@ -317,7 +318,8 @@ STUCK = {
         "go",
         "mp_event_never_set.py:7",
         "event-never-set",
-        "Stuck for good: Process-1 waits for Event go at mp_event_never_set.py:7, and every "
+        "Stuck for good: Process-1 waits for Event go (made at mp_event_never_set.py:11) at "
+        "mp_event_never_set.py:7, and every "
         "other thread of the run waits without a timeout too, so no one is left to call set(). "
         "This is an Event never set: call set() on every path out of the work it waits for "
         "(the error paths too), or wait with a timeout.",

@@ -562,7 +562,11 @@ def run(
         # Each process's hub had nothing left to run: nobody can end a wait.
         waits_complete = set(process_names(events)) <= set(gave_up)
     edges, deadlock = waits.build(
-        snapshots, {**helpers, **process_names(events)}, end_ns, complete=waits_complete
+        snapshots,
+        {**helpers, **process_names(events)},
+        end_ns,
+        complete=waits_complete,
+        lost=waits.lost_tasks(events) if snapshots else None,
     )
     return RunResult(
         spec=spec,

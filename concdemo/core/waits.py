@@ -15,6 +15,7 @@ import ast
 import contextlib
 import json
 import time
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def written(run_dir: Path) -> set[int]:
 
 
 @cache
-def _assigned_name(file: str, line: int, nth: int = 0) -> str | None:
+def _assigned_name(file: str, line: int, kind: str = "", nth: int = 0) -> str | None:
     """``a`` of ``a = multiprocessing.Lock()`` at file:line (a Lock's label); of
     ``a, b = Lock(), Lock()``, the ``nth`` made there (counted round: a function
     that runs the line again makes its first again)."""
@@ -66,14 +67,38 @@ def _assigned_name(file: str, line: int, nth: int = 0) -> str | None:
                 # `r, w = Pipe()`: which of the names is this end is not known here
                 return None if isinstance(target, ast.Tuple) else ast.unparse(target)
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                on_line = [
-                    name
+                pairs = [
+                    (ast.unparse(name), value)
                     for name, value in zip(target.elts, node.value.elts, strict=False)
                     if value.lineno <= line <= (value.end_lineno or 0)
                 ]
-                if on_line:
-                    return ast.unparse(on_line[nth % len(on_line)])
+                if len(pairs) > 1:
+                    # `lock, ready = Lock(), Event()`: one line, two names; the
+                    # one made by a call of this kind's name, if only one is
+                    pairs = [(n, v) for n, v in pairs if _makes(v, kind)]
+                if pairs:
+                    return pairs[nth % len(pairs)][0]
+                return None
     return None
+
+
+# The kinds whose maker's name says them (Lock(), manager.Event(), Semaphore(2)...).
+_MAKERS = {
+    "lock": ("Lock", "RLock"),
+    "event": ("Event",),
+    "condition": ("Condition",),
+    "semaphore": ("Semaphore", "BoundedSemaphore"),
+    "barrier": ("Barrier",),
+}
+
+
+def _makes(value: ast.expr, kind: str) -> bool:
+    """``value`` is a call of a function named for ``kind`` (``mp.Lock()``: a lock)."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _MAKERS.get(kind, ())
 
 
 def _split(at: str | None) -> tuple[str, int] | None:
@@ -85,7 +110,7 @@ def _split(at: str | None) -> tuple[str, int] | None:
 
 def _label(on_kind: str, label: str, created_at: str | None, nth: int = 0) -> str:
     place = _split(created_at)
-    named = _assigned_name(*place, nth) if place else None
+    named = _assigned_name(*place, on_kind, nth) if place else None
     return named or label or on_kind
 
 
@@ -99,18 +124,22 @@ def build(
     names: dict[int, str],
     end_ns: int,
     complete: bool = False,
+    lost: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """(edges, deadlock) from the processes' snapshots; names: pid -> process name.
     ``complete``: every live process of the run answered (else a wait nobody could
-    end is never claimed: the silent one might)."""
+    end is never claimed: the silent one might). ``lost``: ``lost_tasks`` of the
+    run's events."""
     threads: dict[Node, dict[str, Any]] = {}
     main: dict[int, int] = {}
     held: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     created: dict[str, str] = {}
     nths: dict[str, int] = {}
-    peers: dict[str, str] = {}  # a duplex Pipe() end -> its other end (its maker's map)
     readers: dict[int, list[int]] = {}
     writers: dict[int, list[int]] = {}
+    sockets: dict[int, list[int]] = {}  # a socket's inode -> the processes holding it
+    peers: dict[int, int] = {}  # a duplex Pipe()'s end -> its other end
+    servers: dict[str, int] = {}  # a manager's address -> its process
     for pid, snap in snapshots.items():
         for thread in snap.get("threads", []):
             threads[(pid, thread["ident"])] = thread
@@ -120,11 +149,15 @@ def build(
             held.setdefault(entry["key"], []).append((pid, entry))
         created.update(snap.get("created", {}))
         nths.update(snap.get("created_nth", {}))
-        peers.update(snap.get("peers", {}))
         for inode in snap.get("read_pipes", []):
             readers.setdefault(inode, []).append(pid)
         for inode in snap.get("write_pipes", []):
             writers.setdefault(inode, []).append(pid)
+        for inode in snap.get("sockets", []):
+            sockets.setdefault(inode, []).append(pid)
+        peers.update({int(k): v for k, v in snap.get("peers", {}).items()})
+        if snap.get("serves"):
+            servers[snap["serves"]] = pid
 
     def process(pid: int) -> str:
         return names.get(pid) or str(snapshots.get(pid, {}).get("process", "?"))
@@ -175,39 +208,153 @@ def build(
                 child = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else 0
                 held_by.append(holder(child, main.get(child), False))
             elif kind == "recv" and key.startswith("pipe:"):
-                # Who still has the write end open (a duplex end's: its peer's):
+                # Who still has the write end open (a duplex Pipe's: the other end):
                 # data or EOF can only come from them.
-                inode = int(peers.get(key, key).split(":", 1)[1])
-                for writer in sorted(writers.get(inode, [])):
+                inode = int(key.split(":", 1)[1])
+                duplex = inode in peers
+                for writer in sorted(sockets.get(peers[inode], []) if duplex else
+                                     writers.get(inode, [])):  # fmt: skip
                     held_by.append(holder(writer, main.get(writer), False, at=None))
+            elif kind == "manager":
+                held_by.extend(_server(wait, servers, snapshots, holder, main))
+            elif kind == "result":
+                lost_task = (lost or {}).get(wait.get("link") or "")
+                if lost_task is None:  # the pool's workers, any of which may run it
+                    for worker in wait.get("workers", []):
+                        if worker in snapshots:
+                            held_by.append(holder(worker, main.get(worker), True))
             elif kind == "pipe":
                 inode = int(key.split(":", 1)[1])
                 for reader in sorted(readers.get(inode, [])):
                     if reader != pid:  # it would read its own queue from another thread
                         held_by.append(holder(reader, main.get(reader), True))
-            edges.append(
-                {
-                    "waiter": {
-                        "pid": pid,
-                        "process": process(pid),
-                        "thread": wait["thread"],
-                        "ident": wait["ident"],
-                        "greenlet": bool(wait.get("greenlet")),
-                    },
-                    "on": {
-                        "kind": kind,
-                        "label": _label(
-                            kind, wait.get("label", ""), created_at, nths.get(key, 0)
-                        ),
-                        "created_at": created_at,
-                    },
-                    "held_by": held_by,
-                    "since_s": since(wait.get("since_ns")),
-                    "at": wait.get("at") or None,
-                    "timed": wait.get("timeout") is not None,
-                }
-            )
-    return edges, _deadlock(edges) or _stuck(edges, threads, snapshots, complete)
+            created_at = created_at or created.get(wait.get("created_key") or "")
+            edge = {
+                "waiter": {
+                    "pid": pid,
+                    "process": process(pid),
+                    "thread": wait["thread"],
+                    "ident": wait["ident"],
+                    "greenlet": bool(wait.get("greenlet")),
+                },
+                "on": {
+                    "kind": kind,
+                    "label": _label(
+                        kind, wait.get("label", ""), created_at, nths.get(key, 0)
+                    ),
+                    "created_at": created_at,
+                },
+                "held_by": held_by,
+                "since_s": since(wait.get("since_ns")),
+                "at": wait.get("at") or None,
+                "timed": wait.get("timeout") is not None,
+            }
+            if kind == "recv" and key.startswith("pipe:"):
+                wait = {**wait, "socket": int(key.split(":", 1)[1]) in snap.get("sockets", [])}
+            _more(edge, wait, peers, lost)
+            edges.append(edge)
+    _name_served(edges, snapshots)
+    return edges, (
+        _deadlock(edges) or _lost(edges) or _stuck(edges, threads, snapshots, complete)
+    )
+
+
+def _more(
+    edge: dict[str, Any],
+    wait: dict[str, Any],
+    peers: dict[int, int],
+    lost: dict[str, dict[str, Any]] | None,
+) -> None:
+    """The facts some kinds add to their edge: a duplex Pipe's recv, a manager
+    call's method and referent, a pool result's task lost with its worker."""
+    kind, key, on = edge["on"]["kind"], wait.get("key", ""), edge["on"]
+    if kind == "recv" and key.startswith("pipe:") and int(key.split(":", 1)[1]) in peers:
+        on["duplex"] = True
+    elif kind == "recv" and key.startswith("pipe:") and wait.get("socket"):
+        on["peer"] = "unknown"  # a socket not made by Pipe(): a network peer may write
+    elif kind == "manager":
+        on["method"], on["referent"] = wait.get("method", "?"), wait.get("referent", "?")
+        proxy = wait.get("label") or on["referent"]
+        on["label"] = f"{proxy}.{on['method']}()"
+        edge["serving"] = wait.get("object_id")
+    elif kind == "result" and lost and wait.get("link") in lost:
+        edge["lost"] = lost[wait["link"]]
+    if wait.get("serving") is not None:  # a manager's server thread running a call
+        on["method"], on["referent"] = wait.get("method", "?"), wait.get("referent", "?")
+        edge["serving"] = wait["serving"]
+
+
+def _server(
+    wait: dict[str, Any],
+    servers: dict[str, int],
+    snapshots: dict[int, dict[str, Any]],
+    holder: Any,
+    main: dict[int, int],
+) -> list[dict[str, Any]]:
+    """Who answers a blocked proxy call: the manager's server thread running that
+    call on that object (the one whose request it is), else its process."""
+    pid = servers.get(wait.get("key", "").split(":", 1)[1])
+    if pid is None:
+        return []  # the manager's process did not answer (or is not ours)
+    running = [
+        w
+        for w in snapshots[pid].get("waits", [])
+        if w.get("serving") == wait.get("object_id") and w.get("method") == wait.get("method")
+    ]
+    if len(running) == 1:
+        return [holder(pid, running[0]["ident"], False)]
+    return [holder(pid, main.get(pid), True)]
+
+
+def _name_served(edges: list[dict[str, Any]], snapshots: dict[int, dict[str, Any]]) -> None:
+    """A manager's server thread's wait is labelled with the client's name for the
+    object (``ev``), and its client call's line is where it was asked for."""
+    for client in edges:
+        if client["on"]["kind"] != "manager" or not client["held_by"]:
+            continue
+        served = client["held_by"][0]
+        for edge in edges:
+            waiter = edge["waiter"]
+            if (waiter["pid"], waiter["ident"]) == (served["pid"], served["ident"]):
+                edge["on"]["label"] = client["on"]["label"].rsplit(".", 1)[0]
+                edge["on"]["created_at"] = None  # made by the manager, not by a script line
+
+
+def lost_tasks(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """A pool's tasks that a worker started and never ended because the worker
+    exited (bpo-22393: their result never comes), by the link of the call that
+    submitted them: {link: {pid, process, func, exitcode}}."""
+    open_tasks: dict[int, dict[str, Any]] = {}
+    exits: dict[int, Any] = {}
+    for event in events:
+        if event.kind == "task-start":
+            open_tasks[event.pid] = {"event": event}
+        elif event.kind == "task-end":
+            open_tasks.pop(event.pid, None)
+        elif event.kind == "child-exit":
+            exits[int(event.detail.get("child_pid") or 0)] = event.detail.get("exitcode")
+    lost: dict[str, dict[str, Any]] = {}
+    for pid, started in open_tasks.items():
+        event = started["event"]
+        link = event.detail.get("link")
+        if pid in exits and link:
+            lost[str(link)] = {
+                "pid": pid,
+                "process": event.process,
+                "func": str(event.detail.get("func", "?")),
+                "exitcode": exits[pid],
+            }
+    return lost
+
+
+def _lost(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Untimed waits for a pool result whose task died with its worker: no loop,
+    but that result can never come."""
+    lost = [e for e in edges if e["on"]["kind"] == "result" and "lost" in e and not e["timed"]]
+    if not lost:
+        return None
+    return {"cycle": [who(e["waiter"]["process"], e["waiter"]["thread"]) for e in lost],
+            "kind": "worker-died"}  # fmt: skip
 
 
 def who(pid_process: str, thread: str) -> str:
@@ -284,6 +431,8 @@ def _stuck(
     helpers = {pid for pid, snap in snapshots.items() if snap.get("process") == "ForkServer"}
     if any(node not in waiting for node in threads if node[0] not in helpers):
         return None
+    if any(e["on"].get("peer") == "unknown" for e in edges):
+        return None  # data may come from outside the run, and wake anyone
     stuck = [e for e in edges if e["on"]["kind"] in RELEASED_BY_OTHERS and not e["timed"]]
     if not stuck:
         return None

@@ -28,6 +28,9 @@ _KIND = {
         "semaphore": "Semaphore",
         "barrier": "Barrier",
         "recv": "pipe",
+        "manager": "manager call",
+        "result": "pool result",
+        "call": "call",
     },
     "zh": {
         "lock": "锁",
@@ -39,6 +42,9 @@ _KIND = {
         "semaphore": "Semaphore",
         "barrier": "Barrier",
         "recv": "管道",
+        "manager": "Manager 调用",
+        "result": "进程池结果",
+        "call": "调用",
     },
 }
 
@@ -222,13 +228,59 @@ def _edge(edge: dict[str, Any], lang: str) -> str:
             text += f" (taken at {_place(holder['at'])}{inferred})"
         holders.append(text)
     if lang == "zh":
-        held = f"，持有者：{'、'.join(holders)}" if holders else "，没有进程报告谁持有它"
+        held = _HELD["zh"].get(on["kind"], "，持有者：{}").format("、".join(holders))
+        if not holders:
+            held = _NOBODY["zh"].get(on["kind"], "，没有进程报告谁持有它")
         what = _zh(_object(on, lang))
         return f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{what}{made_zh}{held}"
-    held = f", held by {', '.join(holders)}" if holders else ", which no process reported holding"
+    held = _HELD["en"].get(on["kind"], ", held by {}").format(", ".join(holders))
+    if not holders:
+        held = _NOBODY["en"].get(on["kind"], ", which no process reported holding")
     return (
         f"{_who(edge['waiter'])} waits for {_object(on, lang)}{made} at {_place(edge['at'])}{held}"
     )
+
+
+# Who is on the other side of a wait, by its kind (a lock's: who holds it).
+_HELD = {
+    "en": {
+        "process": ", which ends when {} returns",
+        "thread": ", which ends when {} returns",
+        "recv": ", whose write end is open in {}",
+        "pipe": ", which only {} would read",
+        "manager": ", run by {}",
+        "result": ", which {} could compute",
+    },
+    "zh": {
+        "process": "，要等 {} 返回才结束",
+        "thread": "，要等 {} 返回才结束",
+        "recv": "，写端在 {} 中打开着",
+        "pipe": "，只有 {} 会读它",
+        "manager": "，由 {} 执行",
+        "result": "，可由 {} 计算",
+    },
+}
+# A wait nobody holds: what would end it.
+_NOBODY = {
+    "en": {
+        "event": ", which only a set() could end",
+        "condition": ", which only a notify() could end",
+        "semaphore": ", which only a release() by another thread or process could end",
+        "barrier": ", which only its other parties' wait() could end",
+        "recv": ", whose write end no process reported open",
+        "manager": ", whose manager process did not answer",
+        "result": ", which no live worker reported",
+    },
+    "zh": {
+        "event": "，只有 set() 能结束它",
+        "condition": "，只有 notify() 能结束它",
+        "semaphore": "，只有别的线程或进程调用 release() 才能结束它",
+        "barrier": "，只有它的其余参与者调用 wait() 才能结束它",
+        "recv": "，没有进程报告写端还打开着",
+        "manager": "，它的 manager 进程没有应答",
+        "result": "，没有存活的工作进程报告它",
+    },
+}
 
 
 def _graph(edges: list[dict[str, Any]], lang: str, deadlock: bool) -> list[str]:
@@ -255,10 +307,14 @@ def _event_never_set(result: RunResult, lang: str) -> list[str]:
     parts = []
     for edge in _stuck_edges(result):
         what = named(edge["on"], lang)
+        made = edge["on"]["created_at"]
         if lang == "zh":
-            parts.append(f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{_zh(what)}")
+            made_zh = f"（在 {_place(made)} 创建）" if made else ""
+            parts.append(f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待{_zh(what)}{made_zh}")
         else:
-            parts.append(f"{_who(edge['waiter'])} waits for {what} at {_place(edge['at'])}")
+            made_en = f" (made at {_place(made)})" if made else ""
+            at = _place(edge["at"])
+            parts.append(f"{_who(edge['waiter'])} waits for {what}{made_en} at {at}")
     if not parts:
         raise KeyError("event")
     if lang == "zh":
@@ -278,6 +334,8 @@ def _event_never_set(result: RunResult, lang: str) -> list[str]:
 def _pipe_not_closed(result: RunResult, lang: str) -> list[str]:
     # The reader's recv (a loop through a join of the reader has the join too).
     edge = next(e for e in _stuck_edges(result) if e["on"]["kind"] == "recv")
+    if edge["on"].get("duplex"):
+        return _duplex_not_closed(edge, lang)
     reader = _who(edge["waiter"])
     holders = [_who(h) for h in edge["held_by"]]
     made = _place(edge["on"]["created_at"]) if edge["on"]["created_at"] else "?"
@@ -304,6 +362,127 @@ def _pipe_not_closed(result: RunResult, lang: str) -> list[str]:
     ]
 
 
+def _duplex_not_closed(edge: dict[str, Any], lang: str) -> list[str]:
+    """A duplex Pipe(): each end reads what the other end sends, so EOF on one
+    needs every copy of the other closed."""
+    reader = _who(edge["waiter"])
+    others = [_who(h) for h in edge["held_by"] if _who(h) != reader]
+    made = _place(edge["on"]["created_at"]) if edge["on"]["created_at"] else "?"
+    label = edge["on"]["label"]
+    if lang == "zh":
+        also = f"（还有 {'、'.join(others)}，它们也都在等待）" if others else ""
+        return [
+            f"永远等不到：{reader} 在 {_place(edge['at'])} 对双向管道的一端 {label}"
+            f"（在 {made} 创建）调用 recv()，等待数据或 EOF；但另一端仍由 {reader} 自己打开着"
+            f"{also}，所以 EOF 永远不会到来。这是 Pipe 的另一端没有关闭的陷阱："
+            f"把另一端交给子进程后，在父进程里关闭它（b.close()）。"
+        ]
+    also = f" (and in {', '.join(others)}, which wait too)" if others else ""
+    return [
+        f"Stuck for good: {reader} calls recv() on end {label} of a duplex pipe (made at {made}) "
+        f"at {_place(edge['at'])}, waiting for data or EOF, but the other end is still open in "
+        f"{reader} itself{also}, so EOF never comes. This is a Pipe whose other end was not "
+        f"closed: after handing the other end to the child, close it (b.close()) in the parent."
+    ]
+
+
+def _join_recv(result: RunResult, lang: str) -> list[str]:
+    """A loop of a join and a recv: the joined child reads a pipe whose only other
+    writer is the process joining it."""
+    loop = _loop_edges(result)
+    join = next(e for e in loop if e["on"]["kind"] == "process")
+    recv = next(e for e in loop if e["on"]["kind"] == "recv")
+    parent, child = _who(join["waiter"]), _who(recv["waiter"])
+    writers = {_who(h) for h in recv["held_by"]}
+    if len(loop) != 2 or not writers <= {parent, child}:
+        raise ValueError("another writer")
+    made = _place(recv["on"]["created_at"]) if recv["on"]["created_at"] else "?"
+    label = recv["on"]["label"]
+    if lang == "zh":
+        also = f"（以及 {child} 自己）" if child in writers else ""
+        return [
+            f"死锁：{parent} 在 {_place(join['at'])} 等待 {child} 结束（join），而 {child} 在 "
+            f"{_place(recv['at'])} 对管道 {label}（在 {made} 创建）调用 recv()；写端只在 {parent}"
+            f"{also}中打开着，而 {parent} 正阻塞在这个 join 里，所以数据和 EOF 都不会到来。"
+            f"在 join() 之前发送子进程等待的数据（或关闭写端）。"
+        ]
+    also = f" (and {child} itself)" if child in writers else ""
+    return [
+        f"Deadlock: {parent} joins {child} at {_place(join['at'])}, while {child} waits in "
+        f"recv() on pipe {label} (made at {made}) at {_place(recv['at'])}; its write end is open "
+        f"only in {parent}{also}, and {parent} is blocked in that join, so neither data nor EOF "
+        f"can come. Send what the child waits for (or close the write end) before join()."
+    ]
+
+
+def _worker_died(result: RunResult, lang: str) -> list[str]:
+    """bpo-22393: a Pool replaces a worker that died, but the task it ran is lost."""
+    parts = []
+    for edge in _stuck_edges(result):
+        lost = edge["lost"]
+        code, made = lost["exitcode"], _place(edge["on"]["created_at"])
+        if lang == "zh":
+            parts.append(
+                f"{_who(edge['waiter'])} 在 {_place(edge['at'])} 等待进程池结果 "
+                f"{edge['on']['label']}（在 {made} 提交），但运行这个任务（{lost['func']}）的"
+                f"工作进程 {lost['process']} 在任务中途退出了（退出码 {code}）"
+            )
+        else:
+            parts.append(
+                f"{_who(edge['waiter'])} waits at {_place(edge['at'])} for pool result "
+                f"{edge['on']['label']} (submitted at {made}), but worker {lost['process']}, "
+                f"which ran its task ({lost['func']}), exited mid-task (exit code {code})"
+            )
+    if lang == "zh":
+        return [
+            f"永远等不到：{'；'.join(parts)}。进程池会换上新的工作进程，却不会重跑或报告丢失的"
+            f"任务（bpo-22393），所以这个结果永远不会到来。这是进程池工作进程中途死亡的陷阱："
+            f"带超时调用 get()，或改用 concurrent.futures.ProcessPoolExecutor"
+            f"（它会抛出 BrokenProcessPool）。"
+        ]
+    return [
+        f"Stuck for good: {'; '.join(parts)}. A Pool replaces a dead worker but neither reruns "
+        f"nor reports its task (bpo-22393), so this result never comes. This is a Pool worker "
+        f"that died mid-task: call get() with a timeout, or use "
+        f"concurrent.futures.ProcessPoolExecutor (it raises BrokenProcessPool)."
+    ]
+
+
+def _manager_calls(result: RunResult, lang: str) -> list[str]:
+    """A proxy call blocked in a live manager: the client, the server thread
+    running it, and what that thread waits for (design note §5)."""
+    said = []
+    by_waiter = {(e["waiter"]["pid"], e["waiter"]["ident"]): e for e in result.waits}
+    for edge in result.waits:
+        if edge["on"]["kind"] != "manager" or not edge["held_by"]:
+            continue
+        server = edge["held_by"][0]
+        inner = by_waiter.get((server["pid"], server["ident"]))
+        call, at = edge["on"]["label"], _place(edge["at"])
+        referent = edge["on"]["referent"]
+        if lang == "zh":
+            text = (
+                f"{_who(edge['waiter'])} 在 {at} 调用 {call}（Manager 中的 {referent}），"
+                f"这个调用在 manager 的进程里由 {_who(server)} 执行"
+            )
+            if inner is not None:
+                timed = "带超时" if inner["timed"] else "无超时"
+                ends = _NOBODY["zh"].get(inner["on"]["kind"], "")
+                text += f"，它正在{timed}地等待{_object(inner['on'], lang)}{ends}"
+            said.append(f"停止时的等待：{text}。")
+            continue
+        text = (
+            f"{_who(edge['waiter'])} calls {call} at {at} on its Manager's {referent}; the call "
+            f"runs in the manager's process, in {_who(server)}"
+        )
+        if inner is not None:
+            timed = "with a timeout" if inner["timed"] else "without a timeout"
+            ends = _NOBODY["en"].get(inner["on"]["kind"], "")
+            text += f", which waits {timed} for {_object(inner['on'], lang)}{ends}"
+        said.append(f"Waits when stopped: {text}.")
+    return said
+
+
 def _never_released(result: RunResult, lang: str) -> list[str]:
     told = [_edge(e, lang) for e in _stuck_edges(result)[:_SHOWN]]
     if lang == "zh":
@@ -322,7 +501,7 @@ def sentences(result: RunResult, lang: str) -> list[str]:
         # Who holds a lock is news; a join's "held by" the joined one is not (the
         # sentence of where each process waited already says it).
         locks = [e for e in result.waits if e["held_by"] and e["on"]["kind"] == "lock"]
-        return _graph(locks, lang, deadlock=False)
+        return _graph(locks, lang, deadlock=False) + _manager_calls(result, lang)
     kind = result.deadlock["kind"]
     try:
         if kind == "lock-order":
@@ -335,6 +514,13 @@ def sentences(result: RunResult, lang: str) -> list[str]:
             return _pipe_not_closed(result, lang)
         if kind == "never-released":
             return _never_released(result, lang)
+        if kind == "worker-died":
+            return _worker_died(result, lang)
+        if kind == "wait-cycle" and {e["on"]["kind"] for e in _loop_edges(result)} == {
+            "process",
+            "recv",
+        }:
+            return _join_recv(result, lang)
     except (StopIteration, KeyError, ValueError):
         pass  # the loop lacks an edge the pitfall needs: tell the graph instead
     return _graph(_loop_edges(result), lang, deadlock=True)

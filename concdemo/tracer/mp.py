@@ -15,6 +15,7 @@ as a Pool's calls are.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import struct
@@ -660,7 +661,7 @@ def patch_synchronize(module: ModuleType) -> None:
         (its line is read from the thread's stack at a hang, not here)."""
         key = self._concdemo_key
         if key is None:
-            return waited(acquire, args, self, 4)
+            return semaphore_waited(self, acquire, args, timeout, 5)
         ident = get_ident()
         waiting[ident] = ("lock", key, self._concdemo_name, now(), None, 0, timeout)
         try:
@@ -680,6 +681,8 @@ def patch_synchronize(module: ModuleType) -> None:
                     waits.note_made(key, waits.user_frame(1))
                 waits.remember(key, self)
                 self._concdemo_key, self._concdemo_name = key, f"multiprocessing.{kind}"
+            else:
+                made_here(self, sys._getframe(1))
 
             def acquire(block: bool = True, timeout: float | None = None) -> bool:
                 if plain(False):
@@ -699,6 +702,42 @@ def patch_synchronize(module: ModuleType) -> None:
     module.SemLock._concdemo_key = None
     _wrap(module.SemLock, "_make_methods", make)
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
+
+
+def semaphore_key(semlock: Any) -> str:
+    """A semaphore's key across processes: its name (spawn, forkserver) or its
+    address (fork: the same in every forked child), as a Lock's."""
+    return str(semlock.name or f"sem:{semlock.handle:x}")
+
+
+def made_here(sem: Any, caller: Any) -> None:
+    """Where the script made a Semaphore, BoundedSemaphore (and so an Event, whose
+    flag is one), noted once at creation (not when a child unpickles it): a wait on
+    it at a hang names that line."""
+    if caller.f_code.co_name == "__init__":
+        with contextlib.suppress(AttributeError, ValueError):
+            waits.CREATED[semaphore_key(sem._semlock)] = waits.place(waits.user_frame(2))
+
+
+def semaphore_waited(
+    sem: Any, acquire: Any, args: tuple[Any, ...], timeout: float | None, depth: int
+) -> bool:
+    """A Semaphore's acquire that failed its try and blocks: noted in
+    ``waits.WAITING`` while it waits, when the script called it (a library's own,
+    e.g. an Event's wait or a full Queue's put, is read from its frames at a hang).
+    ``depth``: the script's frame for ``threads.waited``, counted from there."""
+    from concdemo.tracer.threads import _LIBRARIES, waited
+
+    caller = sys._getframe(depth - 2)
+    if str(caller.f_globals.get("__name__", "")).startswith(_LIBRARIES):
+        return waited(acquire, args, sem, depth)
+    ident, key = get_ident(), semaphore_key(sem._semlock)
+    name = f"multiprocessing.{type(sem).__name__}"
+    waits.WAITING[ident] = ("semaphore", key, name, _now(), None, 0, timeout)
+    try:
+        return waited(acquire, args, sem, depth)
+    finally:
+        waits.WAITING.pop(ident, None)
 
 
 # --- pools --------------------------------------------------------------------
@@ -787,6 +826,16 @@ def _wrap_chunks(module: ModuleType, name: str, star: bool) -> None:
     setattr(module, name, mark(chunked, original))
 
 
+def _noted(result: Any, link: str) -> Any:
+    """A pool's result keeps its call's link and line: a ``get()`` blocked on it at
+    a hang names the call, and the task of that link that a worker started and
+    never finished (its worker died: bpo-22393). Once per call, not per wait."""
+    with contextlib.suppress(AttributeError):
+        result._concdemo_link = link
+        result._concdemo_at = waits.place(waits.user_frame(2))
+    return result
+
+
 def patch_pool(module: ModuleType) -> None:
     TaskCall.report = staticmethod(_run_task)
     cls = module.Pool
@@ -809,7 +858,7 @@ def patch_pool(module: ModuleType) -> None:
             )
             link = new_link(_state.pid)
             submitted("apply" if by_apply else "apply_async", func, link, args=short(args))
-            return original(self, TaskCall(func, link), args, *rest, **kwargs)
+            return _noted(original(self, TaskCall(func, link), args, *rest, **kwargs), link)
 
         return apply_async
 
@@ -818,7 +867,7 @@ def patch_pool(module: ModuleType) -> None:
             caller = sys._getframe(1).f_code.co_name
             link = new_link(_state.pid)
             submitted(caller.lstrip("_") or "map", func, link)
-            return original(self, TaskCall(func, link), iterable, *rest, **kwargs)
+            return _noted(original(self, TaskCall(func, link), iterable, *rest, **kwargs), link)
 
         return _map_async
 

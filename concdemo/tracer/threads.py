@@ -136,6 +136,7 @@ def patch_threading(module: ModuleType) -> None:
 
     patch_rlock(module)
     patch_lock(module)
+    waits.patch_event(module.Event)
 
 
 def patch_lock(module: ModuleType) -> None:

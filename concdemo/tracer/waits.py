@@ -26,6 +26,7 @@ import sys
 import weakref
 from typing import TYPE_CHECKING
 
+from concdemo.tracer import ipc_waits
 from concdemo.tracer.core import _now, process_name
 from concdemo.wire import process as this_process
 
@@ -45,10 +46,6 @@ WAITING: dict[int, tuple[Any, ...]] = {}
 CREATED: dict[Any, str] = {}
 CREATED_NTH: dict[Any, int] = {}
 _MADE_AT: dict[str, int] = {}
-# A duplex Pipe() end's key -> its other end's: a socket pair, whose recv() sees
-# EOF only once every copy of the *other* end is closed (an os.pipe's two ends
-# share one inode, so it needs no entry). The CLI reads the maker's map.
-PEERS: dict[str, str] = {}
 
 # threading's Lock and RLock as the script gets them (their C types, taken before
 # gevent can patch _thread), and those the script made -> (made at, nth there).
@@ -389,8 +386,8 @@ def note_pipe(ends: Any, made: str) -> None:
     keys = [f"pipe:{inode}" for inode in map(_pipe_inode, ends) if inode is not None]
     for key in keys:
         CREATED[key] = made
-    if len(keys) == 2 and keys[0] != keys[1]:
-        PEERS[keys[0]], PEERS[keys[1]] = keys[1], keys[0]
+    if len(keys) == 2 and keys[0] != keys[1]:  # a socket pair (an os.pipe: one inode)
+        ipc_waits.pair(ends)
 
 
 def _pipe_inode(connection: Any) -> int | None:
@@ -401,8 +398,8 @@ def _pipe_inode(connection: Any) -> int | None:
 
 
 def _pipes() -> tuple[list[int], list[int]]:
-    """The inodes of the pipes this process holds open (reading, writing); a
-    socket (a duplex Pipe()'s end) counts as writing: it can send to its peer."""
+    """The inodes of the pipes this process holds open (reading, writing); its
+    sockets (a duplex Pipe()'s ends among them) are ``ipc_waits.sockets``."""
     found: tuple[list[int], list[int]] = ([], [])
     try:
         names = os.listdir("/proc/self/fd")
@@ -411,9 +408,6 @@ def _pipes() -> tuple[list[int], list[int]]:
     for name in names:
         try:
             target = os.readlink(f"/proc/self/fd/{name}")
-            if target.startswith("socket:["):
-                found[1].append(int(target[8:-1]))
-                continue
             if not target.startswith("pipe:["):
                 continue
             with open(f"/proc/self/fdinfo/{name}") as info:
@@ -474,9 +468,58 @@ def _frame_wait(frames: list[Any]) -> dict[str, Any] | None:
         found["created_at"] = CREATED.get(found["key"])
     else:
         found["key"] = f"obj:{os.getpid()}:{id(owner)}"
-        found["created_at"] = None
+        found["created_at"], found["created_key"] = _made_at(owner)
     found["label_of"] = owner
     return found
+
+
+def _made_at(owner: Any) -> tuple[str | None, str | None]:
+    """Where an Event was made, noted when it was (never per wait or set): a
+    threading Event's own note (``patch_event``), or a multiprocessing Event's flag
+    semaphore's line (``mp.made_here``), whose key the CLI looks up in every
+    process's table (a spawned child only unpickled it)."""
+    made = getattr(owner, "_concdemo_at", None)
+    if made is not None:
+        return str(made), None
+    semlock = getattr(getattr(owner, "_flag", None), "_semlock", None)
+    if semlock is None:
+        return None, None
+    key = str(semlock.name or f"sem:{semlock.handle:x}")
+    return CREATED.get(key), key
+
+
+def patch_event(event: type) -> None:
+    """threading.Event: its creation line kept on it (``_concdemo_at``), so a wait
+    on it at a hang says where it was made. Creation time only; an Event that
+    threading makes for itself (each Thread's ``_started``) is skipped at once."""
+    init = event.__init__  # type: ignore[misc]
+    if getattr(init, "_concdemo", False):
+        return
+    own = getattr(init, "__code__", None)
+    library = own.co_filename if own is not None else ""
+    getframe = sys._getframe
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if getframe(1).f_code.co_filename != library:
+            self._concdemo_at = place(user_frame(1))
+
+    __init__._concdemo = True  # type: ignore[attr-defined]
+    event.__init__ = __init__  # type: ignore[misc]
+
+
+def _ipc_wait(frames: list[Any], own: list[Any]) -> dict[str, Any] | None:
+    """A wait on another process's work (a Manager's call, a Pool's result) or a
+    manager's server thread running a call, as an edge (``ipc_waits``)."""
+    found = ipc_waits.frame_wait(frames) or ipc_waits.serving(frames)
+    if found is None:
+        return None
+    owner = found.pop("label_of", None)
+    label = (_label_at(own[0], owner) if own and owner is not None else None) or ""
+    at = _text(*where(own[0])) if own else ""
+    if owner is not None:
+        found.setdefault("created_at", getattr(owner, "_concdemo_at", None))
+    return {"label": label, "since_ns": None, "at": at, "inferred": False, **found}
 
 
 def _queue_wait(frames: list[Any]) -> dict[str, Any] | None:
@@ -652,6 +695,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 inferred=False,
             )
             waits.append(stdlib)
+        elif (far := _ipc_wait(frames, own)) is not None:
+            waits.append({**far, "thread": name, "ident": ident})
         elif (queued := _queue_wait(frames)) is not None:
             queued.update(thread=name, ident=ident, since_ns=None, timeout=None)
             queued.setdefault("at", "")
@@ -688,6 +733,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                     objects[id(value)] = value
     held.extend(_mp_holds(in_frames, main_ident))
     held.extend(_thread_lock_holds(in_frames, objects, threads, made))
+    ipc_waits.mark_served(waits, frames_by_thread)
     reading, writing = _pipes()
     doc = {
         "pid": os.getpid(),
@@ -700,9 +746,9 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         | {k: at for k, (at, _) in made.items() if at},
         "created_nth": {str(k): v for k, v in CREATED_NTH.items()}
         | {k: nth for k, (_, nth) in made.items()},
-        "peers": PEERS,
         "read_pipes": reading,
         "write_pipes": writing,
+        **ipc_waits.facts(),
     }
     for add in PARTS:  # e.g. the greenlets' waits (waits_greenlets.py)
         add(doc)
