@@ -98,10 +98,11 @@ def test_a_duplex_pipe_whose_other_end_the_reader_keeps_is_a_pipe_not_closed(met
     )
     assert (
         "Stuck for good: MainProcess calls recv() on end a of a duplex pipe (made at "
-        "pipe_duplex_not_closed.py:13) at pipe_duplex_not_closed.py:19, waiting for data or "
-        "EOF, but the other end is still open in MainProcess itself, so EOF never comes. This "
-        "is a Pipe whose other end was not closed: after handing the other end to the child, "
-        "close it (b.close()) in the parent." in doc["explanation"]
+        "pipe_duplex_not_closed.py:13) at pipe_duplex_not_closed.py:19, waiting for EOF, but "
+        "the other end is still open in MainProcess itself, so EOF never comes. This is a Pipe "
+        "whose other end was not closed: once the other end is handed to the process that "
+        "writes, close it in MainProcess (and in every other process that does not use it)."
+        in doc["explanation"]
     )
 
 
@@ -257,7 +258,8 @@ def test_a_script_waiting_for_a_socket_gets_the_graph_without_a_deadlock_word() 
 def _reader(sockets: list[int], peers: dict[str, int]) -> dict[str, Any]:
     """One process whose only thread waits untimed in recv() on socket 7."""
     wait = {"thread": "MainThread", "ident": 1, "kind": "recv", "key": "pipe:7", "label": "c",
-            "since_ns": None, "at": "/s.py:3", "timeout": None, "inferred": False}  # fmt: skip
+            "since_ns": None, "at": "/s.py:3", "timeout": None, "inferred": False,
+            "until_eof": True}  # fmt: skip
     return {
         "pid": 5,
         "process": "MainProcess",
@@ -287,9 +289,10 @@ ZH = {
     # script: sentences the Chinese explanation holds (compared without the panel's frame)
     "pipe_duplex_not_closed.py": (
         "永远等不到：MainProcess 在 pipe_duplex_not_closed.py:19 对双向管道的一端 a（在 "
-        "pipe_duplex_not_closed.py:13 创建）调用 recv()，等待数据或 EOF；但另一端仍由 MainProcess "
+        "pipe_duplex_not_closed.py:13 创建）调用 recv()，等待 EOF；但另一端仍由 MainProcess "
         "自己打开着，所以 EOF 永远不会到来。",
-        "这是 Pipe 的另一端没有关闭的陷阱：把另一端交给子进程后，在父进程里关闭它（b.close()）。",
+        "这是 Pipe 的另一端没有关闭的陷阱：把另一端交给负责写的进程后，在 MainProcess 中关闭它"
+        "（其他不用它的进程也要关闭）。",
     ),
     "pool_worker_died.py": (
         "永远等不到：MainProcess 在 pool_worker_died.py:14 等待进程池结果 result（在 "
@@ -360,7 +363,7 @@ def test_a_proxied_lock_acquire_leads_to_the_server_thread_blocked_on_the_lock(
     assert (
         "Waits when stopped: Process-2 calls lock.acquire() at manager_lock_held.py:6 on its "
         "Manager's Lock; the call runs in the manager's process, in SyncManager-1/Process-2, "
-        "which waits without a timeout for lock lock." in doc["explanation"]
+        "which waits without a timeout for lock." in doc["explanation"]
     )
 
 

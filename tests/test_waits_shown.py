@@ -181,11 +181,12 @@ def test_pipe_forgot_close_scenario_shows_the_scripts_graph(method: str) -> None
         "kind": "process", "label": "Process-1", "created_at": None
     }
     assert (
-        "Stuck for good: Process-1 calls recv() on pipe right (made at pipe_forgot_close.py:42) "
-        "at pipe_forgot_close.py:26, waiting for data or EOF, but the write end is still open in "
-        "Process-1 itself (and in MainProcess, which waits too), so EOF never comes. This is a "
-        "Pipe whose write end was not closed: after starting the writer, close the write end "
-        "(w.close()) in every process that does not write." in run["explanation"]
+        "Stuck for good: Process-1 calls recv() on end right of a duplex pipe (made at "
+        "pipe_forgot_close.py:42) at pipe_forgot_close.py:26, waiting for EOF, but the other end "
+        "is still open in Process-1 itself (and in MainProcess, which waits too), so EOF never "
+        "comes. This is a Pipe whose other end was not closed: once the other end is handed to "
+        "the process that writes, close it in Process-1 (and in every other process that does "
+        "not use it)." in run["explanation"]
     )
     # The probe still tells the story alone: no tracer event joins it.
     assert sorted({e["kind"] for e in run["events"]}) == [

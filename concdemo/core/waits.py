@@ -268,6 +268,8 @@ def _more(
     """The facts some kinds add to their edge: a duplex Pipe's recv, a manager
     call's method and referent, a pool result's task lost with its worker."""
     kind, key, on = edge["on"]["kind"], wait.get("key", ""), edge["on"]
+    if kind == "recv" and wait.get("until_eof"):
+        on["until_eof"] = True
     if kind == "recv" and key.startswith("pipe:") and int(key.split(":", 1)[1]) in peers:
         on["duplex"] = True
     elif kind == "recv" and key.startswith("pipe:") and wait.get("socket"):
@@ -408,8 +410,12 @@ def _deadlock(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _reader_keeps_writing(edge: dict[str, Any]) -> bool:
-    """A recv whose own process still holds the write end: EOF can never come."""
-    return any(h["pid"] == edge["waiter"]["pid"] for h in edge["held_by"])
+    """A recv that waits for EOF (``on.until_eof``: it is inside ``except EOFError``)
+    whose own process still holds the write end: EOF can never come. (A recv that
+    waits for a message is not this pitfall: closing ends would not send it.)"""
+    return bool(edge["on"].get("until_eof")) and any(
+        h["pid"] == edge["waiter"]["pid"] for h in edge["held_by"]
+    )
 
 
 def _stuck(

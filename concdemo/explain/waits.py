@@ -373,16 +373,18 @@ def _duplex_not_closed(edge: dict[str, Any], lang: str) -> list[str]:
         also = f"（还有 {'、'.join(others)}，它们也都在等待）" if others else ""
         return [
             f"永远等不到：{reader} 在 {_place(edge['at'])} 对双向管道的一端 {label}"
-            f"（在 {made} 创建）调用 recv()，等待数据或 EOF；但另一端仍由 {reader} 自己打开着"
+            f"（在 {made} 创建）调用 recv()，等待 EOF；但另一端仍由 {reader} 自己打开着"
             f"{also}，所以 EOF 永远不会到来。这是 Pipe 的另一端没有关闭的陷阱："
-            f"把另一端交给子进程后，在父进程里关闭它（b.close()）。"
+            f"把另一端交给负责写的进程后，在 {reader} 中关闭它（其他不用它的进程也要关闭）。"
         ]
-    also = f" (and in {', '.join(others)}, which wait too)" if others else ""
+    wait = "waits too" if len(others) == 1 else "wait too"
+    also = f" (and in {', '.join(others)}, which {wait})" if others else ""
     return [
         f"Stuck for good: {reader} calls recv() on end {label} of a duplex pipe (made at {made}) "
-        f"at {_place(edge['at'])}, waiting for data or EOF, but the other end is still open in "
+        f"at {_place(edge['at'])}, waiting for EOF, but the other end is still open in "
         f"{reader} itself{also}, so EOF never comes. This is a Pipe whose other end was not "
-        f"closed: after handing the other end to the child, close it (b.close()) in the parent."
+        f"closed: once the other end is handed to the process that writes, close it in "
+        f"{reader} (and in every other process that does not use it)."
     ]
 
 
@@ -397,19 +399,19 @@ def _join_recv(result: RunResult, lang: str) -> list[str]:
     if len(loop) != 2 or not writers <= {parent, child}:
         raise ValueError("another writer")
     made = _place(recv["on"]["created_at"]) if recv["on"]["created_at"] else "?"
-    label = recv["on"]["label"]
+    pipe = named(recv["on"], lang)
     if lang == "zh":
         also = f"（以及 {child} 自己）" if child in writers else ""
         return [
             f"死锁：{parent} 在 {_place(join['at'])} 等待 {child} 结束（join），而 {child} 在 "
-            f"{_place(recv['at'])} 对管道 {label}（在 {made} 创建）调用 recv()；写端只在 {parent}"
+            f"{_place(recv['at'])} 对{_zh(pipe)}（在 {made} 创建）调用 recv()；写端只在 {parent}"
             f"{also}中打开着，而 {parent} 正阻塞在这个 join 里，所以数据和 EOF 都不会到来。"
             f"在 join() 之前发送子进程等待的数据（或关闭写端）。"
         ]
     also = f" (and {child} itself)" if child in writers else ""
     return [
         f"Deadlock: {parent} joins {child} at {_place(join['at'])}, while {child} waits in "
-        f"recv() on pipe {label} (made at {made}) at {_place(recv['at'])}; its write end is open "
+        f"recv() on {pipe} (made at {made}) at {_place(recv['at'])}; its write end is open "
         f"only in {parent}{also}, and {parent} is blocked in that join, so neither data nor EOF "
         f"can come. Send what the child waits for (or close the write end) before join()."
     ]

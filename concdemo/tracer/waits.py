@@ -317,6 +317,27 @@ def _value(node: Any, frame: Any) -> Any:
     return _evaluate(node, frame)
 
 
+def _catches_eof(frame: Any) -> bool:
+    """Whether the frame's current line is inside a ``try`` that catches EOFError:
+    a reader that loops until EOF (which only the last write end's close brings),
+    not one waiting for a message."""
+    import ast
+
+    tree = _tree(frame.f_code.co_filename)
+    line = frame.f_lineno or 0
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.Try) or not node.body:
+            continue
+        if not node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0):
+            continue
+        for handler in node.handlers:
+            caught = handler.type
+            names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+            if any(isinstance(n, ast.Name) and n.id == "EOFError" for n in names):
+                return True
+    return False
+
+
 def _lock_awaited(frame: Any) -> tuple[Any, str, Any] | None:
     """(lock, source text, timeout) of the threading lock the script's frame is
     blocked on in C (no frame of its own): ``with X:`` at a with-instruction (of
@@ -694,6 +715,8 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
                 at=_text(*where(own[0] if own else None)),
                 inferred=False,
             )
+            if stdlib["kind"] == "recv" and own:
+                stdlib["until_eof"] = _catches_eof(own[0])
             waits.append(stdlib)
         elif (far := _ipc_wait(frames, own)) is not None:
             waits.append({**far, "thread": name, "ident": ident})
