@@ -24,7 +24,7 @@ HANG_S = 4.0
 METHODS = ("fork", "spawn")
 
 
-def run(script: str, method: str, *more: str) -> dict[str, Any]:
+def run(script: str, method: str = "fork", *more: str) -> dict[str, Any]:
     done = cli(
         "run",
         str(SCRIPTS / script),

@@ -17,52 +17,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_waits import HANG_S, SCRIPTS, edge_of, holder, place, run
 
-from conftest import HERE, cli, validate
+from conftest import cli
 
-SCRIPTS = HERE / "fixtures" / "scripts"
 # The gevent fixtures block within 0.3 s of their start (gevent's import and
 # patch_all take about 0.5 s on this loaded 2-core machine, a spawned child's
-# interpreter ~1 s more): 4 s leaves margin. Their timers (60 s) are far past it.
-HANG_S = 4.0
-
-
-def run(script: str, method: str = "fork", *more: str) -> dict[str, Any]:
-    done = cli(
-        "run",
-        str(SCRIPTS / script),
-        "--start-method",
-        method,
-        "--timeout",
-        str(HANG_S),
-        "--json",
-        *more,
-    )
-    assert done.stdout.strip(), done.stderr
-    doc = json.loads(done.stdout)
-    validate(doc, "run-1")
-    (only,) = doc["runs"]
-    return dict(only)
-
-
-def place(at: str | None) -> str:
-    assert at is not None
-    file, _, line = at.rpartition(":")
-    return f"{Path(file).name}:{line}"
-
-
-def edge_of(run_doc: dict[str, Any], process: str, thread: str) -> dict[str, Any]:
-    (edge,) = [
-        e
-        for e in run_doc["waits"]
-        if (e["waiter"]["process"], e["waiter"]["thread"]) == (process, thread)
-    ]
-    return dict(edge)
-
-
-def holder(edge: dict[str, Any]) -> dict[str, Any]:
-    (only,) = edge["held_by"]
-    return dict(only)
+# interpreter ~1 s more): test_waits' HANG_S (4 s) leaves margin. Their timers
+# (60 s) are far past it.
 
 
 def lanes(run_doc: dict[str, Any], process: str) -> set[str]:

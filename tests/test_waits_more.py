@@ -337,8 +337,9 @@ def test_the_new_waits_are_said_in_chinese(script: str) -> None:
 def test_a_proxied_lock_acquire_leads_to_the_server_thread_blocked_on_the_lock(
     method: str,
 ) -> None:
-    # The manager's Lock is a (traced) threading.Lock: its server thread's wait is
-    # noted by the lock's wrapper, and still tied to the client's call.
+    # The manager's Lock is a threading.Lock: its server thread waits in a C acquire,
+    # read from serve_client's frame (its request's method and object), and is still
+    # tied to the client's call.
     doc = run("manager_lock_held.py", method)
     assert doc["outcome"] == "hang" and doc["deadlock"] is None
     client = edge_of(doc, "Process-2", "MainThread")

@@ -162,8 +162,8 @@ def serving(frames: list[Any]) -> dict[str, Any] | None:
 
 
 def mark_served(waits: list[dict[str, Any]], frames_by_thread: dict[int, Any]) -> None:
-    """A wait noted by a wrapper (a traced Lock's acquire) in a manager's server
-    thread: which proxy call it runs, so the client's call leads to it."""
+    """A wait noted by a wrapper (a multiprocessing lock's acquire) in a manager's
+    server thread: which proxy call it runs, so the client's call leads to it."""
     for wait in waits:
         if "serving" in wait:
             continue
