@@ -9,13 +9,12 @@ gevent's own code are not reported: only what the script itself called.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from _thread import get_ident
 from typing import TYPE_CHECKING
 
-from concdemo.tracer import budget, emitter, waits
+from concdemo.tracer import waits
 from concdemo.tracer.core import (
     BLOCKED_NS,
     _now,
@@ -23,8 +22,6 @@ from concdemo.tracer.core import (
     emit,
     emit_call,
     mark,
-    task_name,
-    thread_name,
 )
 from concdemo.tracer.output import flush_thread
 
@@ -213,58 +210,27 @@ def _waiting_frame(depth: int) -> Any:
     return frame
 
 
-# (thread ident, code, instruction offset) of a site of the script's lock waits ->
-# its budget key: found once, so a contended acquire costs little more than bare
-# (see waited).
-_SHORT_WAITS: dict[tuple[int, Any, int], Any] = {}
-
-
 def waited(acquire: Callable[..., Any], args: tuple[Any, ...], lock: Any, depth: int) -> bool:
     """A blocking acquire of a multiprocessing ``lock`` after a failed try: a
-    ``lock-wait`` span if it blocked (BLOCKED_NS), else counted in its site's
-    summary (budget.py), unless a library (not the script) is the one waiting.
-    ``depth``: the script's frame, from here (``with cond:`` counts as the code
-    that entered the condition).
+    ``lock-wait`` span when it blocked BLOCKED_NS (1 ms) or more and the script
+    (not a library) waited; ``depth``: the script's frame, from here (``with
+    cond:`` counts as the code that entered the condition).
 
-    Whatever runs after the acquire runs while the script holds the lock it just
-    took (and, nested, the one it held): it lengthens the script's critical
-    section and, with it, the contention the tool reports. So a short wait costs
-    two clock reads and a tally there; its site is worked out before it waits."""
-    frame = _waiting_frame(depth)
-    if frame is None:
-        return bool(acquire(*args))
-    site = (get_ident(), frame.f_code, frame.f_lasti)
-    key = _SHORT_WAITS.get(site)  # only the script's own sites are kept
-    if key is None:
-        if str(frame.f_globals.get("__name__", "")).startswith(_LIBRARIES):
-            return bool(acquire(*args))
-        if _plain_thread():
-            key = _SHORT_WAITS[site] = ("lock-wait", thread_name(), "site", _site(frame))
-        else:
-            key = ("lock-wait", task_name(), "site", _site(frame))
+    A shorter wait (the lock changing hands) is not reported, as an acquire that
+    did not wait is not: whatever runs around it runs while the script holds the
+    lock it held (nested) or has just taken, so it lengthens the script's critical
+    section and, with it, the contention the tool would report. Counting each in
+    a summary made contended locks' runs several tenths slower (measured:
+    benchmarks/lock_overhead.py, split layout); two clock reads are all it costs."""
     t0 = _now()
     acquired = bool(acquire(*args))
-    t1 = _now()
-    if t1 - t0 < BLOCKED_NS:
-        budget.tally(key, t0, t1)
-    else:
-        name = f"multiprocessing.{type(lock).__name__}"
-        emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
+    if _now() - t0 >= BLOCKED_NS:
+        frame = _waiting_frame(depth)
+        if frame is not None and not str(frame.f_globals.get("__name__", "")).startswith(
+            _LIBRARIES
+        ):
+            name = f"multiprocessing.{type(lock).__name__}"
+            emit_call("lock-wait", t0, {"lock": name}, {"acquired": acquired})
     return acquired
 
 
-def _plain_thread() -> bool:
-    """No asyncio task or greenlet lane: a thread's task name is its own name."""
-    return emitter.running_lane is None and "greenlet" not in sys.modules
-
-
-def _site(frame: Any) -> str:
-    """The call site as ``core._call_site`` names it, from the waiting frame."""
-    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
-
-
-def _forget_short_waits() -> None:
-    _SHORT_WAITS.clear()  # a forked child's own budget starts afresh
-
-
-os.register_at_fork(after_in_child=_forget_short_waits)
