@@ -1,11 +1,13 @@
 """Who holds what and who waits for what, in this process: the wait-for graph's own half.
 
-Nothing is recorded per acquire. A blocked acquire (the lock wrappers of
-``mp.patch_synchronize`` and ``threads``, only once their non-blocking try
-failed) notes in ``WAITING`` (a thread's ident -> what it blocks on, since when)
-what it waits for, a plain dict written under the GIL without a lock of ours (a
-signal may land mid-update). At a hang the CLI's stack signal (SIGRTMIN+4, see
-``wire.process.stack_signal``; not SIGUSR1, which scripts use) first makes
+Nothing is recorded per acquire. A blocked multiprocessing acquire (the
+wrappers of ``mp.patch_synchronize``, only once their non-blocking try failed)
+and a join (``threads``, ``mp``) note in ``WAITING`` (a thread's ident -> what
+it blocks on, since when) what they wait for, a plain dict written under the GIL
+without a lock of ours (a signal may land mid-update); a threading lock has no
+wrapper: a thread blocked in one is read from its frame at the hang. At a hang
+the CLI's stack signal (SIGRTMIN+4, see ``wire.process.stack_signal``; not
+SIGUSR1, which scripts use) first makes
 faulthandler dump the stacks, then (chained) runs ``_on_signal`` in the main
 thread, which writes ``stacks/PID.waits.json``: those waits; the
 multiprocessing locks this process holds (their semaphore's own per-process
@@ -51,6 +53,8 @@ _MADE_AT: dict[str, int] = {}
 # gevent can patch _thread), and those the script made -> (made at, nth there).
 _THREAD_LOCKS = (type(_thread.allocate_lock()), _thread.RLock)
 _MADE_LOCKS: weakref.WeakKeyDictionary[Any, tuple[str, int]] = weakref.WeakKeyDictionary()
+# threading Events the script made -> where (patch_event).
+_MADE_EVENTS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 # More parts of a snapshot, registered by the patches of what the script imports
 # (waits_greenlets, once gevent is imported): each adds to the snapshot's dict.
 PARTS: list[Any] = []
@@ -81,8 +85,6 @@ def where(frame: Any) -> tuple[str, int]:
 
 def remember(key: Any, lock: Any) -> None:
     """Keep a way back to a multiprocessing lock (once per lock and process)."""
-    import weakref
-
     with contextlib.suppress(TypeError):  # not weak-referenceable: its hold is not judged
         _LOCKS[key] = weakref.ref(lock)
 
@@ -499,9 +501,9 @@ def _made_at(owner: Any) -> tuple[str | None, str | None]:
     threading Event's own note (``patch_event``), or a multiprocessing Event's flag
     semaphore's line (``mp.made_here``), whose key the CLI looks up in every
     process's table (a spawned child only unpickled it)."""
-    made = getattr(owner, "_concdemo_at", None)
+    made = _MADE_EVENTS.get(owner) if type(owner).__name__ == "Event" else None
     if made is not None:
-        return str(made), None
+        return made, None
     semlock = getattr(getattr(owner, "_flag", None), "_semlock", None)
     if semlock is None:
         return None, None
@@ -510,9 +512,10 @@ def _made_at(owner: Any) -> tuple[str | None, str | None]:
 
 
 def patch_event(event: type) -> None:
-    """threading.Event: its creation line kept on it (``_concdemo_at``), so a wait
-    on it at a hang says where it was made. Creation time only; an Event that
-    threading makes for itself (each Thread's ``_started``) is skipped at once."""
+    """threading.Event: its creation line kept beside it (``_MADE_EVENTS``, a weak
+    reference: nothing is added to the script's object), so a wait on it at a hang
+    says where it was made. Creation time only; an Event that threading makes for
+    itself (each Thread's ``_started``) is skipped at once."""
     init = event.__init__  # type: ignore[misc]
     if getattr(init, "_concdemo", False):
         return
@@ -523,7 +526,8 @@ def patch_event(event: type) -> None:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
         if getframe(1).f_code.co_filename != library:
-            self._concdemo_at = place(user_frame(1))
+            with contextlib.suppress(TypeError):
+                _MADE_EVENTS[self] = place(user_frame(1))
 
     __init__._concdemo = True  # type: ignore[attr-defined]
     event.__init__ = __init__  # type: ignore[misc]
