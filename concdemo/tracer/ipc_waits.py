@@ -5,7 +5,7 @@ Nothing here runs per call. ``Pipe()`` made by the script notes its two socket
 inodes once (``pair``), because ``/proc/net/unix`` has no peer column; an
 ``apply_async``/``map_async`` result keeps the link of its call (``mp.patch_pool``).
 At a hang ``tracer.waits.snapshot`` adds what this module reads from the
-threads' frames and from ``/proc/self/fd``: the sockets this process holds, the
+threads' frames, the sockets this process holds (``waits._open_ends``), the
 manager it serves, a blocked proxy call or pool result. The CLI joins them
 (``concdemo.core.waits``).
 """
@@ -22,41 +22,20 @@ _STDLIB = os.path.dirname(os.__file__) + os.sep
 _RESULTS = ("ApplyResult", "MapResult", "AsyncResult")
 
 
-def pair(ends: Any) -> None:
+def pair(first: int, second: int) -> None:
     """A duplex Pipe()'s two ends, by socket inode (creation time only)."""
-    try:
-        first, second = (os.fstat(end.fileno()).st_ino for end in ends)
-    except (OSError, ValueError, AttributeError, TypeError):
-        return
     PEERS[first], PEERS[second] = second, first
 
 
-def sockets() -> list[int]:
-    """The inodes of the sockets this process holds open (both ends of a duplex
-    Pipe read and write: no direction to tell)."""
-    found = set()
-    try:
-        names = os.listdir("/proc/self/fd")
-    except OSError:
-        return []
-    for name in names:
-        try:
-            target = os.readlink(f"/proc/self/fd/{name}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            found.add(int(target[8:-1]))
-    return sorted(found)
-
-
-def facts() -> dict[str, Any]:
-    """This process's part of the graph that is not a thread's: its sockets, the
-    Pipe() peers it made, the manager address it serves (if it is a manager)."""
+def facts(sockets: list[int]) -> dict[str, Any]:
+    """This process's part of the graph that is not a thread's: the sockets it
+    holds (read with its pipes, ``waits._open_ends``), the Pipe() peers it made,
+    the manager address it serves (if it is a manager)."""
     process = sys.modules.get("multiprocessing.process")
     server = getattr(process.current_process(), "_manager_server", None) if process else None
     address = getattr(server, "address", None)
     return {
-        "sockets": sockets(),
+        "sockets": sockets,
         "peers": {str(k): v for k, v in PEERS.items()},
         "serves": str(address) if address is not None else None,
     }

@@ -676,7 +676,7 @@ def patch_synchronize(module: ModuleType) -> None:
             kind = type(self).__name__
             if kind in ("Lock", "RLock"):
                 semlock = self._semlock
-                key = semlock.name or f"sem:{semlock.handle:x}"
+                key = waits.semaphore_key(semlock)
                 if sys._getframe(1).f_code.co_name == "__init__":  # made here, not unpickled
                     waits.note_made(key, waits.user_frame(1))
                 waits.remember(key, self)
@@ -704,19 +704,13 @@ def patch_synchronize(module: ModuleType) -> None:
     _wrap(module.SemLock, "__enter__", lambda _original: __enter__)
 
 
-def semaphore_key(semlock: Any) -> str:
-    """A semaphore's key across processes: its name (spawn, forkserver) or its
-    address (fork: the same in every forked child), as a Lock's."""
-    return str(semlock.name or f"sem:{semlock.handle:x}")
-
-
 def made_here(sem: Any, caller: Any) -> None:
     """Where the script made a Semaphore, BoundedSemaphore (and so an Event, whose
     flag is one), noted once at creation (not when a child unpickles it): a wait on
     it at a hang names that line."""
     if caller.f_code.co_name == "__init__":
         with contextlib.suppress(AttributeError, ValueError):
-            waits.CREATED[semaphore_key(sem._semlock)] = waits.place(waits.user_frame(2))
+            waits.CREATED[waits.semaphore_key(sem._semlock)] = waits.place(waits.user_frame(2))
 
 
 def semaphore_waited(
@@ -731,7 +725,7 @@ def semaphore_waited(
     caller = sys._getframe(depth - 2)
     if str(caller.f_globals.get("__name__", "")).startswith(_LIBRARIES):
         return waited(acquire, args, sem, depth)
-    ident, key = get_ident(), semaphore_key(sem._semlock)
+    ident, key = get_ident(), waits.semaphore_key(sem._semlock)
     name = f"multiprocessing.{type(sem).__name__}"
     waits.WAITING[ident] = ("semaphore", key, name, _now(), None, 0, timeout)
     try:

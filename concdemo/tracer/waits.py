@@ -83,6 +83,12 @@ def where(frame: Any) -> tuple[str, int]:
     return (frame.f_code.co_filename, frame.f_lineno or 0)
 
 
+def semaphore_key(semlock: Any) -> str:
+    """A multiprocessing semaphore's key across processes: its name (spawn,
+    forkserver) or its address (fork: the same in every forked child)."""
+    return str(semlock.name or f"sem:{semlock.handle:x}")
+
+
 def remember(key: Any, lock: Any) -> None:
     """Keep a way back to a multiprocessing lock (once per lock and process)."""
     with contextlib.suppress(TypeError):  # not weak-referenceable: its hold is not judged
@@ -406,11 +412,11 @@ def _text(file: str, line: int) -> str:
 def note_pipe(ends: Any, made: str) -> None:
     """Where the script made this Pipe(), by the inodes of its ends (and which end
     is whose peer): a recv blocked on it at a hang names it and its writers."""
-    keys = [f"pipe:{inode}" for inode in map(_pipe_inode, ends) if inode is not None]
-    for key in keys:
-        CREATED[key] = made
-    if len(keys) == 2 and keys[0] != keys[1]:  # a socket pair (an os.pipe: one inode)
-        ipc_waits.pair(ends)
+    inodes = [inode for inode in map(_pipe_inode, ends) if inode is not None]
+    for inode in inodes:
+        CREATED[f"pipe:{inode}"] = made
+    if len(inodes) == 2 and inodes[0] != inodes[1]:  # a socket pair (an os.pipe: one inode)
+        ipc_waits.pair(*inodes)
 
 
 def _pipe_inode(connection: Any) -> int | None:
@@ -420,10 +426,11 @@ def _pipe_inode(connection: Any) -> int | None:
         return None
 
 
-def _pipes() -> tuple[list[int], list[int]]:
-    """The inodes of the pipes this process holds open (reading, writing); its
-    sockets (a duplex Pipe()'s ends among them) are ``ipc_waits.sockets``."""
-    found: tuple[list[int], list[int]] = ([], [])
+def _open_ends() -> tuple[list[int], list[int], list[int]]:
+    """The inodes of the pipes this process holds open (reading, writing) and of
+    its sockets (a duplex Pipe()'s ends among them: both read and write, no
+    direction to tell), from one scan of ``/proc/self/fd``."""
+    found: tuple[list[int], list[int], list[int]] = ([], [], [])
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:
@@ -431,6 +438,9 @@ def _pipes() -> tuple[list[int], list[int]]:
     for name in names:
         try:
             target = os.readlink(f"/proc/self/fd/{name}")
+            if target.startswith("socket:["):
+                found[2].append(int(target[8:-1]))
+                continue
             if not target.startswith("pipe:["):
                 continue
             with open(f"/proc/self/fdinfo/{name}") as info:
@@ -439,7 +449,8 @@ def _pipes() -> tuple[list[int], list[int]]:
             found[int(flags, 8) & 3 != 0].append(int(target[6:-1]))
         except (OSError, StopIteration, ValueError):
             continue
-    return sorted(set(found[0])), sorted(set(found[1]))
+    reading, writing, sockets = (sorted(set(inodes)) for inodes in found)
+    return reading, writing, sockets
 
 
 # The standard library's blocking waits, read from its own frames at a hang (no
@@ -507,7 +518,7 @@ def _made_at(owner: Any) -> tuple[str | None, str | None]:
     semlock = getattr(getattr(owner, "_flag", None), "_semlock", None)
     if semlock is None:
         return None, None
-    key = str(semlock.name or f"sem:{semlock.handle:x}")
+    key = semaphore_key(semlock)
     return CREATED.get(key), key
 
 
@@ -761,7 +772,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
     held.extend(_mp_holds(in_frames, main_ident))
     held.extend(_thread_lock_holds(in_frames, objects, threads, made))
     ipc_waits.mark_served(waits, frames_by_thread)
-    reading, writing = _pipes()
+    reading, writing, sockets = _open_ends()
     doc = {
         "pid": os.getpid(),
         "process": process_name(),
@@ -775,7 +786,7 @@ def snapshot(interrupted: FrameType | None) -> dict[str, Any]:
         | {k: nth for k, (_, nth) in made.items()},
         "read_pipes": reading,
         "write_pipes": writing,
-        **ipc_waits.facts(),
+        **ipc_waits.facts(sockets),
     }
     for add in PARTS:  # e.g. the greenlets' waits (waits_greenlets.py)
         add(doc)
