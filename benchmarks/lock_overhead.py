@@ -9,9 +9,12 @@
    `wall_s`). Target: <= 1.15x. The script also prints the CPU it used (its own
    and its reaped children's, user + system) and its children's voluntary
    context switches.
-2. Per acquire+release pair of each wrapped kind (`with lock:` and
-   `acquire(); release()`), uncontended, in one process, bare and with the
-   tracer's environment (events to /dev/null): the added nanoseconds per pair.
+2. Per acquire+release pair of each wrapped kind that is held (`with lock:` and
+   `acquire(); release()`: Lock, RLock, Semaphore, BoundedSemaphore, Condition,
+   of multiprocessing and threading), and per wait that ends at once of those
+   waited on (a set Event, a Barrier of one party), uncontended, in one process,
+   bare and with the tracer's environment (events to /dev/null): the added
+   nanoseconds per pair or wait.
 
 Why part 1 has layouts. On a 2-core machine the 4 processes run in one of two
 regimes, decided per run by where the scheduler puts them, i.e. by what else
@@ -138,16 +141,34 @@ def acquire_release(lock):
             acquire()
             release()
     return body
+def calls(method):
+    def body():
+        for _ in range(N):
+            method()
+    return body
 kinds = {
     "multiprocessing.Lock": multiprocessing.Lock(),
     "multiprocessing.RLock": multiprocessing.RLock(),
+    "multiprocessing.Semaphore": multiprocessing.Semaphore(),
+    "multiprocessing.BoundedSemaphore": multiprocessing.BoundedSemaphore(),
+    "multiprocessing.Condition": multiprocessing.Condition(),
     "threading.Lock": threading.Lock(),
     "threading.RLock": threading.RLock(),
+    "threading.Semaphore": threading.Semaphore(),
+    "threading.BoundedSemaphore": threading.BoundedSemaphore(),
+    "threading.Condition": threading.Condition(),
 }
 results = {}
 for name, lock in kinds.items():
     results[name + " with"] = timed(with_lock(lock))
     results[name + " acquire+release"] = timed(acquire_release(lock))
+# The kinds one waits on rather than holds, where the wait ends at once: a set
+# Event, a Barrier of one party.
+events = {"multiprocessing.Event": multiprocessing.Event(), "threading.Event": threading.Event()}
+for name, event in events.items():
+    event.set()
+    results[name + " wait (set)"] = timed(calls(event.wait))
+results["threading.Barrier(1) wait"] = timed(calls(threading.Barrier(1).wait))
 print("RESULT " + json.dumps(results))
 """
 

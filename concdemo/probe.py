@@ -25,9 +25,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any
 
 from concdemo.wire import process as _process
 
@@ -47,6 +45,11 @@ from concdemo.wire.process import (
     running_greenlet_lane,
     state,
 )
+
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
 
 def _task_name() -> str:

@@ -126,6 +126,18 @@ def test_a_traced_scripts_processes_load_no_part_of_the_cli(method: str) -> None
         assert _outside(loaded) == [], f"{who} loaded {_outside(loaded)}"
 
 
+def test_a_traced_interpreter_imports_typing_only_where_the_bare_one_does() -> None:
+    # ``from typing import TYPE_CHECKING`` alone imports typing: it was the largest
+    # part of every traced interpreter's start-up (the main process's, each spawn
+    # child's). Compared with the bare run, where a site hook may load it anyway.
+    script = HERE / "fixtures" / "scripts" / "typing_loaded.py"
+    bare = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    doc = json.loads(cli("run", str(script), "--json").stdout)
+    traced = [e["detail"]["line"] for e in doc["runs"][0]["events"] if e["kind"] == "stdout"]
+    assert sorted(traced) == sorted(bare.stdout.splitlines()), (traced, bare.stdout)
+
+
 def test_a_variant_asking_for_the_asyncio_tracer_gets_only_that_part() -> None:
     # TRACE = ["asyncio"]: asyncio is patched, nothing else of the tracer's (its
     # probe reports the rest), and the probe's events go to the task's lane.

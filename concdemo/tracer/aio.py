@@ -33,7 +33,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING
 
 from concdemo.tracer import emitter
 from concdemo.tracer.core import (
@@ -51,6 +50,7 @@ from concdemo.tracer.env import ENV_LOOP_BLOCK_MS, ENV_TRACE_OWN_DIR
 from concdemo.tracer.links import TaskCall, new_link
 from concdemo.wire import process as this_process
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType

@@ -17,10 +17,10 @@ counts up and says what was summarised (``core/volume.py``).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from concdemo.tracer.emitter import emit
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

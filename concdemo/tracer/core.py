@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from concdemo.tracer import budget
 from concdemo.tracer.emitter import _now, _state, emit, process_name, task_name, thread_name
 
-if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [  # emitter's names, used by the hooks through this module

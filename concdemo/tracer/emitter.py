@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING
 
 from concdemo.wire import process as this_process
 from concdemo.wire.channel import encode
 
-if TYPE_CHECKING:  # typing's modules are not imported at run time: start-up stays bare
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 

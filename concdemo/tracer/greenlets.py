@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import BLOCKED_NS, _now, emit, emit_call, mark, short
 from concdemo.wire.process import greenlet_lane
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType

@@ -9,8 +9,8 @@ behalf, and a script that never imports multiprocessing pays nothing.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from types import ModuleType

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import probe_error, without_our_frames
 from concdemo.tracer.emitter import _state, emit, name_this_process
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

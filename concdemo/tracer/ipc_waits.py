@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 # socket inode -> the inode of the other end of the same Pipe() (both directions)
 PEERS: dict[int, int] = {}

@@ -17,8 +17,8 @@ marked connection or a pool's ``TaskCall``, so it imports nothing.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

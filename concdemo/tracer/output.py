@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import sys
 from _thread import get_ident
-from typing import TYPE_CHECKING
 
 from concdemo.tracer.emitter import emit
 from concdemo.wire.channel import MAX_OUTPUT_LINE, line_pieces
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -14,11 +14,11 @@ this one.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from concdemo.tracer.core import caller_module, mark
 from concdemo.tracer.emitter import emit
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

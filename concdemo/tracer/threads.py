@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 import time
 from _thread import get_ident
-from typing import TYPE_CHECKING
 
 from concdemo.tracer import waits
 from concdemo.tracer.core import (
@@ -25,6 +24,7 @@ from concdemo.tracer.core import (
 )
 from concdemo.tracer.output import flush_thread
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType

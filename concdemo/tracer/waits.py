@@ -26,12 +26,12 @@ import contextlib
 import os
 import sys
 import weakref
-from typing import TYPE_CHECKING
 
 from concdemo.tracer import ipc_waits
 from concdemo.tracer.core import _now, process_name
 from concdemo.wire import process as this_process
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from types import FrameType
     from typing import Any
@@ -137,14 +137,13 @@ def install_handler() -> None:
     """Chain a Python handler of the stack signal after faulthandler's dump (main
     thread only)."""
     import faulthandler
-    import signal
 
     if this_process.state.run_dir is None:
         return
     signum = this_process.stack_signal()
     try:
         faulthandler.unregister(signum)
-        signal.signal(signum, _on_signal)
+        this_process.set_signal_handler(signum, _on_signal)
     except (ValueError, OSError, RuntimeError):
         return  # not the main thread, or no such signal: stacks only, as before
     this_process.state.stack_chain = True

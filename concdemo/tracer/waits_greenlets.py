@@ -19,10 +19,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Any
 
 from concdemo.tracer import waits
 from concdemo.tracer.greenlets import current_greenlet_name
+
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 # gevent's lock types under monkey-patching; "lock" unless it counts past one.
 _LOCKS = {"LockType": "lock", "RLock": "lock", "_RLock": "lock"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any

@@ -17,12 +17,21 @@ One message is one line of JSON: ``[seq, t_ns, pid, process, task, kind, span, d
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-from collections.abc import Callable
 from fcntl import F_DUPFD_CLOEXEC, fcntl
-from json.encoder import encode_basestring_ascii
-from typing import Any
+
+# The C encoder that json itself uses, without importing json: its package brings
+# the decoder and re, a fifth of a traced interpreter's start-up; json is
+# imported where a detail needs the careful path.
+try:
+    from _json import encode_basestring_ascii
+except ImportError:  # an interpreter built without the accelerator
+    from json.encoder import encode_basestring_ascii
+
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 PIPE_BUF = 4096  # POSIX guarantees atomic pipe writes up to this size on Linux
 _MAX_DETAIL_CHARS = 1500
@@ -60,7 +69,7 @@ def _quoted(text: str) -> str:
     """JSON for a name; names repeat (process, thread, kind), so each is encoded once."""
     found = _QUOTED.get(text)
     if found is None:
-        found = json.dumps(text)
+        found = encode_basestring_ascii(text)  # as json.dumps(text)
         if len(_QUOTED) < _QUOTED_CACHE_SIZE:  # a kind made per event must not grow it forever
             _QUOTED[text] = found
     return found
@@ -188,6 +197,8 @@ def _repair(value: Any, depth: int, reasons: set[str]) -> Any:
             elif key is None or type(key) in (bool, int) or (
                 type(key) is float and _finite(key)
             ):
+                import json  # (the careful path: see encode_basestring_ascii's import)
+
                 name = json.dumps(key)  # what json.dumps would make of the key anyway
             else:
                 reasons.add("object")
@@ -259,6 +270,8 @@ def encode(
         )
     body = _encode_detail(detail) if names_ok else None
     if body is None:
+        import json  # (the careful path: see encode_basestring_ascii's import)
+
         clean, reasons = repaired(detail)
         if not names_ok:
             reasons.append("names")
@@ -272,6 +285,8 @@ def encode(
     if len(line) >= PIPE_BUF - 1:
         # Still too big for one atomic write (many keys, long names): send the
         # start of the detail's JSON as text.
+        import json
+
         why = {"size", *(json.loads(body).get(REPAIRED_KEY) or [])}
         short = {"truncated": body[: _MAX_STR + 500] + "…", REPAIRED_KEY: sorted(why)}
         line = json.dumps(
@@ -281,19 +296,6 @@ def encode(
     return line.encode()
 
 
-# Forks seen by this process and its ancestors. A forked child must open the
-# channel afresh; counting forks (the at-fork hook runs for os.fork and for
-# multiprocessing's) tells it so for the price of a list index, where comparing
-# os.getpid() on every write cost a system call per event.
-_forks = [0]
-
-
-def _count_fork() -> None:
-    _forks[0] += 1
-
-
-os.register_at_fork(after_in_child=_count_fork)
-
 # The channel's descriptor is moved this high: a scenario's own files get the
 # lowest free numbers, so after it closed everything (os.closerange) they do
 # not land on ours, and a closed channel shows as EBADF on the next write.
@@ -301,8 +303,14 @@ _HIGH_FD = 512
 
 
 class Writer:
-    """The sending end, one per process: opened lazily, reopened after fork, and
-    reopened when the process closed it (``os.closerange``).
+    """The sending end, one per process: opened lazily, inherited by a forked
+    child, and reopened when the process closed it (``os.closerange``).
+
+    A forked child writes on the descriptor it inherited: the same FIFO, where
+    a message under PIPE_BUF stays whole whoever writes it. Opening its own cost
+    each child eight system calls and an at-fork hook on its way to the script's
+    code (measured, a fork child started and joined on one CPU: 20 us of the
+    730 us that tracing adds to its 1.4 ms).
 
     Why no check before each write: an fstat costs more than the write itself
     (about 3 µs against 2 µs here) and an fcntl half of it, on every event of
@@ -315,7 +323,6 @@ class Writer:
     def __init__(self, path: str) -> None:
         self._path = path
         self._fd = -1
-        self._forks = -1  # the value of _forks when _fd was opened
         self._ident = (0, 0)  # (st_dev, st_ino) of the FIFO behind self._fd
         self.broken = False
         self.reopened = 0  # times the descriptor was found closed or replaced
@@ -323,7 +330,7 @@ class Writer:
     def write(self, message: bytes) -> bool:
         if self.broken:
             return False
-        if self._forks != _forks[0]:  # first write, or first in a forked child
+        if self._fd < 0:  # the first write
             self._reopen()
             if self.broken:
                 return False
@@ -354,8 +361,6 @@ class Writer:
         return (st.st_dev, st.st_ino) == self._ident
 
     def _reopen(self) -> None:
-        # After fork the inherited descriptor would work too, but a fresh one
-        # keeps each process's state its own and survives close-all-fds code.
         # A descriptor that is no longer ours is left alone: it is the scenario's.
         if self._fd >= 0 and self._still_ours():
             with contextlib.suppress(OSError):
@@ -372,4 +377,4 @@ class Writer:
             fd = high
         os.set_blocking(fd, True)
         st = os.fstat(fd)
-        self._fd, self._forks, self._ident = fd, _forks[0], (st.st_dev, st.st_ino)
+        self._fd, self._ident = fd, (st.st_dev, st.st_ino)

@@ -12,17 +12,22 @@ library only, and nothing started: every process of a run imports it.
 
 from __future__ import annotations
 
+# signal's own C module (no stubs), always loaded: signal itself imports enum
+# (2 ms of a traced interpreter's start-up), and its enum conversions cost a
+# fork child more than the calls themselves (see _die_with_parent)
+import _signal  # type: ignore[import-not-found]
 import contextlib
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
 
 from concdemo.wire.channel import ENV_CLI_PID, ENV_EVENTS, ENV_RUN_DIR, ENV_T0, Writer
 from concdemo.wire.gate import ENV_GATE, Gate
 
+TYPE_CHECKING = False  # as typing's, without importing typing (tracer/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
 STACK_SIGNAL_NAME = "SIGRTMIN+4"
 # SIGRTMIN + 4: the signal that asks a process for its stacks (and the tracer's
@@ -34,12 +39,15 @@ _STACK_SIGNAL_OFFSET = 4
 
 
 def stack_signal() -> int:
-    import signal
-
-    rtmin = getattr(signal, "SIGRTMIN", None)
+    rtmin = getattr(_signal, "SIGRTMIN", None)
     if rtmin is None:
-        return int(signal.SIGUSR1)
+        return int(_signal.SIGUSR1)
     return int(rtmin) + _STACK_SIGNAL_OFFSET
+
+
+def set_signal_handler(signum: int, handler: Callable[[int, Any], None]) -> None:
+    """``signal.signal`` without importing signal (see the import of _signal)."""
+    _signal.signal(signum, handler)
 
 
 _STACK_FD_MIN = 520  # see _move_high; the channel keeps 512 and up (channel.py)
@@ -52,6 +60,9 @@ class State:
         path = os.environ.get(ENV_EVENTS)
         self.writer: Writer | None = Writer(path) if path else None
         self.run_dir = os.environ.get(ENV_RUN_DIR)
+        # Where each process's stack file goes (``PID.txt`` after it), made once:
+        # a fork child starts with it.
+        self.stacks_prefix = os.path.join(self.run_dir, "stacks", "") if self.run_dir else None
         t0 = os.environ.get(ENV_T0)
         self.t0_ns = int(t0) if t0 else time.monotonic_ns()
         self.pid = os.getpid()
@@ -116,19 +127,60 @@ def open_stack_file() -> None:
     """
     import faulthandler
 
-    if state.run_dir is None:
+    fd = _create_stack_file()
+    if fd < 0:
         return
-    path = os.path.join(state.run_dir, "stacks", f"{os.getpid()}.txt")
     old_fd, old_ours = state.stack_fd, _is_open_on(state.stack_fd, state.stack_ident)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    except OSError:
-        return
     fd = _move_high(fd)
     faulthandler.register(stack_signal(), file=fd, all_threads=True, chain=state.stack_chain)
     if old_ours:  # (a closed one's number may belong to the scenario now: leave it)
         with contextlib.suppress(OSError):
             os.close(old_fd)
+    _now_stack_fd(fd)
+
+
+def _own_stack_file_after_fork() -> None:
+    """A fork child's own stack file, at the number its parent's had.
+
+    The child inherits the parent's faulthandler registration (the C handler,
+    its descriptor number and flags) along with that descriptor: putting the new
+    file at the same number (dup2 closes the parent's copy) makes the
+    registration the child's own, without registering again or moving the file
+    high. (Measured in fork children on one CPU, where every first call is cold:
+    open_stack_file() took 240 us, of which the move, the registration and the
+    close 100; this and the parent-death changes below saved 25 us per child.)
+    """
+    old_fd = state.stack_fd
+    if not _is_open_on(old_fd, state.stack_ident):  # the parent closed it: start afresh
+        open_stack_file()
+        return
+    fd = _create_stack_file()
+    if fd < 0:
+        return
+    try:
+        os.dup2(fd, old_fd, inheritable=False)
+    except OSError:
+        os.close(fd)
+        return
+    os.close(fd)
+    _now_stack_fd(old_fd)
+
+
+def _create_stack_file() -> int:
+    """This process's stack file (run_dir/stacks/PID.txt), opened afresh; -1 if it cannot be."""
+    if state.stacks_prefix is None:
+        return -1
+    try:
+        return os.open(
+            f"{state.stacks_prefix}{os.getpid()}.txt",
+            os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC,
+            0o600,
+        )
+    except OSError:
+        return -1
+
+
+def _now_stack_fd(fd: int) -> None:
     st = os.fstat(fd)
     state.stack_fd, state.stack_ident = fd, (st.st_dev, st.st_ino)
 
@@ -159,6 +211,32 @@ def _is_open_on(fd: int, ident: tuple[int, int]) -> bool:
 _PARENT_DEATH_SIGNAL_OFFSET = 3  # SIGRTMIN + 3: a real-time signal no library here uses
 
 
+# Set up once, in the first process that needs them, and inherited by every
+# fork child, which sets itself up on its way to the script's code: there each
+# step touches memory the fork shares with the parent, and every page touched
+# costs a copy (measured, fork children on one CPU: looking up libc's prctl
+# through ctypes, signal.signal's enum conversions and a new handler per child
+# were the largest Python part of a traced child's start-up).
+_CLI_PID = os.environ.get(ENV_CLI_PID)
+_prctl: Any = None  # libc's prctl (ctypes), once looked up
+_watched_parent = 0  # the parent whose death _parent_gone looks for, per process
+
+
+def _set_parent_death_signal(signum: int) -> None:
+    global _prctl
+    if _prctl is None:
+        import ctypes
+
+        _prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+    _prctl(pr_set_pdeathsig, signum, 0, 0, 0)
+
+
+def _parent_gone(_signum: int, _frame: Any) -> None:
+    if os.getppid() != _watched_parent:
+        os.kill(os.getpid(), _signal.SIGKILL)
+
+
 def _die_with_parent(parent: int | None = None) -> None:
     """If our parent process dies (even by SIGKILL), die too, so no run outlives the CLI.
 
@@ -172,34 +250,28 @@ def _die_with_parent(parent: int | None = None) -> None:
     again when the process itself ends; the handler kills this process only
     if the parent is really gone (our parent pid changed).
     """
+    global _watched_parent
     if not sys.platform.startswith("linux"):
         return
-    import ctypes
-    import signal
-
-    cli_pid = os.environ.get(ENV_CLI_PID)
     parent = os.getppid() if parent is None else parent
-    signum: int = signal.SIGKILL
-    if not (cli_pid and parent == int(cli_pid)):
-        signum = signal.SIGRTMIN + _PARENT_DEATH_SIGNAL_OFFSET
-
-        def parent_gone(_signum: int, _frame: Any) -> None:
-            if os.getppid() != parent:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        try:
-            signal.signal(signum, parent_gone)
-        except ValueError:  # not the main thread: cannot be, at start-up or after fork
-            return
-        _ignore_at_exit(signum)
+    signum: int = _signal.SIGKILL
+    if not (_CLI_PID and parent == int(_CLI_PID)):
+        signum = _signal.SIGRTMIN + _PARENT_DEATH_SIGNAL_OFFSET
+        _watched_parent = parent
+        # A fork child inherits the handler (unless its parent was past its atexit
+        # callbacks, which ignore the signal from there on).
+        if _signal.getsignal(signum) is not _parent_gone:
+            try:
+                _signal.signal(signum, _parent_gone)
+            except ValueError:  # not the main thread: cannot be, at start-up or after fork
+                return
+            _ignore_at_exit(signum)
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signum), 0, 0, 0)
+        _set_parent_death_signal(signum)
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # it died before we asked: no signal will come
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), _signal.SIGKILL)
 
 
 _ignoring_at_exit = False  # inherited by a fork child, with the atexit entry it stands for
@@ -221,11 +293,10 @@ def _ignore_at_exit(signum: int) -> None:
     if _ignoring_at_exit:
         return
     import atexit
-    import signal
 
     def ignore() -> None:
         with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
-            signal.signal(signum, signal.SIG_IGN)
+            _signal.signal(signum, _signal.SIG_IGN)
 
     atexit.register(ignore)
     _ignoring_at_exit = True
@@ -235,7 +306,7 @@ def _after_fork_in_child() -> None:
     parent = state.pid  # still the parent's, which is ours only from here on
     state.pid, state.seq = os.getpid(), 0
     if reporting():
-        open_stack_file()
+        _own_stack_file_after_fork()
         _die_with_parent(parent)
 
 
