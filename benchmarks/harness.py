@@ -18,6 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The repository's own concdemo, not a venv's installed copy, which may be older:
+# `traced_process_env` points the tracer's home at the concdemo imported here
+# (tracer_overhead.py measured an installed copy from before a change, 8 ms more
+# start-up, while its CLI runs took the repository's).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from concdemo.tracer.env import traced_env
 
 

@@ -56,10 +56,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-# The repository's own concdemo (not a venv's installed copy, which may be older):
-# `traced_process_env` points the tracer's home at the concdemo imported here.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from harness import bare_env, printed, result_rounds
 
 N = 20_000
