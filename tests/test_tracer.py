@@ -712,3 +712,44 @@ def test_a_worker_the_script_killed_is_not_said_to_be_stopped_by_its_pool() -> N
         assert [p["exitcode"] for p in workers] == [-signal.SIGHUP], where
         said = " ".join(run["explanation"])
         assert "Stopped by" not in said and "SIGHUP" in said, (where, said)
+
+
+# A pool worker's SIGTERM handler (it sends the worker's tallies) runs only when the
+# interpreter gets back to Python code. Here the signal is taken by another thread,
+# as one that arrives just before an untimed wait begins: the wait is never
+# interrupted. An untimed wait never ended (the script hung in the pool's join, 1
+# run in 15 to 30 of big_map.py on 3.12); the timed loop's next timeout lets the
+# handler run, which ends the process with status 7.
+_TRIPPED_BEFORE_THE_WAIT = """
+import ctypes, multiprocessing, os, signal, sys, threading, time
+from concdemo.tracer.mp import _acquire_interruptibly, _poll_interruptibly
+signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(7))
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # takes the signal
+blocked = (ctypes.c_ulong * 16)()
+blocked[0] = 1 << (signal.SIGTERM - 1)
+ctypes.CDLL(None).pthread_sigmask(0, ctypes.byref(blocked), None)  # SIG_BLOCK, this thread
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+if sys.argv[1] == "lock":
+    lock = multiprocessing.Lock()
+    lock.acquire()  # held: the next acquire waits
+    _acquire_interruptibly(lock._semlock)
+else:
+    reader, writer = multiprocessing.Pipe(duplex=False)  # nothing is ever sent
+    _poll_interruptibly(reader)
+"""
+
+
+def test_a_pool_workers_waits_let_a_sigterm_handler_run_that_no_wait_noticed() -> None:
+    stuck = []
+    for wait in ("lock", "poll"):
+        # (SIGKILL on timeout: the process takes SIGTERM on another thread, unheeded)
+        done = subprocess.Popen([sys.executable, "-c", _TRIPPED_BEFORE_THE_WAIT, wait])
+        try:
+            code = done.wait(timeout=20)  # the loop looks every 0.05 s: 20 s is margin
+        except subprocess.TimeoutExpired:
+            done.kill()
+            done.wait()
+            code = None
+        if code != 7:
+            stuck.append(f"{wait}: exit {code}")
+    assert not stuck, stuck

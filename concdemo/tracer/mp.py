@@ -324,16 +324,40 @@ def _get_or_flush(queue: Any) -> Any:
     lock = queue._rlock._semlock
     if not lock.acquire(True, _IDLE_S):
         budget.flush()
-        lock.acquire()
+        _acquire_interruptibly(lock)
     try:
         if not reader.poll(_IDLE_S):
             budget.flush()
+            _poll_interruptibly(reader)
         data = recv_bytes(reader)
     finally:
         lock.release()
     from multiprocessing.reduction import ForkingPickler  # imported by the queue already
 
     return ForkingPickler.loads(data)
+
+
+# Waits in a worker that has the SIGTERM handler below are timed, in a loop: a
+# Python handler runs only when the interpreter gets back to Python code, and a
+# SIGTERM that arrives after it last looked and before an untimed wait begins
+# interrupts nothing. Pool.terminate() sends it just then, to a worker idle in
+# get(): the handler never ran, the worker outlived the pool (bare, SIGTERM's
+# default action ends it wherever it is) and the script hung in the pool's join
+# (1 run in 15 to 30 of tests/fixtures/scripts/big_map.py on 3.12). Each timeout
+# is a way back into Python; most waits end at their first one, by EINTR.
+_SIGNAL_CHECK_S = 0.05
+
+
+def _acquire_interruptibly(lock: Any) -> None:
+    while True:
+        if lock.acquire(True, _SIGNAL_CHECK_S):
+            return
+
+
+def _poll_interruptibly(reader: Any) -> None:
+    while True:
+        if reader.poll(_SIGNAL_CHECK_S):
+            return
 
 
 _terminated_handled: list[bool] = []
