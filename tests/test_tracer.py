@@ -722,7 +722,7 @@ def test_a_worker_the_script_killed_is_not_said_to_be_stopped_by_its_pool() -> N
 # handler run, which ends the process with status 7.
 _TRIPPED_BEFORE_THE_WAIT = """
 import ctypes, multiprocessing, os, signal, sys, threading, time
-from concdemo.tracer.mp import _acquire_interruptibly, _poll_interruptibly
+from concdemo.tracer.mp import _wait_interruptibly
 signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(7))
 threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # takes the signal
 blocked = (ctypes.c_ulong * 16)()
@@ -732,10 +732,10 @@ threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
 if sys.argv[1] == "lock":
     lock = multiprocessing.Lock()
     lock.acquire()  # held: the next acquire waits
-    _acquire_interruptibly(lock._semlock)
+    _wait_interruptibly(lock._semlock.acquire, True)
 else:
     reader, writer = multiprocessing.Pipe(duplex=False)  # nothing is ever sent
-    _poll_interruptibly(reader)
+    _wait_interruptibly(reader.poll)
 """
 
 

@@ -324,11 +324,11 @@ def _get_or_flush(queue: Any) -> Any:
     lock = queue._rlock._semlock
     if not lock.acquire(True, _IDLE_S):
         budget.flush()
-        _acquire_interruptibly(lock)
+        _wait_interruptibly(lock.acquire, True)
     try:
         if not reader.poll(_IDLE_S):
             budget.flush()
-            _poll_interruptibly(reader)
+            _wait_interruptibly(reader.poll)
         data = recv_bytes(reader)
     finally:
         lock.release()
@@ -348,15 +348,11 @@ def _get_or_flush(queue: Any) -> Any:
 _SIGNAL_CHECK_S = 0.05
 
 
-def _acquire_interruptibly(lock: Any) -> None:
+def _wait_interruptibly(wait: Callable[..., bool], *args: Any) -> None:
+    """``wait(*args, timeout)`` until it returns True (a lock's acquire(True, ...),
+    a connection's poll(...)), going back into Python at every timeout."""
     while True:
-        if lock.acquire(True, _SIGNAL_CHECK_S):
-            return
-
-
-def _poll_interruptibly(reader: Any) -> None:
-    while True:
-        if reader.poll(_SIGNAL_CHECK_S):
+        if wait(*args, _SIGNAL_CHECK_S):
             return
 
 
